@@ -1,0 +1,58 @@
+//! ConnectGain's pages: Leptos components rendered on the server and hydrated in the browser.
+//!
+//! With the `ssr` feature this crate also holds the server functions; with `hydrate` it is
+//! the code the WASM bundle runs. Pages stay readable without JavaScript.
+
+pub mod components;
+pub mod routes;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    StaticSegment,
+};
+
+use components::{error_page::ErrorPage, layout::Layout};
+use routes::{home::HomePage, not_found::NotFound};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The root component: metadata, layout, routes and an error boundary around every page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="connectgain" href="/pkg/connectgain.css"/>
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
+        <Meta name="description" content="ConnectGain: signed, durable CRM webhooks and messaging integrations, self-hosted."/>
+        <Title formatter=|page: String| if page.is_empty() { "ConnectGain".to_owned() } else { format!("{page} · ConnectGain") }/>
+        <Router>
+            <Layout>
+                <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
+                    <Routes fallback=NotFound>
+                        <Route path=StaticSegment("") view=HomePage/>
+                    </Routes>
+                </ErrorBoundary>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,113 @@
+//! One storage layer over SQLite (embedded default) and PostgreSQL (shared by several
+//! instances).
+//!
+//! sqlx's compile-time checked macros can only target one database per build, so queries
+//! are runtime SQL written once in the dialect both backends accept (`$1` placeholders,
+//! `RETURNING`, `ON CONFLICT`), and [`on_db!`](crate::on_db) runs the same code against
+//! whichever pool is configured. Each backend has its own migrations folder.
+
+use std::{str::FromStr, time::Duration};
+
+use sqlx::{
+    postgres::{PgConnectOptions, PgPoolOptions},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    PgPool, SqlitePool,
+};
+
+use crate::config::{Config, DatabaseUrl, SqliteSync};
+
+pub use sqlx::migrate::MigrateError;
+
+/// A connection pool for the configured backend. Cheap to clone.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of either backend. The body is
+/// compiled once per backend, so its queries and row types must work on both.
+#[macro_export]
+macro_rules! on_db {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("cannot create the directory for the SQLite file {path}: {source}")]
+    CreateDir { path: String, source: std::io::Error },
+    #[error("{0}")]
+    Database(#[from] sqlx::Error),
+}
+
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Db {
+    /// Opens a pool as configured; a SQLite file (and its directory) is created when missing.
+    pub async fn connect(config: &Config) -> Result<Self, ConnectError> {
+        match &config.database_url {
+            DatabaseUrl::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|source| ConnectError::CreateDir { path: path.display().to_string(), source })?;
+                }
+                let options = SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(match config.sqlite_synchronous {
+                        SqliteSync::Normal => SqliteSynchronous::Normal,
+                        SqliteSync::Full => SqliteSynchronous::Full,
+                    })
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .foreign_keys(true);
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(config.db_max_connections)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_with(options)
+                    .await?;
+                Ok(Self::Sqlite(pool))
+            }
+            DatabaseUrl::Postgres(url) => {
+                let options = PgConnectOptions::from_str(url)?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(config.db_max_connections)
+                    .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .connect_with(options)
+                    .await?;
+                Ok(Self::Postgres(pool))
+            }
+        }
+    }
+
+    /// Applies the pending migrations of this backend. Safe to run from several instances at
+    /// once on PostgreSQL (sqlx takes an advisory lock).
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        match self {
+            Self::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await,
+            Self::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await,
+        }
+    }
+
+    /// A round trip to the database, for health checks.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        on_db!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Self::Sqlite(_) => "sqlite",
+            Self::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        on_db!(self, pool => pool.close().await)
+    }
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs everything a fresh machine of this kind lacks to build, run and test ConnectGain.
+# Idempotent: every step checks first and is skipped (in well under a second) when done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.10      # 0.3.11 needs rustc 1.96
+WASM_BINDGEN_VERSION=0.2.130     # must equal the wasm-bindgen pinned in Cargo.toml
+
+say() { printf '[setup] %s\n' "$*"; }
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 12 minutes on 2 cores, once)"
+  # LTO off: the tool works the same and installs a few minutes faster.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install --locked cargo-leptos --version "$CARGO_LEPTOS_VERSION"
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: one of its locked dependency versions is missing from the registry.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's Chromium for the browser tests"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium >/dev/null
+fi
+
+# npm packages: Playwright for the browser tests and binaryen's wasm-opt (Debian's wasm-opt
+# is too old: pages built with it never hydrate).
+if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  say "installing npm packages in end2end/"
+  (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+fi
+say "tools ready"

@@ -1,0 +1,19 @@
+//! `GET /healthz`: 200 when the server can reach its database, 503 when it cannot.
+
+use axum::{extract::State, http::StatusCode, Json};
+use serde_json::{json, Value};
+
+use crate::state::AppState;
+
+pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok", "database": state.db.backend() }))),
+        Err(error) => {
+            tracing::error!(%error, "health check: the database does not answer");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable", "database": state.db.backend() })),
+            )
+        }
+    }
+}

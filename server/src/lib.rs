@@ -1,0 +1,10 @@
+//! The ConnectGain server: configuration and start-up, the HTTP router (Leptos pages, server
+//! functions, REST API, health), and the command-line tasks (`migrate`, `rotate-key`).
+
+pub mod commands;
+pub mod health;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use startup::{Application, StartupError};
