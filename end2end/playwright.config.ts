@@ -1,0 +1,55 @@
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// The release server built by scripts/build.sh, on a port of its own, with a fresh data
+// directory (and so a fresh SQLite database and master key) for every run.
+const root = resolve(__dirname, '..');
+const port = Number(process.env.E2E_PORT ?? 3137);
+const binary = process.env.CONNECTGAIN_BIN ?? join(root, 'target/release/connectgain');
+const dataDir = mkdtempSync(join(tmpdir(), 'connectgain-e2e-'));
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    browserName: 'chromium',
+    trace: 'off',
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser downloads cannot work here.
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: binary,
+    cwd: root,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: join(root, 'target/site'),
+      CONNECTGAIN_DATA_DIR: dataDir,
+      CONNECTGAIN_ALLOW_PRIVATE_TARGETS: 'true',
+      RUST_LOG: 'warn',
+    },
+  },
+});

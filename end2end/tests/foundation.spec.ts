@@ -1,0 +1,67 @@
+import { test, expect, type Page } from '@playwright/test';
+
+/**
+ * Collects what the browser reports as broken while a test runs, except the failures of
+ * `expected` addresses (a page that is meant to answer 404).
+ */
+function watchForErrors(page: Page, expected: string[] = []): string[] {
+  const errors: string[] = [];
+  const isExpected = (url: string) => expected.some((path) => url.includes(path));
+  page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !isExpected(m.location().url)) errors.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !isExpected(r.url())) errors.push(`${r.status()} ${r.url()}`);
+  });
+  return errors;
+}
+
+test('the landing page renders, hydrates, and its tabs work only after hydration', async ({ page }) => {
+  const errors = watchForErrors(page);
+  const response = await page.goto('/');
+  expect(response?.status()).toBe(200);
+  await expect(page).toHaveTitle('ConnectGain');
+  await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Every CRM event, where your systems need it.');
+
+  // The WASM takes over the server-rendered page.
+  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
+
+  // Now the capability panels are tabs: one shows at a time, and clicking switches.
+  const outbound = page.getByRole('tabpanel', { name: 'Outbound webhooks' });
+  const n8n = page.getByRole('tabpanel', { name: 'n8n workflows' });
+  await expect(outbound).toBeVisible();
+  await expect(n8n).toBeHidden();
+  await page.getByRole('tab', { name: 'n8n workflows' }).click();
+  await expect(n8n).toBeVisible();
+  await expect(outbound).toBeHidden();
+  await expect(page.getByRole('tab', { name: 'n8n workflows' })).toHaveAttribute('aria-selected', 'true');
+
+  expect(errors).toEqual([]);
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('every part of the landing page is still readable', async ({ page }) => {
+    await page.goto('/');
+    await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'false');
+    for (const name of ['Outbound webhooks', 'WhatsApp & SMS', 'n8n workflows', 'Inbound webhooks']) {
+      await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+    }
+    await expect(page.getByText('deal.stage.changed')).toBeVisible();
+  });
+});
+
+test('an unknown address answers 404 with a page that leads back', async ({ page }) => {
+  const errors = watchForErrors(page, ['/no-such-page']);
+  const response = await page.goto('/no-such-page');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByRole('link', { name: 'Back to the start page' }).click();
+  await expect(page).toHaveURL('/');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  expect(errors).toEqual([]);
+});
