@@ -3,9 +3,15 @@
 //! Every setting has a documented default (see the README's table); a bad value stops the
 //! program with a one-line message that names the setting.
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use secrecy::SecretString;
 
 use crate::crypto::MasterKey;
+
+/// The seed's Appgain signup webhook.
+pub const DEFAULT_APPGAIN_SIGNUP_URL: &str = "https://n8n.instabackend.io/webhook/connectGain-onSignup";
+pub const DEFAULT_APPGAIN_NOTIFY_BASE_URL: &str = "https://notify.appgain.io";
 
 /// Where the data lives: the embedded SQLite file or a shared PostgreSQL server.
 #[derive(Clone, PartialEq, Eq)]
@@ -103,6 +109,30 @@ pub struct Config {
     pub sqlite_synchronous: SqliteSync,
     /// `CONNECTGAIN_DB_MAX_CONNECTIONS`: the size of the database pool.
     pub db_max_connections: u32,
+    /// `CONNECTGAIN_PUBLIC_URL`: how browsers reach this server; `https://` makes cookies Secure.
+    pub public_url: String,
+    /// `APPGAIN_SIGNUP_WEBHOOK_URL`: called at signup to provision Appgain credentials.
+    pub appgain_signup_url: String,
+    /// `APPGAIN_SIGNUP_TIMEOUT_MS`: how long signup waits for that webhook.
+    pub appgain_signup_timeout: Duration,
+    /// `APPGAIN_NOTIFY_BASE_URL`: campaigns are sent to `{base}/{suitId}/send`.
+    pub appgain_notify_base_url: String,
+    /// `APPGAIN_DEFAULT_SUIT_ID` + `APPGAIN_DEFAULT_API_KEY`: given to organizations that
+    /// existed before provisioning.
+    pub appgain_default_credentials: Option<(String, SecretString)>,
+    /// `CONNECTGAIN_PROVISIONING_RETRY_BASE_MS`: the first provisioning retry; each next one
+    /// waits twice as long, up to `CONNECTGAIN_PROVISIONING_RETRY_MAX_MS`.
+    pub provisioning_retry_base: Duration,
+    pub provisioning_retry_max: Duration,
+    /// `CONNECTGAIN_ADMIN_EMAIL` + `CONNECTGAIN_ADMIN_PASSWORD`: a platform admin ensured at start.
+    pub admin_bootstrap: Option<(String, SecretString)>,
+    /// `CONNECTGAIN_SESSION_TTL_SECS`: how long a login lasts without activity.
+    pub session_ttl: Duration,
+    /// `CONNECTGAIN_TOKEN_TTL_SECS`: how long an API bearer token lasts.
+    pub token_ttl: Duration,
+    /// `CONNECTGAIN_LOGIN_MAX_FAILURES`: failed logins per account (and 4× that per IP
+    /// address) within 15 minutes before logins are refused for a while.
+    pub login_max_failures: u32,
 }
 
 impl Config {
@@ -164,7 +194,53 @@ impl Config {
             None => 10,
         };
 
+        let public_url = match get("CONNECTGAIN_PUBLIC_URL") {
+            Some(v) => parse_http_url(&v).map_err(|m| ConfigError::new("CONNECTGAIN_PUBLIC_URL", m))?,
+            None => format!("http://{site_addr}"),
+        };
+        let url_setting = |name: &'static str, default: &str| -> Result<String, ConfigError> {
+            get(name).map_or(Ok(default.to_owned()), |v| parse_http_url(&v).map_err(|m| ConfigError::new(name, m)))
+        };
+        let appgain_signup_url = url_setting("APPGAIN_SIGNUP_WEBHOOK_URL", DEFAULT_APPGAIN_SIGNUP_URL)?;
+        let appgain_notify_base_url = url_setting("APPGAIN_NOTIFY_BASE_URL", DEFAULT_APPGAIN_NOTIFY_BASE_URL)?;
+        let appgain_default_credentials = match (get("APPGAIN_DEFAULT_SUIT_ID"), get("APPGAIN_DEFAULT_API_KEY")) {
+            (Some(suit), Some(key)) => Some((suit, SecretString::from(key))),
+            (None, None) => None,
+            (Some(_), None) => return Err(ConfigError::new("APPGAIN_DEFAULT_SUIT_ID", "needs APPGAIN_DEFAULT_API_KEY too")),
+            (None, Some(_)) => return Err(ConfigError::new("APPGAIN_DEFAULT_API_KEY", "needs APPGAIN_DEFAULT_SUIT_ID too")),
+        };
+        let admin_bootstrap = match (get("CONNECTGAIN_ADMIN_EMAIL"), lookup("CONNECTGAIN_ADMIN_PASSWORD").filter(|p| !p.is_empty())) {
+            (Some(email), Some(password)) => Some((email, SecretString::from(password))),
+            (None, None) => None,
+            (Some(_), None) => return Err(ConfigError::new("CONNECTGAIN_ADMIN_EMAIL", "needs CONNECTGAIN_ADMIN_PASSWORD too")),
+            (None, Some(_)) => return Err(ConfigError::new("CONNECTGAIN_ADMIN_PASSWORD", "needs CONNECTGAIN_ADMIN_EMAIL too")),
+        };
+        let millis = |name: &'static str, default: u64| duration(get(name), name, default, Duration::from_millis);
+        let secs = |name: &'static str, default: u64| duration(get(name), name, default, Duration::from_secs);
+        let appgain_signup_timeout = millis("APPGAIN_SIGNUP_TIMEOUT_MS", 5_000)?;
+        let provisioning_retry_base = millis("CONNECTGAIN_PROVISIONING_RETRY_BASE_MS", 10_000)?;
+        let provisioning_retry_max = millis("CONNECTGAIN_PROVISIONING_RETRY_MAX_MS", 3_600_000)?;
+        let session_ttl = secs("CONNECTGAIN_SESSION_TTL_SECS", 7 * 24 * 3600)?;
+        let token_ttl = secs("CONNECTGAIN_TOKEN_TTL_SECS", 7 * 24 * 3600)?;
+        let login_max_failures = match get("CONNECTGAIN_LOGIN_MAX_FAILURES") {
+            Some(v) => v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                ConfigError::new("CONNECTGAIN_LOGIN_MAX_FAILURES", format!("`{v}` is not a whole number of at least 1"))
+            })?,
+            None => 5,
+        };
+
         Ok(Self {
+            public_url,
+            appgain_signup_url,
+            appgain_signup_timeout,
+            appgain_notify_base_url,
+            appgain_default_credentials,
+            provisioning_retry_base,
+            provisioning_retry_max,
+            admin_bootstrap,
+            session_ttl,
+            token_ttl,
+            login_max_failures,
             site_addr,
             site_root,
             data_dir,
@@ -176,6 +252,30 @@ impl Config {
             sqlite_synchronous,
             db_max_connections,
         })
+    }
+}
+
+/// A positive whole number of `unit`s.
+fn duration(value: Option<String>, setting: &'static str, default: u64, unit: fn(u64) -> Duration) -> Result<Duration, ConfigError> {
+    match value {
+        None => Ok(unit(default)),
+        Some(v) => v
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(unit)
+            .ok_or_else(|| ConfigError::new(setting, format!("`{v}` is not a positive whole number"))),
+    }
+}
+
+/// An absolute `http://` or `https://` URL, without a trailing slash.
+fn parse_http_url(value: &str) -> Result<String, String> {
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
+    match rest {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !value.contains(char::is_whitespace) => {
+            Ok(value.trim_end_matches('/').to_owned())
+        }
+        _ => Err(format!("`{value}` is not an http:// or https:// URL")),
     }
 }
 
@@ -237,6 +337,12 @@ mod tests {
             ("CONNECTGAIN_LOG_FORMAT", "xml"),
             ("CONNECTGAIN_SQLITE_SYNCHRONOUS", "off"),
             ("CONNECTGAIN_DB_MAX_CONNECTIONS", "0"),
+            ("CONNECTGAIN_PUBLIC_URL", "example.com"),
+            ("APPGAIN_SIGNUP_WEBHOOK_URL", "ftp://x"),
+            ("APPGAIN_SIGNUP_TIMEOUT_MS", "soon"),
+            ("APPGAIN_DEFAULT_API_KEY", "key-without-suit"),
+            ("CONNECTGAIN_ADMIN_EMAIL", "admin@example.com"),
+            ("CONNECTGAIN_LOGIN_MAX_FAILURES", "0"),
         ];
         for (setting, value) in cases {
             let err = config(&[(setting, value)]).unwrap_err();

@@ -45,3 +45,8 @@ typed_id!(
     /// An organization (tenant).
     OrgId
 );
+
+typed_id!(
+    /// A user (member, owner or platform admin).
+    UserId
+);

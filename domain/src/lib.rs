@@ -4,13 +4,19 @@
 //! and the background workers all call into this crate, and it builds and tests without
 //! either framework.
 
+pub mod accounts;
+pub mod appgain;
 pub mod config;
+pub mod context;
 pub mod crypto;
 pub mod db;
+pub mod error;
 pub mod ids;
 pub mod organizations;
 pub mod rotation;
 pub mod secret;
 
 pub use config::{Config, ConfigError};
+pub use context::Domain;
+pub use error::Error;
 pub use db::Db;

@@ -8,10 +8,26 @@ use crate::{
 };
 use secrecy::ExposeSecret;
 
-/// Every column that holds `cg1:` ciphertexts, as `table.column`; the same string is the
-/// field of each value's [`SecretBinding`], and the row's `id` column its owner.
-/// A capability that stores a new kind of secret adds its column here.
-pub const ENCRYPTED_COLUMNS: &[&str] = &[organizations::APPGAIN_API_KEY_FIELD];
+/// A column that holds `cg1:` ciphertexts.
+pub struct EncryptedColumn {
+    /// `table.column`; also the field of each value's [`SecretBinding`].
+    pub field: &'static str,
+    /// The row's primary key.
+    pub key_column: &'static str,
+    /// The column whose value each ciphertext is bound to as its owner.
+    pub owner_column: &'static str,
+}
+
+/// Every column that holds secrets. A capability that stores a new kind adds it here.
+pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
+    EncryptedColumn { field: organizations::APPGAIN_API_KEY_FIELD, key_column: "id", owner_column: "id" },
+    EncryptedColumn { field: crate::appgain::provisioning::USER_BACKUP_FIELD, key_column: "id", owner_column: "id" },
+    EncryptedColumn {
+        field: crate::appgain::provisioning::PASSWORD_FIELD,
+        key_column: "organization_id",
+        owner_column: "user_id",
+    },
+];
 
 const BATCH: i64 = 500;
 
@@ -30,31 +46,31 @@ pub struct RotationReport {
 pub async fn reencrypt_all(db: &Db, ring: &KeyRing) -> Result<RotationReport, sqlx::Error> {
     let mut report = RotationReport::default();
     let current = format!("cg1:{}:%", ring.current().id());
-    for field in ENCRYPTED_COLUMNS {
+    for EncryptedColumn { field, key_column, owner_column } in ENCRYPTED_COLUMNS {
         let (table, column) = field.split_once('.').expect("ENCRYPTED_COLUMNS entries are table.column");
         let mut skipped: Vec<Uuid> = Vec::new();
         loop {
             // Unreadable rows stay under their old key; skip past them by id.
             let select = format!(
-                "SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL AND {column} NOT LIKE $1 \
-                 ORDER BY id LIMIT {}",
+                "SELECT {key_column}, {owner_column}, {column} FROM {table} \
+                 WHERE {column} IS NOT NULL AND {column} NOT LIKE $1 ORDER BY {key_column} LIMIT {}",
                 BATCH + skipped.len() as i64
             );
-            let rows: Vec<(Uuid, String)> =
+            let rows: Vec<(Uuid, Uuid, String)> =
                 on_db!(db, pool => sqlx::query_as(&select).bind(&current).fetch_all(pool).await)?;
-            let pending: Vec<_> = rows.into_iter().filter(|(id, _)| !skipped.contains(id)).collect();
+            let pending: Vec<_> = rows.into_iter().filter(|(id, _, _)| !skipped.contains(id)).collect();
             if pending.is_empty() {
                 break;
             }
-            for (id, sealed) in pending {
-                let binding = SecretBinding::new(field, id);
+            for (id, owner, sealed) in pending {
+                let binding = SecretBinding::new(field, owner);
                 let Ok(plain) = ring.decrypt(&sealed, &binding) else {
                     report.unreadable.push(format!("{field} of {id}"));
                     skipped.push(id);
                     continue;
                 };
                 let resealed = ring.encrypt(plain.expose_secret(), &binding);
-                let update = format!("UPDATE {table} SET {column} = $1 WHERE id = $2 AND {column} = $3");
+                let update = format!("UPDATE {table} SET {column} = $1 WHERE {key_column} = $2 AND {column} = $3");
                 let done = on_db!(db, pool => sqlx::query(&update)
                     .bind(resealed)
                     .bind(id)

@@ -1,6 +1,13 @@
 //! The command-line tasks besides serving.
 
-use connectgain_domain::{crypto::{KeyRing, KeySource}, rotation};
+use std::sync::Arc;
+
+use connectgain_domain::{
+    accounts::admins,
+    crypto::{KeyRing, KeySource},
+    rotation, Domain,
+};
+use secrecy::SecretString;
 
 use crate::startup::{Resources, StartupError};
 
@@ -45,4 +52,18 @@ pub async fn rotate_key(resources: Resources) -> anyhow::Result<String> {
         report.reencrypted,
         keys.current().id()
     ))
+}
+
+/// `connectgain create-admin --email E --password P`.
+pub async fn create_admin(resources: Resources, email: String, password: String) -> anyhow::Result<String> {
+    let Resources { config, db, keys, .. } = resources;
+    let domain = Domain::new(db.clone(), Arc::new(keys), config);
+    let user = admins::ensure_admin(&domain, &email, &SecretString::from(password)).await.map_err(|e| match e {
+        connectgain_domain::Error::Invalid(fields) => {
+            anyhow::anyhow!(fields.into_iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "))
+        }
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    db.close().await;
+    Ok(format!("platform admin {} is ready", user.email))
 }

@@ -6,13 +6,13 @@ use serde_json::{json, Value};
 use crate::state::AppState;
 
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok", "database": state.db.backend() }))),
+    match state.domain.db.ping().await {
+        Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok", "database": state.domain.db.backend() }))),
         Err(error) => {
             tracing::error!(%error, "health check: the database does not answer");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "database": state.db.backend() })),
+                Json(json!({ "status": "unavailable", "database": state.domain.db.backend() })),
             )
         }
     }

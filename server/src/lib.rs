@@ -1,6 +1,8 @@
 //! The ConnectGain server: configuration and start-up, the HTTP router (Leptos pages, server
 //! functions, REST API, health), and the command-line tasks (`migrate`, `rotate-key`).
 
+pub mod api;
+pub mod auth;
 pub mod commands;
 pub mod health;
 pub mod startup;

@@ -16,6 +16,8 @@ commands:
   serve        run the server (the default)
   migrate      apply pending database migrations and exit
   rotate-key   re-encrypt every stored secret under a new master key
+  create-admin --email EMAIL --password PASSWORD
+               create a platform admin (or reset the password of one)
   help         show this message
 
 Settings come from environment variables; see the README's configuration table.";
@@ -32,7 +34,12 @@ async fn main() -> ExitCode {
         println!("connectgain {}", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
     }
-    if args.len() > 1 || !matches!(command, "serve" | "migrate" | "rotate-key") {
+    let admin = (command == "create-admin").then(|| admin_args(&args[1..]));
+    if let Some(Err(message)) = &admin {
+        eprintln!("connectgain: {message}\n\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    if admin.is_none() && (args.len() > 1 || !matches!(command, "serve" | "migrate" | "rotate-key")) {
         eprintln!("connectgain: unknown command `{}`\n\n{USAGE}", args.join(" "));
         return ExitCode::from(2);
     }
@@ -46,6 +53,10 @@ async fn main() -> ExitCode {
     let outcome = match command {
         "serve" => serve(config).await,
         "migrate" => run_task(config, commands::migrate).await,
+        "create-admin" => {
+            let Some(Ok((email, password))) = admin else { unreachable!("checked above") };
+            run_task(config, move |resources| commands::create_admin(resources, email, password)).await
+        }
         _ => run_task(config, commands::rotate_key).await,
     };
     match outcome {
@@ -68,6 +79,24 @@ where
     let resources = Resources::open(config).await?;
     println!("{}", task(resources).await?);
     Ok(())
+}
+
+/// `--email E --password P`, in either order.
+fn admin_args(args: &[String]) -> Result<(String, String), String> {
+    let (mut email, mut password) = (None, None);
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--email" => email = Some(value.clone()),
+            "--password" => password = Some(value.clone()),
+            other => return Err(format!("unknown option `{other}`")),
+        }
+    }
+    match (email, password) {
+        (Some(e), Some(p)) => Ok((e, p)),
+        _ => Err("create-admin needs --email and --password".into()),
+    }
 }
 
 /// Prints the error as one line (what a supervisor's log shows) and fails.

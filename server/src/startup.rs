@@ -10,9 +10,11 @@ use axum::{
 };
 use connectgain_app::{shell, App};
 use connectgain_domain::{
+    accounts::admins,
+    appgain::{provisioning, Credentials},
     crypto::{KeyRing, KeyRingError, KeySource},
     db::{ConnectError, MigrateError},
-    Config, ConfigError, Db,
+    organizations, Config, ConfigError, Db, Domain,
 };
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
@@ -24,7 +26,7 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{health, state::AppState};
+use crate::{api, health, state::AppState};
 
 /// Why the server could not start. Each message is one line naming the setting at fault.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +41,8 @@ pub enum StartupError {
     Keys(#[from] KeyRingError),
     #[error("invalid LEPTOS_SITE_ADDR ({addr}): cannot listen: {source}")]
     Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("{0:#}")]
+    Prepare(anyhow::Error),
 }
 
 /// The database, the keys and the configuration, ready; shared by `serve` and the commands.
@@ -73,7 +77,7 @@ impl Resources {
 pub struct Application {
     listener: TcpListener,
     router: Router,
-    db: Db,
+    domain: Domain,
 }
 
 impl Application {
@@ -82,9 +86,10 @@ impl Application {
         let addr = config.site_addr;
         let resources = Resources::open(config).await?;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { addr, source })?;
-        let db = resources.db.clone();
-        let router = router(resources);
-        Ok(Self { listener, router, db })
+        let domain = Domain::new(resources.db, Arc::new(resources.keys), resources.config);
+        prepare(&domain).await.map_err(StartupError::Prepare)?;
+        let router = router(domain.clone());
+        Ok(Self { listener, router, domain })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -94,16 +99,43 @@ impl Application {
     /// Serves until `shutdown` completes, then finishes the requests in flight and closes
     /// the database pool.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        tracing::info!(addr = %self.local_addr(), database = self.db.backend(), "ConnectGain is listening");
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await?;
-        self.db.close().await;
+        tracing::info!(addr = %self.local_addr(), database = self.domain.db.backend(), "ConnectGain is listening");
+        let (stop_workers, stopped) = tokio::sync::watch::channel(false);
+        let worker = {
+            let mut stopped = stopped.clone();
+            tokio::spawn(provisioning::run_worker(self.domain.clone(), async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            }))
+        };
+        let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        let _ = stop_workers.send(true);
+        let _ = worker.await;
+        self.domain.db.close().await;
         tracing::info!("stopped");
-        Ok(())
+        served
     }
 }
 
-fn router(resources: Resources) -> Router {
-    let Resources { config, db, keys, .. } = resources;
+/// Start-up chores: the bootstrap admin and the default credentials for organizations that
+/// predate provisioning.
+async fn prepare(domain: &Domain) -> anyhow::Result<()> {
+    let config = &domain.config;
+    if let Some((email, password)) = &config.admin_bootstrap {
+        admins::ensure_admin(domain, email, password).await.map_err(|e| anyhow::anyhow!("CONNECTGAIN_ADMIN_EMAIL: {e}"))?;
+    }
+    if let Some((suit_id, api_key)) = &config.appgain_default_credentials {
+        let defaults = Credentials { suit_id: suit_id.clone(), api_key: api_key.clone() };
+        let given = organizations::apply_default_credentials(&domain.db, &domain.keys, &defaults).await?;
+        if given > 0 {
+            tracing::info!(organizations = given, "gave the default Appgain credentials to organizations that had none");
+        }
+    }
+    Ok(())
+}
+
+fn router(domain: Domain) -> Router {
+    let config = domain.config.clone();
     let leptos_options = LeptosOptions::builder()
         .output_name("connectgain")
         .site_root(config.site_root.to_string_lossy().into_owned())
@@ -111,12 +143,13 @@ fn router(resources: Resources) -> Router {
         .site_addr(config.site_addr)
         .env(Env::PROD)
         .build();
-    let state = AppState { leptos_options, config, db, keys: Arc::new(keys) };
+    let state = AppState { leptos_options, domain };
     let routes = generate_route_list(App);
     let context_state = state.clone();
 
     Router::new()
         .route("/healthz", get(health::healthz))
+        .merge(api::router())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -1,17 +1,13 @@
 //! What every handler and server function can reach.
 
-use std::sync::Arc;
-
 use axum::extract::FromRef;
-use connectgain_domain::{crypto::KeyRing, Config, Db};
+use connectgain_domain::Domain;
 use leptos::prelude::LeptosOptions;
 
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub config: Arc<Config>,
-    pub db: Db,
-    pub keys: Arc<KeyRing>,
+    pub domain: Domain,
 }
 
 impl FromRef<AppState> for LeptosOptions {

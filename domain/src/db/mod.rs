@@ -14,6 +14,10 @@ use sqlx::{
     PgPool, SqlitePool,
 };
 
+mod tx;
+
+pub use tx::Tx;
+
 use crate::config::{Config, DatabaseUrl, SqliteSync};
 
 pub use sqlx::migrate::MigrateError;

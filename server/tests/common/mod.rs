@@ -2,6 +2,8 @@
 //! (always) or PostgreSQL (when `CONNECTGAIN_TEST_POSTGRES_URL` names a server).
 #![allow(dead_code)] // each test file uses its own part of the harness
 
+pub mod appgain;
+
 use std::{
     collections::HashMap,
     net::SocketAddr,
@@ -100,6 +102,12 @@ impl TestEnv {
             ("DATABASE_URL", self.database_url.clone()),
             ("CONNECTGAIN_ALLOW_PRIVATE_TARGETS", "true".to_owned()),
             ("CONNECTGAIN_DB_MAX_CONNECTIONS", "5".to_owned()),
+            // Never the real Appgain from a test: port 9 refuses connections.
+            ("APPGAIN_SIGNUP_WEBHOOK_URL", "http://127.0.0.1:9/webhook".to_owned()),
+            ("APPGAIN_NOTIFY_BASE_URL", "http://127.0.0.1:9".to_owned()),
+            ("APPGAIN_SIGNUP_TIMEOUT_MS", "500".to_owned()),
+            ("CONNECTGAIN_PROVISIONING_RETRY_BASE_MS", "100".to_owned()),
+            ("CONNECTGAIN_PROVISIONING_RETRY_MAX_MS", "400".to_owned()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

@@ -1,0 +1,12 @@
+//! Users, organizations' members, logins, API tokens and invitations.
+
+pub mod admins;
+pub mod fields;
+pub mod login;
+pub mod login_limiter;
+pub mod password;
+pub mod signup;
+pub mod tokens;
+pub mod users;
+
+pub use users::{Role, User};

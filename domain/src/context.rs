@@ -1,0 +1,37 @@
+//! Everything a domain service needs, built once at start and cloned cheaply.
+
+use std::{sync::Arc, time::Duration};
+
+use tokio::sync::Notify;
+
+use crate::{accounts::login_limiter::LoginLimiter, appgain::AppgainClient, crypto::KeyRing, Config, Db};
+
+#[derive(Clone)]
+pub struct Domain {
+    pub db: Db,
+    pub keys: Arc<KeyRing>,
+    pub config: Arc<Config>,
+    pub appgain: AppgainClient,
+    /// Wakes the provisioning worker when a job becomes due sooner than it planned.
+    pub provisioning_wake: Arc<Notify>,
+    pub login_limiter: Arc<LoginLimiter>,
+}
+
+impl Domain {
+    pub fn new(db: Db, keys: Arc<KeyRing>, config: Arc<Config>) -> Self {
+        // One client for every outbound call: keep-alive connections are reused.
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!("ConnectGain/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("the TLS backend initializes");
+        let appgain = AppgainClient::new(
+            http,
+            config.appgain_signup_url.clone(),
+            config.appgain_signup_timeout,
+            config.appgain_notify_base_url.clone(),
+        );
+        let login_limiter = Arc::new(LoginLimiter::new(config.login_max_failures));
+        Self { db, keys, config, appgain, provisioning_wake: Arc::new(Notify::new()), login_limiter }
+    }
+}

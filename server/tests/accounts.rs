@@ -1,0 +1,319 @@
+//! Accounts and Appgain provisioning through the JSON API, against a real HTTP server
+//! standing in for the Appgain webhook.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{
+    appgain::{FakeAppgain, Mode},
+    Backend, TestApp, TestEnv,
+};
+use connectgain_domain::{ids::OrgId, on_db, organizations, secret::ExposeSecret};
+use serde_json::{json, Value};
+
+const API_KEY: &str = "appgain-api-key-7f3c2a9d4e5b6c1a0f8e";
+
+fn provisioned() -> Mode {
+    Mode::Credentials { suit_id: "suit-42".into(), api_key: API_KEY.into() }
+}
+
+async fn spawn(backend: Backend, fake: &FakeAppgain) -> TestApp {
+    let env = TestEnv::new(backend).await;
+    let url = fake.signup_url();
+    let base = fake.base_url();
+    TestApp::spawn_with(env, &[("APPGAIN_SIGNUP_WEBHOOK_URL", &url), ("APPGAIN_NOTIFY_BASE_URL", &base)]).await
+}
+
+async fn post(app: &TestApp, path: &str, body: &Value) -> (u16, Value, reqwest::header::HeaderMap) {
+    let response = app.client.post(app.url(path)).json(body).send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null), headers)
+}
+
+async fn me(app: &TestApp, token: &str) -> (u16, Value) {
+    let response = app.client.get(app.url("/api/auth/me")).bearer_auth(token).send().await.unwrap();
+    (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+}
+
+fn signup_body(email: &str) -> Value {
+    json!({
+        "email": email,
+        "password": "correct horse battery",
+        "organization_name": "Acme Ltd",
+        "first_name": "Ana",
+        "last_name": "Lima",
+        "phone": "+201001383533",
+    })
+}
+
+async fn login(app: &TestApp, email: &str) -> String {
+    let (status, body, _) = post(app, "/api/v1/auth/login", &json!({"email": email, "password": "correct horse battery"})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["token_type"], "Bearer");
+    assert!(body["expires_in"].as_u64().unwrap() > 0);
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn stored_key(app: &TestApp, org: OrgId) -> Option<String> {
+    let (db, keys) = app.env.open().await;
+    let creds = organizations::appgain_credentials(&db, &keys, org).await.unwrap();
+    db.close().await;
+    creds.map(|c| c.api_key.expose_secret().to_owned())
+}
+
+async fn signup_provisions_credentials_when_the_webhook_answers(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn(backend, &fake).await;
+
+    let (status, body, _) = post(&app, "/api/v1/auth/signup", &signup_body("Ana@Example.com")).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["provisioning"], "provisioned");
+    assert!(body.get("warning").is_none());
+    assert!(!body.to_string().contains(API_KEY));
+
+    // The seed's payload, exactly.
+    let sent = fake.signups();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(
+        sent[0],
+        json!({
+            "platform": "connectGain",
+            "phone": "+201001383533",
+            "email": "ana@example.com",
+            "name": "Ana Lima",
+            "password": "correct horse battery",
+            "org": "Acme Ltd",
+        })
+    );
+
+    let org: OrgId = body["organization_id"].as_str().unwrap().parse().unwrap();
+    assert_eq!(stored_key(&app, org).await.as_deref(), Some(API_KEY));
+
+    let token = login(&app, "ana@example.com").await;
+    let (status, me) = me(&app, &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(me["email"], "ana@example.com");
+    assert_eq!(me["role"], "owner");
+    assert_eq!(me["tenant_id"], body["organization_id"]);
+    assert_eq!(me["organization_name"], "Acme Ltd");
+    assert_eq!(me["appgain"]["provisioned"], true);
+    assert_eq!(me["appgain"]["suit_id"], "suit-42");
+    assert!(!me.to_string().contains(API_KEY), "the API key never reaches a client");
+    app.stop().await;
+}
+
+async fn signup_succeeds_and_retries_in_the_background_whatever_the_webhook_does(backend: Backend) {
+    let failures = [Mode::Status(404), Mode::Status(500), Mode::Slow(Duration::from_secs(3)), Mode::Garbage];
+    let fake = FakeAppgain::start(Mode::Status(500)).await;
+    let app = spawn(backend, &fake).await;
+    for (i, failure) in failures.into_iter().enumerate() {
+        fake.set_mode(failure.clone());
+        let email = format!("user{i}@example.com");
+        let started = Instant::now();
+        let (status, body, _) = post(&app, "/api/v1/auth/signup", &signup_body(&email)).await;
+        assert_eq!(status, 201, "{failure:?}: {body}");
+        assert!(started.elapsed() < Duration::from_secs(2), "{failure:?}: signup waited {:?}", started.elapsed());
+        assert_eq!(body["provisioning"], "pending", "{failure:?}");
+        assert!(body["warning"].as_str().unwrap().contains("Appgain"), "{failure:?}");
+
+        // The account exists and says it is pending.
+        let token = login(&app, &email).await;
+        let (_, me_body) = me(&app, &token).await;
+        assert_eq!(me_body["appgain"]["provisioned"], false);
+        assert_eq!(me_body["appgain"]["status"], "pending");
+
+        // The webhook recovers: the retry job stores the credentials with no user action.
+        fake.set_mode(provisioned());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let (_, me_body) = me(&app, &token).await;
+            if me_body["appgain"]["provisioned"] == true {
+                assert_eq!(me_body["appgain"]["status"], "provisioned");
+                assert_eq!(me_body["appgain"]["suit_id"], "suit-42");
+                break;
+            }
+            assert!(Instant::now() < deadline, "{failure:?}: never provisioned: {me_body}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let org: OrgId = body["organization_id"].as_str().unwrap().parse().unwrap();
+        assert_eq!(stored_key(&app, org).await.as_deref(), Some(API_KEY));
+
+        // The retry sent the same payload, password included; and the password is gone now.
+        let last = fake.signups().last().cloned().unwrap();
+        assert_eq!(last["email"], email.as_str());
+        assert_eq!(last["password"], "correct horse battery");
+        let (db, _) = app.env.open().await;
+        let jobs: i64 = on_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM provisioning_jobs").fetch_one(pool).await).unwrap();
+        assert_eq!(jobs, 0, "the stored signup password is deleted once provisioned");
+        db.close().await;
+    }
+    app.stop().await;
+}
+
+async fn a_pending_retry_survives_a_restart(backend: Backend) {
+    let fake = FakeAppgain::start(Mode::Status(503)).await;
+    let app = spawn(backend, &fake).await;
+    let (status, body, _) = post(&app, "/api/v1/auth/signup", &signup_body("restart@example.com")).await;
+    assert_eq!((status, body["provisioning"].as_str()), (201, Some("pending")));
+    let env = app.stop().await;
+
+    fake.set_mode(provisioned());
+    let url = fake.signup_url();
+    let app = TestApp::spawn_with(env, &[("APPGAIN_SIGNUP_WEBHOOK_URL", &url)]).await;
+    let org: OrgId = body["organization_id"].as_str().unwrap().parse().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while stored_key(&app, org).await.is_none() {
+        assert!(Instant::now() < deadline, "the retry was lost in the restart");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.stop().await;
+}
+
+async fn signup_reports_every_invalid_field(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn(backend, &fake).await;
+    let (status, body, _) = post(
+        &app,
+        "/api/v1/auth/signup",
+        &json!({"email": "not-an-email", "password": "short", "organization_name": "  ", "phone": "0100"}),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["code"], "invalid_fields");
+    let fields = body["error"]["fields"].as_object().unwrap();
+    for field in ["email", "password", "organization_name", "phone"] {
+        assert!(fields.contains_key(field), "{field} missing in {body}");
+    }
+    assert_eq!(fields.len(), 4);
+
+    let (status, body, _) = post(&app, "/api/v1/auth/signup", &json!({})).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(fake.signups().is_empty(), "nothing invalid reaches Appgain");
+    app.stop().await;
+}
+
+async fn a_taken_email_answers_409(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn(backend, &fake).await;
+    assert_eq!(post(&app, "/api/v1/auth/signup", &signup_body("dup@example.com")).await.0, 201);
+    let (status, body, _) = post(&app, "/api/v1/auth/signup", &signup_body("DUP@example.com ")).await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["error"]["code"], "conflict");
+    assert_eq!(fake.signups().len(), 1, "a taken e-mail does not reach Appgain");
+    app.stop().await;
+}
+
+async fn malformed_requests_get_json_errors(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let response = app
+        .client
+        .post(app.url("/api/v1/auth/signup"))
+        .header("content-type", "application/json")
+        .body("{\"email\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "malformed_json");
+
+    let response = app.client.post(app.url("/api/v1/auth/login")).body("email=x").send().await.unwrap();
+    assert_eq!(response.status(), 415);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unsupported_media_type");
+    app.stop().await;
+}
+
+async fn wrong_password_and_unknown_email_get_the_same_answer_and_are_limited(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn(backend, &fake).await;
+    post(&app, "/api/v1/auth/signup", &signup_body("limit@example.com")).await;
+
+    let (s1, wrong, _) = post(&app, "/api/v1/auth/login", &json!({"email": "limit@example.com", "password": "wrong password"})).await;
+    let (s2, unknown, _) = post(&app, "/api/v1/auth/login", &json!({"email": "nobody@example.com", "password": "wrong password"})).await;
+    assert_eq!((s1, s2), (401, 401));
+    assert_eq!(wrong, unknown);
+
+    for _ in 0..4 {
+        post(&app, "/api/v1/auth/login", &json!({"email": "limit@example.com", "password": "wrong password"})).await;
+    }
+    // Five failures: even the right password is refused for a while.
+    let (status, body, headers) =
+        post(&app, "/api/v1/auth/login", &json!({"email": "limit@example.com", "password": "correct horse battery"})).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["error"]["code"], "rate_limited");
+    assert!(headers["retry-after"].to_str().unwrap().parse::<u64>().unwrap() > 0);
+    app.stop().await;
+}
+
+async fn logout_revokes_the_token(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn(backend, &fake).await;
+    post(&app, "/api/v1/auth/signup", &signup_body("out@example.com")).await;
+    let token = login(&app, "out@example.com").await;
+    assert_eq!(me(&app, &token).await.0, 200);
+
+    let response = app.client.post(app.url("/api/v1/auth/logout")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    let (status, body) = me(&app, &token).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["error"]["code"], "unauthorized");
+    assert_eq!(me(&app, "cgt_forged").await.0, 401);
+    let anonymous = app.client.get(app.url("/api/auth/me")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    app.stop().await;
+}
+
+async fn organizations_from_before_provisioning_get_the_default_credentials(backend: Backend) {
+    let env = TestEnv::new(backend).await;
+    let (db, _) = env.open().await;
+    let legacy = organizations::create(&db, "Old Timers").await.unwrap();
+    db.close().await;
+
+    let app = TestApp::spawn_with(env, &[("APPGAIN_DEFAULT_SUIT_ID", "default-suit"), ("APPGAIN_DEFAULT_API_KEY", API_KEY)]).await;
+    let (db, keys) = app.env.open().await;
+    let creds = organizations::appgain_credentials(&db, &keys, legacy.id).await.unwrap().unwrap();
+    assert_eq!(creds.suit_id, "default-suit");
+    assert_eq!(creds.api_key.expose_secret(), API_KEY);
+    let state = organizations::appgain_state(&db, &keys, legacy.id).await.unwrap().unwrap();
+    assert_eq!(state.status, organizations::ProvisioningStatus::Default);
+    assert_eq!(state.api_key_masked.as_deref(), Some("appgain-ap***1a0f8e"));
+    db.close().await;
+    app.stop().await;
+}
+
+async fn create_admin_makes_a_platform_admin_who_can_log_in(backend: Backend) {
+    let env = TestEnv::new(backend).await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_connectgain"))
+        .args(["create-admin", "--email", "Root@Example.com", "--password", "correct horse battery"])
+        .env_clear()
+        .envs(env.vars(&[]))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("root@example.com"));
+
+    let app = TestApp::spawn_with(env, &[]).await;
+    let token = login(&app, "root@example.com").await;
+    let (status, body) = me(&app, &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["role"], "admin");
+    assert_eq!(body["tenant_id"], Value::Null);
+    app.stop().await;
+}
+
+backend_tests!(
+    signup_provisions_credentials_when_the_webhook_answers,
+    signup_succeeds_and_retries_in_the_background_whatever_the_webhook_does,
+    a_pending_retry_survives_a_restart,
+    signup_reports_every_invalid_field,
+    a_taken_email_answers_409,
+    malformed_requests_get_json_errors,
+    wrong_password_and_unknown_email_get_the_same_answer_and_are_limited,
+    logout_revokes_the_token,
+    organizations_from_before_provisioning_get_the_default_credentials,
+    create_admin_makes_a_platform_admin_who_can_log_in,
+);
