@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 // The release server built by scripts/build.sh, on a port of its own, with a fresh data
-// directory (and so a fresh SQLite database and master key) for every run.
+// directory (and so a fresh SQLite database and master key) for every run, and a real
+// HTTP server standing in for Appgain (fake-appgain.mjs).
 const root = resolve(__dirname, '..');
 const port = Number(process.env.E2E_PORT ?? 3137);
+export const fakeAppgainPort = Number(process.env.FAKE_APPGAIN_PORT ?? 3138);
 const binary = process.env.CONNECTGAIN_BIN ?? join(root, 'target/release/connectgain');
 const dataDir = mkdtempSync(join(tmpdir(), 'connectgain-e2e-'));
 
@@ -36,20 +38,32 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: binary,
-    cwd: root,
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: join(root, 'target/site'),
-      CONNECTGAIN_DATA_DIR: dataDir,
-      CONNECTGAIN_ALLOW_PRIVATE_TARGETS: 'true',
-      RUST_LOG: 'warn',
+  webServer: [
+    {
+      command: 'node fake-appgain.mjs',
+      url: `http://127.0.0.1:${fakeAppgainPort}/healthz`,
+      reuseExistingServer: false,
+      env: { FAKE_APPGAIN_PORT: String(fakeAppgainPort) },
     },
-  },
+    {
+      command: binary,
+      cwd: root,
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        LEPTOS_SITE_ROOT: join(root, 'target/site'),
+        CONNECTGAIN_DATA_DIR: dataDir,
+        CONNECTGAIN_ALLOW_PRIVATE_TARGETS: 'true',
+        APPGAIN_SIGNUP_WEBHOOK_URL: `http://127.0.0.1:${fakeAppgainPort}/webhook/connectGain-onSignup`,
+        APPGAIN_NOTIFY_BASE_URL: `http://127.0.0.1:${fakeAppgainPort}`,
+        CONNECTGAIN_PROVISIONING_RETRY_BASE_MS: '300',
+        CONNECTGAIN_PROVISIONING_RETRY_MAX_MS: '1000',
+        RUST_LOG: 'warn',
+      },
+    },
+  ],
 });

@@ -4,17 +4,25 @@
 //! the code the WASM bundle runs. Pages stay readable without JavaScript.
 
 pub mod components;
+pub mod error;
+pub mod functions;
+pub mod models;
 pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    StaticSegment,
+    SsrMode, StaticSegment,
 };
 
 use components::{error_page::ErrorPage, layout::Layout};
-use routes::{home::HomePage, not_found::NotFound};
+use routes::{
+    dashboard::DashboardPage, home::HomePage, login::LoginPage, not_found::NotFound, settings::SettingsPage,
+    signup::SignupPage,
+};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -50,6 +58,11 @@ pub fn App() -> impl IntoView {
                 <ErrorBoundary fallback=|errors| view! { <ErrorPage errors/> }>
                     <Routes fallback=NotFound>
                         <Route path=StaticSegment("") view=HomePage/>
+                        <Route path=StaticSegment("signup") view=SignupPage/>
+                        <Route path=StaticSegment("login") view=LoginPage/>
+                        // Async: the status (401/403) is known only once the data is.
+                        <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </Layout>

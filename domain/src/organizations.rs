@@ -249,3 +249,14 @@ pub async fn apply_default_credentials(db: &Db, ring: &KeyRing, defaults: &Crede
     }
     Ok(given)
 }
+
+/// The version of an organization's credentials (0 when there are none and never were).
+pub async fn appgain_version(db: &Db, id: OrgId) -> Result<i64, sqlx::Error> {
+    let version: Option<i64> = on_db!(db, pool => sqlx::query_scalar(
+        "SELECT CAST(appgain_version AS BIGINT) FROM organizations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await)?;
+    Ok(version.unwrap_or(0))
+}

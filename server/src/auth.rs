@@ -1,28 +1,35 @@
-//! Who is calling: a bearer token (`Authorization: Bearer cgt_…`) on the API.
+//! Who is calling: a bearer token (`Authorization: Bearer cgt_…`), or else the browser's
+//! login session cookie.
 
 use axum::{extract::FromRequestParts, http::request::Parts};
+use connectgain_app::server::session;
 use connectgain_domain::accounts::{tokens, User};
+use tower_sessions::Session;
 
 use crate::{api::error::ApiError, state::AppState};
 
-/// An authenticated caller, and the token they used.
+/// An authenticated caller, and the token they used (none with a session cookie).
 pub struct Authenticated {
     pub user: User,
-    pub token: String,
+    pub token: Option<String>,
 }
 
 impl FromRequestParts<AppState> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim)
-            .ok_or_else(ApiError::unauthorized)?;
-        let user = tokens::authenticate(&state.domain, token).await?.ok_or_else(ApiError::unauthorized)?;
-        Ok(Self { user, token: token.to_owned() })
+        let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        if let Some(header) = header {
+            let token = header
+                .strip_prefix("Bearer ")
+                .or_else(|| header.strip_prefix("bearer "))
+                .map(str::trim)
+                .ok_or_else(ApiError::unauthorized)?;
+            let user = tokens::authenticate(&state.domain, token).await?.ok_or_else(ApiError::unauthorized)?;
+            return Ok(Self { user, token: Some(token.to_owned()) });
+        }
+        let session = Session::from_request_parts(parts, state).await.map_err(|_| ApiError::unauthorized())?;
+        let user = session::current_user(&session, &state.domain).await?.ok_or_else(ApiError::unauthorized)?;
+        Ok(Self { user, token: None })
     }
 }

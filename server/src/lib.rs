@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod commands;
 pub mod health;
+pub mod session_store;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -5,7 +5,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 use axum::{
     body::Body,
     http::Request,
-    routing::get,
+    routing::{any, get},
     Router,
 };
 use connectgain_app::{shell, App};
@@ -26,7 +26,9 @@ use tower_http::{
 };
 use tracing::Level;
 
-use crate::{api, health, state::AppState};
+use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
+
+use crate::{api, api::error::ApiError, health, session_store::DbSessionStore, state::AppState};
 
 /// Why the server could not start. Each message is one line naming the setting at fault.
 #[derive(Debug, thiserror::Error)]
@@ -107,10 +109,26 @@ impl Application {
                 let _ = stopped.wait_for(|stop| *stop).await;
             }))
         };
+        let cleanup = {
+            let store = DbSessionStore::new(self.domain.db.clone());
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                loop {
+                    if let Err(error) = store.delete_expired().await {
+                        tracing::warn!(%error, "could not delete expired sessions");
+                    }
+                    tokio::select! {
+                        _ = stopped.wait_for(|stop| *stop) => return,
+                        _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+                    }
+                }
+            })
+        };
         let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         let _ = stop_workers.send(true);
         let _ = worker.await;
+        let _ = cleanup.await;
         self.domain.db.close().await;
         tracing::info!("stopped");
         served
@@ -143,9 +161,12 @@ fn router(domain: Domain) -> Router {
         .site_addr(config.site_addr)
         .env(Env::PROD)
         .build();
+    let sessions = session_layer(&domain);
     let state = AppState { leptos_options, domain };
     let routes = generate_route_list(App);
-    let context_state = state.clone();
+    let context_domain = state.domain.clone();
+    // Server functions and server-rendered pages reach the domain through context.
+    let provide_domain = move || provide_context(context_domain.clone());
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -153,13 +174,15 @@ fn router(domain: Domain) -> Router {
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(context_state.clone()),
+            provide_domain.clone(),
             {
                 let options = state.leptos_options.clone();
                 move || shell(options.clone())
             },
         )
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .route("/api/{*rest}", any(api_not_found))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_domain, shell))
+        .layer(sessions)
         // One span per request with its method, path (never the query: it may carry tokens)
         // and an `x-request-id`, which is also returned to the client. The last layer added
         // runs first, so the id exists before the span is made.
@@ -174,6 +197,23 @@ fn router(domain: Domain) -> Router {
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// Login sessions in the database; the cookie is HttpOnly, SameSite=Lax, and Secure when
+/// the public URL is https.
+fn session_layer(domain: &Domain) -> SessionManagerLayer<DbSessionStore> {
+    let ttl = time::Duration::seconds(i64::try_from(domain.config.session_ttl.as_secs()).unwrap_or(i64::MAX));
+    SessionManagerLayer::new(DbSessionStore::new(domain.db.clone()))
+        .with_name("cg_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(domain.config.public_url.starts_with("https://"))
+        .with_expiry(Expiry::OnInactivity(ttl))
+}
+
+/// Unknown API addresses answer JSON, not a page.
+async fn api_not_found() -> ApiError {
+    ApiError::not_found()
 }
 
 /// Completes on Ctrl-C or SIGTERM.

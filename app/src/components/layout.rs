@@ -1,7 +1,21 @@
 //! The frame of every page: header with the product name and navigation, main, footer.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
+use leptos_router::{
+    components::A,
+    hooks::use_location,
+};
+
+use crate::{
+    error::AppError,
+    functions::auth::{get_viewer, Logout},
+    models::Viewer,
+};
+
+/// The logged-in user (or `None`), reloaded on every navigation so logging in or out
+/// shows at once. Pages read it from context.
+#[derive(Clone, Copy)]
+pub struct ViewerResource(pub Resource<Result<Option<Viewer>, AppError>>);
 
 /// Wraps a page. `data-hydrated` turns `true` once the WASM has taken over the page, which
 /// the browser tests (and the CSS for JavaScript-only controls) rely on.
@@ -10,6 +24,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     let hydrated = RwSignal::new(false);
     // Effects run only in the browser, after hydration.
     Effect::new(move |_| hydrated.set(true));
+
+    let location = use_location();
+    let viewer = Resource::new(move || location.pathname.get(), |_| get_viewer());
+    provide_context(ViewerResource(viewer));
 
     view! {
         <div class="app" data-hydrated=move || hydrated.get().to_string()>
@@ -20,9 +38,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <span class="brand-name">"ConnectGain"</span>
                     </A>
                     <nav class="site-nav" aria-label="Main">
-                        <A href="/">"Product"</A>
-                        <a href="/#events">"Events"</a>
-                        <a href="/#security">"Security"</a>
+                        <Transition fallback=|| view! { <AnonymousNav/> }>
+                            {move || viewer.get().map(|result| match result {
+                                Ok(Some(viewer)) => view! { <UserNav viewer/> }.into_any(),
+                                _ => view! { <AnonymousNav/> }.into_any(),
+                            })}
+                        </Transition>
                     </nav>
                 </div>
             </header>
@@ -33,5 +54,28 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </div>
             </footer>
         </div>
+    }
+}
+
+#[component]
+fn AnonymousNav() -> impl IntoView {
+    view! {
+        <a href="/#events">"Events"</a>
+        <A href="/login">"Log in"</A>
+        <A href="/signup" attr:class="nav-cta">"Sign up"</A>
+    }
+}
+
+#[component]
+fn UserNav(viewer: Viewer) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let owner = viewer.is_owner();
+    view! {
+        <A href="/dashboard">"Dashboard"</A>
+        {owner.then(|| view! { <A href="/settings">"Settings"</A> })}
+        <span class="nav-user" title=viewer.email.clone()>{viewer.name.clone()}</span>
+        <ActionForm action=logout attr:class="inline-form">
+            <button type="submit" class="nav-button">"Log out"</button>
+        </ActionForm>
     }
 }

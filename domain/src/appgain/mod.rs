@@ -3,5 +3,6 @@
 
 pub mod client;
 pub mod provisioning;
+pub mod settings;
 
 pub use client::{AppgainClient, CallError, Credentials, SignupRequest};

@@ -17,6 +17,7 @@ use connectgain_domain::{
 };
 use secrecy::SecretString;
 use serde::Deserialize;
+use tower_sessions::Session;
 use serde_json::{json, Value};
 
 use super::{error::ApiError, json::ApiJson};
@@ -64,8 +65,12 @@ pub async fn login(
     })))
 }
 
-pub async fn logout(State(state): State<AppState>, caller: Authenticated) -> Result<StatusCode, ApiError> {
-    tokens::revoke(&state.domain, &caller.token).await?;
+/// Revokes the bearer token, or ends the login session.
+pub async fn logout(State(state): State<AppState>, session: Session, caller: Authenticated) -> Result<StatusCode, ApiError> {
+    match &caller.token {
+        Some(token) => tokens::revoke(&state.domain, token).await?,
+        None => connectgain_app::server::session::log_out(&session).await?,
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -1,0 +1,4 @@
+//! Server functions: thin — authenticate, parse, call one domain function, map the error.
+
+pub mod auth;
+pub mod settings;

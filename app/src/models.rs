@@ -1,0 +1,46 @@
+//! What pages receive from the server: views with nothing secret in them.
+
+use serde::{Deserialize, Serialize};
+
+/// The logged-in user, as the pages see them (the seed's `get_user_login_data`, without
+/// the API key).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    /// `member`, `owner` or `admin`.
+    pub role: String,
+    pub organization_name: Option<String>,
+    pub appgain: Option<AppgainView>,
+}
+
+impl Viewer {
+    pub fn is_owner(&self) -> bool {
+        self.role == "owner"
+    }
+}
+
+/// An organization's Appgain provisioning, with the API key masked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppgainView {
+    pub provisioned: bool,
+    /// `pending`, `provisioned`, `manual`, `default`, `failed` or `legacy`.
+    pub status: String,
+    pub suit_id: Option<String>,
+    pub api_key_masked: Option<String>,
+    pub last_error: Option<String>,
+}
+
+impl AppgainView {
+    pub fn status_label(&self) -> &'static str {
+        match self.status.as_str() {
+            "provisioned" => "Provisioned automatically",
+            "manual" => "Entered by an owner",
+            "default" => "Default credentials",
+            "pending" => "Pending — retrying in the background",
+            "failed" => "Automatic provisioning gave up",
+            _ => "Not configured",
+        }
+    }
+}
