@@ -61,6 +61,7 @@ impl From<connectgain_domain::Error> for AppError {
             E::NotFound => Self::new(ErrorKind::NotFound, "Not found."),
             E::Unauthorized(m) => Self::new(ErrorKind::Unauthorized, m),
             E::Forbidden(m) => Self::new(ErrorKind::Forbidden, m),
+            E::Upstream(m) => Self::new(ErrorKind::Internal, m),
             E::RateLimited { retry_after_secs } => Self::new(
                 ErrorKind::RateLimited,
                 format!("Too many attempts. Try again in {} minutes.", retry_after_secs.div_ceil(60)),

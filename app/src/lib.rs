@@ -15,13 +15,13 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
 };
 
 use components::{error_page::ErrorPage, layout::Layout};
 use routes::{
-    dashboard::DashboardPage, home::HomePage, login::LoginPage, not_found::NotFound, settings::SettingsPage,
-    signup::SignupPage,
+    campaigns::CampaignsPage, dashboard::DashboardPage, home::HomePage, invite::InvitePage, login::LoginPage,
+    not_found::NotFound, settings::SettingsPage, signup::SignupPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -63,6 +63,8 @@ pub fn App() -> impl IntoView {
                         // Async: the status (401/403) is known only once the data is.
                         <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("campaigns") view=CampaignsPage/>
+                        <Route path=(StaticSegment("invite"), ParamSegment("token")) view=InvitePage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </Layout>

@@ -44,3 +44,27 @@ impl AppgainView {
         }
     }
 }
+
+/// A person in the organization, as owners see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// A new invitation link, shown once to the owner who made it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub url: String,
+    pub expires_at: String,
+}
+
+/// Appgain's answer to a campaign.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignResultView {
+    pub status: u16,
+    pub accepted: bool,
+    pub response: String,
+}

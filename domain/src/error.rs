@@ -18,6 +18,9 @@ pub enum Error {
     Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
+    /// A service we depend on (Appgain, a provider) failed.
+    #[error("{0}")]
+    Upstream(String),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
     #[error("internal error")]

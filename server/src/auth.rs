@@ -33,3 +33,21 @@ impl FromRequestParts<AppState> for Authenticated {
         Ok(Self { user, token: None })
     }
 }
+
+/// An owner of an organization (403 for anyone else who is logged in).
+pub struct OwnerOf {
+    pub user: User,
+    pub org: connectgain_domain::ids::OrgId,
+}
+
+impl FromRequestParts<AppState> for OwnerOf {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Authenticated { user, .. } = Authenticated::from_request_parts(parts, state).await?;
+        match (user.role, user.organization_id) {
+            (connectgain_domain::accounts::Role::Owner, Some(org)) => Ok(Self { user, org }),
+            _ => Err(ApiError::forbidden("Only the organization's owners can do this.")),
+        }
+    }
+}

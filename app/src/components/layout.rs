@@ -72,6 +72,7 @@ fn UserNav(viewer: Viewer) -> impl IntoView {
     let owner = viewer.is_owner();
     view! {
         <A href="/dashboard">"Dashboard"</A>
+        {viewer.organization_name.is_some().then(|| view! { <A href="/campaigns">"Campaigns"</A> })}
         {owner.then(|| view! { <A href="/settings">"Settings"</A> })}
         <span class="nav-user" title=viewer.email.clone()>{viewer.name.clone()}</span>
         <ActionForm action=logout attr:class="inline-form">

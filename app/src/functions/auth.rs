@@ -5,14 +5,7 @@ use leptos::prelude::*;
 use crate::{error::AppError, models::Viewer};
 
 #[cfg(feature = "ssr")]
-use crate::server::{domain, form_failed, session};
-
-#[cfg(feature = "ssr")]
-async fn session_handle() -> Result<tower_sessions::Session, AppError> {
-    leptos_axum::extract::<tower_sessions::Session>()
-        .await
-        .map_err(|_| AppError::new(crate::error::ErrorKind::Internal, "Sessions are not available."))
-}
+use crate::server::{domain, form_failed, session, session_handle};
 
 /// The logged-in user, or `None`.
 #[server(endpoint = "viewer")]

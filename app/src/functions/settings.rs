@@ -5,26 +5,7 @@ use leptos::prelude::*;
 use crate::{error::AppError, models::Viewer};
 
 #[cfg(feature = "ssr")]
-use crate::{
-    error::ErrorKind,
-    server::{domain, form_failed, session},
-};
-
-/// The owner's view of the settings, with the API key masked.
-#[cfg(feature = "ssr")]
-async fn require_owner() -> Result<(connectgain_domain::Domain, connectgain_domain::accounts::User, connectgain_domain::ids::OrgId), AppError> {
-    let d = domain()?;
-    let session = leptos_axum::extract::<tower_sessions::Session>()
-        .await
-        .map_err(|_| AppError::new(ErrorKind::Internal, "Sessions are not available."))?;
-    let user = session::current_user(&session, &d)
-        .await?
-        .ok_or_else(|| AppError::new(ErrorKind::Unauthorized, "Log in to see this page."))?;
-    match (user.role, user.organization_id) {
-        (connectgain_domain::accounts::Role::Owner, Some(org)) => Ok((d, user, org)),
-        _ => Err(AppError::new(ErrorKind::Forbidden, "Only the organization's owners can open its settings.")),
-    }
-}
+use crate::server::{form_failed, require_owner};
 
 #[server(endpoint = "settings")]
 pub async fn get_settings() -> Result<Viewer, AppError> {

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     components::{
         appgain_status::AppgainStatus,
+        members::Members,
         form::{form_error, Field, FormAlert},
         status::{Forbidden, LoginRequired},
     },
@@ -66,6 +67,7 @@ pub fn SettingsPage() -> impl IntoView {
                                         <button type="submit" class="button">"Save credentials"</button>
                                     </ActionForm>
                                 </div>
+                                <Members/>
                             </section>
                         }
                         .into_any()

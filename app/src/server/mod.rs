@@ -32,3 +32,29 @@ pub fn form_failed(page: &str, error: AppError) -> AppError {
     }
     error
 }
+
+/// The session of this request.
+pub async fn session_handle() -> Result<tower_sessions::Session, AppError> {
+    leptos_axum::extract::<tower_sessions::Session>()
+        .await
+        .map_err(|_| AppError::new(ErrorKind::Internal, "Sessions are not available."))
+}
+
+/// The logged-in user (401 otherwise), with the domain.
+pub async fn require_user() -> Result<(Domain, connectgain_domain::accounts::User), AppError> {
+    let d = domain()?;
+    let session = session_handle().await?;
+    let user = session::current_user(&session, &d)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorKind::Unauthorized, "Log in to see this page."))?;
+    Ok((d, user))
+}
+
+/// An owner of an organization (403 for other users).
+pub async fn require_owner() -> Result<(Domain, connectgain_domain::accounts::User, connectgain_domain::ids::OrgId), AppError> {
+    let (d, user) = require_user().await?;
+    match (user.role, user.organization_id) {
+        (connectgain_domain::accounts::Role::Owner, Some(org)) => Ok((d, user, org)),
+        _ => Err(AppError::new(ErrorKind::Forbidden, "Only the organization's owners can open its settings.")),
+    }
+}

@@ -2,8 +2,10 @@
 
 pub mod admins;
 pub mod fields;
+pub mod invitations;
 pub mod login;
 pub mod login_limiter;
+pub mod members;
 pub mod password;
 pub mod signup;
 pub mod tokens;

@@ -101,6 +101,7 @@ impl AppgainClient {
 
     fn describe(&self, error: reqwest::Error) -> CallError {
         if error.is_timeout() {
+            // (Campaign sends time out after 30 s; the signup timeout is what a user waits for.)
             CallError::Timeout(self.signup_timeout.as_millis())
         } else {
             // Without the URL: it is configuration, and the message may reach a page.

@@ -1,6 +1,7 @@
 //! Appgain: credentials provisioned at signup (retried in the background until they
 //! arrive) and campaign sending with them.
 
+pub mod campaigns;
 pub mod client;
 pub mod provisioning;
 pub mod settings;

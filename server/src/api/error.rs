@@ -49,6 +49,7 @@ impl From<Error> for ApiError {
             Error::NotFound => Self::not_found(),
             Error::Unauthorized(message) => Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message),
             Error::Forbidden(message) => Self::forbidden(message),
+            Error::Upstream(message) => Self::new(StatusCode::BAD_GATEWAY, "upstream_failed", message),
             Error::RateLimited { retry_after_secs } => Self {
                 retry_after: Some(retry_after_secs),
                 ..Self::new(

@@ -3,9 +3,10 @@
 pub mod auth;
 pub mod error;
 pub mod json;
+pub mod organization;
 
 use axum::{
-    routing::{get, post},
+    routing::{delete, get, post},
     Router,
 };
 
@@ -18,4 +19,11 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/auth/me", get(auth::me))
         .route("/api/v1/auth/me", get(auth::me))
+        .route("/api/v1/organization/appgain", get(organization::get_appgain).put(organization::put_appgain))
+        .route("/api/v1/organization/appgain/retry", post(organization::retry_appgain))
+        .route("/api/v1/organization/members", get(organization::list_members))
+        .route("/api/v1/organization/members/{id}", delete(organization::remove_member))
+        .route("/api/v1/organization/invitations", post(organization::create_invitation))
+        .route("/api/v1/invitations/{token}/accept", post(organization::accept_invitation))
+        .route("/api/v1/campaigns/send", post(organization::send_campaign))
 }

@@ -2,6 +2,7 @@
 //! (always) or PostgreSQL (when `CONNECTGAIN_TEST_POSTGRES_URL` names a server).
 #![allow(dead_code)] // each test file uses its own part of the harness
 
+pub mod api;
 pub mod appgain;
 
 use std::{
