@@ -1,0 +1,244 @@
+//! Browser sessions: cookie flags, id rotation at login, credentials that follow the
+//! organization's, and a scan of everything an owner can see for the API key.
+
+mod common;
+
+use std::{
+    io::Write,
+    sync::{Arc, Mutex, OnceLock},
+    time::{Duration, Instant},
+};
+
+use common::{
+    api::{spawn_with_appgain, PASSWORD},
+    appgain::{FakeAppgain, Mode},
+    Backend, TestApp, TestEnv,
+};
+use connectgain_domain::on_db;
+use reqwest::{header, Method};
+use serde_json::json;
+
+const API_KEY: &str = "appgain-api-key-7f3c2a9d4e5b6c1a0f8e";
+
+fn provisioned() -> Mode {
+    Mode::Credentials { suit_id: "suit-42".into(), api_key: API_KEY.into() }
+}
+
+/// Every log line the servers of this test binary write, at debug level.
+fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let sink = logs.clone();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("debug,hyper=info,h2=info,reqwest=debug")
+            .with_writer(move || Writer(sink.clone()))
+            .try_init();
+        logs
+    })
+    .clone()
+}
+
+struct Writer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Writer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Logs in through the login server function as a browser form would; returns the
+/// `Set-Cookie` header and the session cookie (`cg_session=…`).
+async fn browser_login(app: &TestApp, email: &str, cookie: Option<&str>) -> (String, String) {
+    let mut request = app
+        .client
+        .post(app.url("/api/login"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!("email={}&password={}", email.replace('@', "%40"), PASSWORD.replace(' ', "+")));
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let response = request.send().await.unwrap();
+    let set_cookie = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .find(|c| c.starts_with("cg_session="))
+        .unwrap_or_else(|| panic!("no session cookie; status {}", response.status()));
+    let cookie = set_cookie.split(';').next().unwrap().to_owned();
+    (set_cookie, cookie)
+}
+
+async fn get_with_cookie(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
+    let response = app.client.get(app.url(path)).header(header::COOKIE, cookie).send().await.unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+async fn post_with_cookie(app: &TestApp, path: &str, cookie: &str, body: Option<serde_json::Value>) -> (u16, String, String) {
+    let mut request = app.client.post(app.url(path)).header(header::COOKIE, cookie);
+    request = match body {
+        Some(body) => request.json(&body),
+        None => request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(""),
+    };
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = format!("{:?}", response.headers());
+    (status, headers, response.text().await.unwrap())
+}
+
+async fn the_session_cookie_is_http_only_lax_and_rotated_at_login(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn_with_appgain(backend, &fake).await;
+    app.owner("owner@a.io", "A").await;
+
+    let (set_cookie, first) = browser_login(&app, "owner@a.io", None).await;
+    assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
+    assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+    assert!(!set_cookie.contains("Secure"), "plain http here: {set_cookie}");
+    assert_eq!(get_with_cookie(&app, "/api/auth/me", &first).await.0, 200);
+
+    // Logging in again with that cookie issues a new id; the old one is dead.
+    let (_, second) = browser_login(&app, "owner@a.io", Some(&first)).await;
+    assert_ne!(first, second);
+    assert_eq!(get_with_cookie(&app, "/api/auth/me", &first).await.0, 401);
+    assert_eq!(get_with_cookie(&app, "/api/auth/me", &second).await.0, 200);
+
+    // Logging out ends the session.
+    let (status, _, _) = post_with_cookie(&app, "/api/v1/auth/logout", &second, None).await;
+    assert_eq!(status, 204);
+    assert_eq!(get_with_cookie(&app, "/api/auth/me", &second).await.0, 401);
+    app.stop().await;
+}
+
+async fn the_cookie_is_secure_behind_https(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let env = TestEnv::new(backend).await;
+    let url = fake.signup_url();
+    let app = TestApp::spawn_with(env, &[("APPGAIN_SIGNUP_WEBHOOK_URL", &url), ("CONNECTGAIN_PUBLIC_URL", "https://crm.example.com")]).await;
+    app.owner("owner@a.io", "A").await;
+    let (set_cookie, _) = browser_login(&app, "owner@a.io", None).await;
+    assert!(set_cookie.contains("Secure"), "{set_cookie}");
+    app.stop().await;
+}
+
+async fn credentials_that_arrive_after_login_reach_the_session(backend: Backend) {
+    let fake = FakeAppgain::start(Mode::Status(500)).await;
+    let app = spawn_with_appgain(backend, &fake).await;
+    app.owner("late@a.io", "A").await;
+    let (_, cookie) = browser_login(&app, "late@a.io", None).await;
+    let campaign = json!({"name": "n", "channel": "push", "message": "m"});
+
+    let (status, _, body) = post_with_cookie(&app, "/api/v1/campaigns/send", &cookie, Some(campaign.clone())).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.contains("Appgain credentials not available. Please log in again."));
+
+    fake.set_mode(provisioned());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, _, body) = post_with_cookie(&app, "/api/v1/campaigns/send", &cookie, Some(campaign.clone())).await;
+        if status == 200 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the session never got the credentials: {status} {body}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (_, key, _) = fake.sends().pop().unwrap();
+    assert_eq!(key.as_deref(), Some(API_KEY));
+    app.stop().await;
+}
+
+async fn the_api_key_appears_in_no_page_response_bundle_log_or_session(backend: Backend) {
+    let logs = captured_logs();
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn_with_appgain(backend, &fake).await;
+    let (_, token) = app.owner("owner@a.io", "A").await;
+    let (_, cookie) = browser_login(&app, "owner@a.io", None).await;
+    let invite = app.call(Method::POST, "/api/v1/organization/invitations", Some(&token), None).await;
+    let invite_path = format!("/invite/{}", invite.body["token"].as_str().unwrap());
+
+    let mut seen = Vec::new();
+    for path in ["/", "/dashboard", "/settings", "/campaigns", "/signup", "/login", invite_path.as_str(), "/api/auth/me",
+        "/api/v1/organization/appgain", "/api/v1/organization/members", "/no-such-page"]
+    {
+        let (status, body) = get_with_cookie(&app, path, &cookie).await;
+        assert!(status < 500, "{path}: {status}");
+        seen.push((path.to_owned(), body));
+    }
+    for function in ["/api/viewer", "/api/settings", "/api/members", "/api/members/invite"] {
+        let (status, headers, body) = post_with_cookie(&app, function, &cookie, None).await;
+        assert_eq!(status, 200, "{function}: {body}");
+        seen.push((function.to_owned(), format!("{headers}\n{body}")));
+    }
+    let campaign = json!({"name": "n", "channel": "push", "message": "m"});
+    let (status, headers, body) = post_with_cookie(&app, "/api/v1/campaigns/send", &cookie, Some(campaign)).await;
+    assert_eq!(status, 200, "the session does hold usable credentials: {body}");
+    seen.push(("campaign".into(), format!("{headers}\n{body}")));
+
+    // The pages really are the owner's (the scan would prove nothing otherwise).
+    let settings = &seen.iter().find(|(p, _)| p == "/settings").unwrap().1;
+    assert!(settings.contains("appgain-ap***1a0f8e"), "the settings page shows the masked key");
+    for (path, text) in &seen {
+        assert!(!text.contains(API_KEY), "the API key leaked in {path}");
+        assert!(!text.contains(PASSWORD), "the password leaked in {path}");
+    }
+
+    // The sessions table holds the credentials only as ciphertext.
+    let (db, _) = app.env.open().await;
+    let sessions: Vec<Vec<u8>> = on_db!(&db, pool => sqlx::query_scalar("SELECT data FROM sessions").fetch_all(pool).await).unwrap();
+    assert!(!sessions.is_empty());
+    let all = String::from_utf8_lossy(&sessions.concat()).into_owned();
+    assert!(all.contains("\"appgain\"") && all.contains("cg1:"), "the session holds encrypted credentials: {all}");
+    assert!(!all.contains(API_KEY));
+    db.close().await;
+
+    // The WASM and JS bundle, when built (scripts/test.sh builds it first).
+    let pkg = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site/pkg");
+    match std::fs::read_dir(&pkg) {
+        Ok(entries) => {
+            for entry in entries {
+                let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+                assert!(!bytes.windows(API_KEY.len()).any(|w| w == API_KEY.as_bytes()));
+            }
+        }
+        Err(_) => eprintln!("bundle scan skipped: {} is not built", pkg.display()),
+    }
+
+    app.stop().await;
+    let log = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    assert!(log.contains("signup: provisioned"), "the log was captured");
+    assert!(!log.contains(API_KEY), "the API key is in the log");
+    assert!(!log.contains(PASSWORD), "the password is in the log");
+}
+
+async fn a_member_gets_a_403_page_for_settings_and_visitors_a_401(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn_with_appgain(backend, &fake).await;
+    let (_, owner) = app.owner("owner@a.io", "A").await;
+    app.member(&owner, "member@a.io").await;
+    let (_, cookie) = browser_login(&app, "member@a.io", None).await;
+
+    let (status, page) = get_with_cookie(&app, "/settings", &cookie).await;
+    assert_eq!(status, 403);
+    assert!(page.contains("Not allowed") && page.contains("Only the organization"), "{page}");
+    assert!(!page.contains("1a0f8e"), "not even the masked key shows");
+    let (status, _, body) = post_with_cookie(&app, "/api/settings/appgain", &cookie, None).await;
+    assert!(status >= 400, "{status} {body}");
+    assert_eq!(get_with_cookie(&app, "/dashboard", &cookie).await.0, 200);
+
+    let anonymous = app.client.get(app.url("/settings")).send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    app.stop().await;
+}
+
+backend_tests!(
+    a_member_gets_a_403_page_for_settings_and_visitors_a_401,
+    the_session_cookie_is_http_only_lax_and_rotated_at_login,
+    the_cookie_is_secure_behind_https,
+    credentials_that_arrive_after_login_reach_the_session,
+    the_api_key_appears_in_no_page_response_bundle_log_or_session,
+);
