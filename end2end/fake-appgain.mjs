@@ -27,6 +27,12 @@ createServer((req, res) => {
       const n = signups.length;
       return json(res, 200, { suitId: `suit-e2e-${n}`, apiKey: `appgain-e2e-secret-key-${n}-0123456789abcdef` });
     }
+    const send = req.method === 'POST' && req.url.match(/^\/([^/]+)\/send$/);
+    if (send) {
+      const key = req.headers['appapikey'];
+      if (!key) return json(res, 401, { message: 'missing appApiKey' });
+      return json(res, 200, { status: 'queued', suitId: decodeURIComponent(send[1]) });
+    }
     json(res, 404, { message: 'not found' });
   });
 }).listen(port, '127.0.0.1');

@@ -1,0 +1,66 @@
+import { test, expect, type Page } from '@playwright/test';
+
+const password = 'correct horse battery';
+
+async function hydrated(page: Page) {
+  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
+}
+
+async function signUp(page: Page, email: string, org: string) {
+  await page.goto('/signup');
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Organization name').fill(org);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+}
+
+test('an owner invites a member, who joins but cannot open Settings', async ({ page, browser }) => {
+  await signUp(page, `inviter-${Date.now()}@example.com`, 'Invite Co');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Create an invitation link' }).click();
+  const link = await page.getByLabel('Invitation link').inputValue();
+  expect(link).toMatch(/\/invite\/cgi_/);
+
+  const guest = await browser.newContext();
+  const member = await guest.newPage();
+  await member.goto(new URL(link).pathname);
+  await expect(member.getByRole('heading', { name: 'Join Invite Co' })).toBeVisible();
+  await hydrated(member);
+  const memberEmail = `member-${Date.now()}@example.com`;
+  await member.getByLabel('E-mail').fill(memberEmail);
+  await member.getByLabel('Password').fill(password);
+  await member.getByLabel('First name').fill('Mia');
+  await member.getByRole('button', { name: 'Join' }).click();
+  await expect(member.getByRole('heading', { name: 'Welcome, Mia' })).toBeVisible();
+  await expect(member.getByRole('link', { name: 'Settings' })).toHaveCount(0);
+  const forbidden = await member.goto('/settings');
+  expect(forbidden?.status()).toBe(403);
+  await expect(member.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+
+  // The link worked once.
+  const reused = await member.goto(new URL(link).pathname);
+  expect(reused?.status()).toBe(404);
+  await guest.close();
+
+  // The owner sees the new member and removes them after confirming.
+  await page.reload();
+  await expect(page.getByRole('cell', { name: memberEmail })).toBeVisible();
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('row', { name: new RegExp(memberEmail) }).getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByRole('cell', { name: memberEmail })).toHaveCount(0);
+});
+
+test('a campaign is sent through Appgain and its answer shown', async ({ page }) => {
+  await signUp(page, `sender-${Date.now()}@example.com`, 'Campaign Co');
+  await page.getByRole('link', { name: 'Campaigns' }).click();
+  await hydrated(page);
+  await page.getByLabel('Campaign name').fill('Spring sale');
+  await page.getByLabel('Channel').selectOption('sms');
+  await page.getByLabel('Message').fill('20% off today');
+  await page.getByRole('button', { name: 'Send campaign' }).click();
+  await expect(page.locator('.campaign-result')).toContainText('Appgain answered HTTP 200');
+  await expect(page.locator('.campaign-result')).toContainText('queued');
+});
