@@ -73,14 +73,3 @@ impl From<connectgain_domain::Error> for AppError {
         }
     }
 }
-
-/// Percent-encodes a query value (for carrying a form's errors through a redirect).
-pub fn encode_query_value(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}

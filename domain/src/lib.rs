@@ -15,6 +15,7 @@ pub mod ids;
 pub mod organizations;
 pub mod rotation;
 pub mod secret;
+pub mod text;
 
 pub use config::{Config, ConfigError};
 pub use context::Domain;

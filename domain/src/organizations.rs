@@ -212,14 +212,22 @@ pub async fn appgain_credentials(db: &Db, ring: &KeyRing, id: OrgId) -> Result<O
 
 /// The provisioning state of an organization, with the key masked.
 pub async fn appgain_state(db: &Db, ring: &KeyRing, id: OrgId) -> Result<Option<AppgainState>, StoreError> {
-    let row: Option<(String, Option<String>, Option<String>, Option<String>, i64)> = on_db!(db, pool => sqlx::query_as(
-        "SELECT provisioning_status, appgain_suit_id, appgain_api_key, provisioning_error, CAST(appgain_version AS BIGINT) \
-         FROM organizations WHERE id = $1",
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        status: String,
+        suit_id: Option<String>,
+        sealed: Option<String>,
+        last_error: Option<String>,
+        version: i64,
+    }
+    let row: Option<Row> = on_db!(db, pool => sqlx::query_as(
+        "SELECT provisioning_status AS status, appgain_suit_id AS suit_id, appgain_api_key AS sealed, \
+         provisioning_error AS last_error, CAST(appgain_version AS BIGINT) AS version FROM organizations WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(pool)
     .await)?;
-    let Some((status, suit_id, sealed, last_error, version)) = row else { return Ok(None) };
+    let Some(Row { status, suit_id, sealed, last_error, version }) = row else { return Ok(None) };
     let api_key_masked = match sealed {
         Some(sealed) => Some(mask(
             ring.decrypt(&sealed, &SecretBinding::new(APPGAIN_API_KEY_FIELD, id))

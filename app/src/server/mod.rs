@@ -7,7 +7,9 @@ pub mod views;
 use connectgain_domain::Domain;
 use leptos::prelude::*;
 
-use crate::error::{encode_query_value, AppError, ErrorKind};
+use connectgain_domain::text::percent_encode;
+
+use crate::error::{AppError, ErrorKind};
 
 /// The domain services, provided to every server function and route by the server.
 pub fn domain() -> Result<Domain, AppError> {
@@ -28,7 +30,7 @@ pub fn is_plain_form_post() -> bool {
 pub fn form_failed(page: &str, error: AppError) -> AppError {
     if is_plain_form_post() {
         let json = serde_json::to_string(&error).unwrap_or_default();
-        leptos_axum::redirect(&format!("{page}?form_error={}", encode_query_value(&json)));
+        leptos_axum::redirect(&format!("{page}?form_error={}", percent_encode(&json)));
     }
     error
 }

@@ -84,7 +84,7 @@ impl AppgainClient {
 
     /// Sends a campaign: `POST {base}/{suitId}/send` with the API key in `appApiKey`.
     pub async fn send_campaign(&self, credentials: &Credentials, payload: &Value) -> Result<SendOutcome, CallError> {
-        let url = format!("{}/{}/send", self.notify_base_url, urlencode_segment(&credentials.suit_id));
+        let url = format!("{}/{}/send", self.notify_base_url, crate::text::percent_encode(&credentials.suit_id));
         let response = self
             .http
             .post(url)
@@ -104,8 +104,21 @@ impl AppgainClient {
             // (Campaign sends time out after 30 s; the signup timeout is what a user waits for.)
             CallError::Timeout(self.signup_timeout.as_millis())
         } else {
-            // Without the URL: it is configuration, and the message may reach a page.
-            CallError::Network(error.without_url().to_string())
+            // Without the URL (it is configuration, and the message may reach a page), but
+            // with the causes, which say what actually went wrong ("Connection refused").
+            let mut causes = Vec::new();
+            let mut source = std::error::Error::source(&error);
+            while let Some(cause) = source {
+                causes.push(cause.to_string());
+                source = cause.source();
+            }
+            let mut message = error.without_url().to_string();
+            for cause in causes {
+                if !message.contains(&cause) {
+                    message = format!("{message}: {cause}");
+                }
+            }
+            CallError::Network(message)
         }
     }
 }
@@ -128,16 +141,6 @@ pub fn parse_credentials(value: &Value) -> Option<Credentials> {
         suit_id: text(["suitId", "suit_id"])?,
         api_key: SecretString::from(text(["apiKey", "api_key"])?),
     })
-}
-
-fn urlencode_segment(segment: &str) -> String {
-    segment
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn truncate(mut text: String, max: usize) -> String {
@@ -180,9 +183,4 @@ mod tests {
         assert_eq!(parsed(json!({"data": "x"})), None);
     }
 
-    #[test]
-    fn suit_ids_are_escaped_in_the_path() {
-        assert_eq!(urlencode_segment("abc-1_2"), "abc-1_2");
-        assert_eq!(urlencode_segment("a/b?c"), "a%2Fb%3Fc");
-    }
 }
