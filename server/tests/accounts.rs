@@ -305,7 +305,41 @@ async fn create_admin_makes_a_platform_admin_who_can_log_in(backend: Backend) {
     app.stop().await;
 }
 
+async fn rotate_key_reencrypts_every_kind_of_stored_secret(backend: Backend) {
+    use connectgain_domain::{crypto::{KeyRing, SecretBinding}, rotation::ENCRYPTED_COLUMNS};
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn(backend, &fake).await;
+    post(&app, "/api/v1/auth/signup", &signup_body("done@example.com")).await; // org key + user backup
+    fake.set_mode(Mode::Status(500));
+    post(&app, "/api/v1/auth/signup", &signup_body("pending@example.com")).await; // pending password
+    let env = app.stop().await;
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_connectgain"))
+        .arg("rotate-key")
+        .env_clear()
+        .envs(env.vars(&[]))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("re-encrypted 3 secrets"), "{}", String::from_utf8_lossy(&output.stdout));
+
+    let (db, _) = env.open().await;
+    let (ring, _) = KeyRing::load(&env.config(&[])).unwrap();
+    for column in ENCRYPTED_COLUMNS {
+        let (table, name) = column.field.split_once('.').unwrap();
+        let sql = format!("SELECT {}, {name} FROM {table} WHERE {name} IS NOT NULL", column.owner_column);
+        let rows: Vec<(uuid::Uuid, String)> = on_db!(&db, pool => sqlx::query_as(&sql).fetch_all(pool).await).unwrap();
+        assert_eq!(rows.len(), 1, "{}", column.field);
+        for (owner, sealed) in rows {
+            assert!(sealed.starts_with(&format!("cg1:{}:", ring.current().id())), "{}", column.field);
+            assert!(ring.decrypt(&sealed, &SecretBinding::new(column.field, owner)).is_ok(), "{}", column.field);
+        }
+    }
+    db.close().await;
+}
+
 backend_tests!(
+    rotate_key_reencrypts_every_kind_of_stored_secret,
     signup_provisions_credentials_when_the_webhook_answers,
     signup_succeeds_and_retries_in_the_background_whatever_the_webhook_does,
     a_pending_retry_survives_a_restart,
