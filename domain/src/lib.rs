@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod ids;
+pub mod integrations;
 pub mod organizations;
 pub mod rotation;
 pub mod secret;

@@ -18,8 +18,20 @@ pub struct EncryptedColumn {
     pub owner_column: &'static str,
 }
 
+/// An integration secret: keyed by, and bound to, its organization.
+const fn integration(field: &'static str) -> EncryptedColumn {
+    EncryptedColumn { field, key_column: "organization_id", owner_column: "organization_id" }
+}
+
 /// Every column that holds secrets. A capability that stores a new kind adds it here.
 pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
+    integration(crate::integrations::whatsapp::ACCESS_TOKEN),
+    integration(crate::integrations::whatsapp::VERIFY_TOKEN),
+    integration(crate::integrations::whatsapp::APP_SECRET),
+    integration(crate::integrations::sms::TWILIO_AUTH_TOKEN),
+    integration(crate::integrations::sms::VONAGE_API_SECRET),
+    integration(crate::integrations::sms::SNS_SECRET_ACCESS_KEY),
+    integration(crate::integrations::n8n::API_KEY),
     EncryptedColumn { field: organizations::APPGAIN_API_KEY_FIELD, key_column: "id", owner_column: "id" },
     EncryptedColumn { field: crate::appgain::provisioning::USER_BACKUP_FIELD, key_column: "id", owner_column: "id" },
     EncryptedColumn {

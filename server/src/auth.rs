@@ -51,3 +51,19 @@ impl FromRequestParts<AppState> for OwnerOf {
         }
     }
 }
+
+/// A platform admin (403 for anyone else who is logged in).
+pub struct PlatformAdmin(pub User);
+
+impl FromRequestParts<AppState> for PlatformAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Authenticated { user, .. } = Authenticated::from_request_parts(parts, state).await?;
+        if user.role == connectgain_domain::accounts::Role::Admin {
+            Ok(Self(user))
+        } else {
+            Err(ApiError::forbidden("Only platform admins can do this."))
+        }
+    }
+}

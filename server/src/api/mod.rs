@@ -4,9 +4,10 @@ pub mod auth;
 pub mod error;
 pub mod json;
 pub mod organization;
+pub mod platform;
 
 use axum::{
-    routing::{delete, get, post},
+    routing::{delete, get, post, put},
     Router,
 };
 
@@ -26,4 +27,9 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/organization/invitations", post(organization::create_invitation))
         .route("/api/v1/invitations/{token}/accept", post(organization::accept_invitation))
         .route("/api/v1/campaigns/send", post(organization::send_campaign))
+        .route("/api/platform/tenants", get(platform::list_tenants))
+        .route("/api/platform/tenants/{tenant_id}/integrations", get(platform::get_integrations))
+        .route("/api/platform/tenants/{tenant_id}/integrations/whatsapp", put(platform::put_whatsapp))
+        .route("/api/platform/tenants/{tenant_id}/integrations/sms", put(platform::put_sms))
+        .route("/api/platform/tenants/{tenant_id}/integrations/n8n", put(platform::put_n8n))
 }
