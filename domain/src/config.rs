@@ -133,6 +133,10 @@ pub struct Config {
     /// `CONNECTGAIN_LOGIN_MAX_FAILURES`: failed logins per account (and 4× that per IP
     /// address) within 15 minutes before logins are refused for a while.
     pub login_max_failures: u32,
+    /// `N8N_TIMEOUT_MS`: the time limit of one n8n webhook attempt.
+    pub n8n_timeout: Duration,
+    /// `N8N_RETRY_DELAYS_MS`: the waits before each retry of an n8n webhook call.
+    pub n8n_retry_delays: Vec<Duration>,
 }
 
 impl Config {
@@ -229,7 +233,21 @@ impl Config {
             None => 5,
         };
 
+        let n8n_timeout = millis("N8N_TIMEOUT_MS", 30_000)?;
+        let n8n_retry_delays = match get("N8N_RETRY_DELAYS_MS") {
+            None => vec![Duration::from_secs(1), Duration::from_secs(2), Duration::from_secs(4)],
+            Some(v) => v
+                .split(',')
+                .map(|d| d.trim().parse::<u64>().map(Duration::from_millis))
+                .collect::<Result<Vec<_>, _>>()
+                .ok()
+                .filter(|d| d.len() <= 10)
+                .ok_or_else(|| ConfigError::new("N8N_RETRY_DELAYS_MS", format!("`{v}` is not a comma-separated list of milliseconds")))?,
+        };
+
         Ok(Self {
+            n8n_timeout,
+            n8n_retry_delays,
             public_url,
             appgain_signup_url,
             appgain_signup_timeout,
@@ -343,6 +361,8 @@ mod tests {
             ("APPGAIN_DEFAULT_API_KEY", "key-without-suit"),
             ("CONNECTGAIN_ADMIN_EMAIL", "admin@example.com"),
             ("CONNECTGAIN_LOGIN_MAX_FAILURES", "0"),
+            ("N8N_RETRY_DELAYS_MS", "1s,2s"),
+            ("N8N_TIMEOUT_MS", "0"),
         ];
         for (setting, value) in cases {
             let err = config(&[(setting, value)]).unwrap_err();

@@ -11,6 +11,8 @@ pub struct Domain {
     pub db: Db,
     pub keys: Arc<KeyRing>,
     pub config: Arc<Config>,
+    /// The shared outbound HTTP client (keep-alive connections are reused).
+    pub http: reqwest::Client,
     pub appgain: AppgainClient,
     /// Wakes the provisioning worker when a job becomes due sooner than it planned.
     pub provisioning_wake: Arc<Notify>,
@@ -26,12 +28,12 @@ impl Domain {
             .build()
             .expect("the TLS backend initializes");
         let appgain = AppgainClient::new(
-            http,
+            http.clone(),
             config.appgain_signup_url.clone(),
             config.appgain_signup_timeout,
             config.appgain_notify_base_url.clone(),
         );
         let login_limiter = Arc::new(LoginLimiter::new(config.login_max_failures));
-        Self { db, keys, config, appgain, provisioning_wake: Arc::new(Notify::new()), login_limiter }
+        Self { db, keys, config, http, appgain, provisioning_wake: Arc::new(Notify::new()), login_limiter }
     }
 }

@@ -7,6 +7,9 @@ pub mod n8n;
 pub mod sms;
 pub mod validate;
 pub mod whatsapp;
+pub mod webhooks;
+pub mod webhook_calls;
+pub mod analytics;
 
 use secrecy::{ExposeSecret, SecretString};
 

@@ -3,7 +3,7 @@
 
 use axum::{
     extract::{FromRequest, Request},
-    http::header,
+    http::{header, StatusCode},
     Json,
 };
 use serde::de::DeserializeOwned;
@@ -20,12 +20,21 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let empty = req.headers().get(header::CONTENT_LENGTH).is_some_and(|v| v == "0")
-            && !req.headers().contains_key(header::CONTENT_TYPE);
-        if empty {
+        if !req.headers().contains_key(header::CONTENT_TYPE) {
+            // No content type: fine when there is no body either, which means `{}`.
+            let body = axum::body::Bytes::from_request(req, state)
+                .await
+                .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large."))?;
+            if !body.is_empty() {
+                return Err(ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "Send the body as JSON with Content-Type: application/json.",
+                ));
+            }
             return serde_json::from_str("{}")
                 .map(ApiJson)
-                .map_err(|e| ApiError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.to_string()));
+                .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.to_string()));
         }
         let Json(value) = Json::<T>::from_request(req, state).await?;
         Ok(ApiJson(value))

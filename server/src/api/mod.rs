@@ -5,6 +5,7 @@ pub mod error;
 pub mod json;
 pub mod organization;
 pub mod platform;
+pub mod platform_webhooks;
 
 use axum::{
     routing::{delete, get, post, put},
@@ -32,4 +33,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/platform/tenants/{tenant_id}/integrations/whatsapp", put(platform::put_whatsapp))
         .route("/api/platform/tenants/{tenant_id}/integrations/sms", put(platform::put_sms))
         .route("/api/platform/tenants/{tenant_id}/integrations/n8n", put(platform::put_n8n))
+        .route("/api/platform/tenants/{tenant_id}/webhooks", get(platform_webhooks::list).post(platform_webhooks::create))
+        .route("/api/platform/tenants/{tenant_id}/webhooks/broadcast", post(platform_webhooks::broadcast))
+        .route("/api/platform/tenants/{tenant_id}/webhooks/analytics/summary", get(platform_webhooks::summary))
+        .route("/api/platform/tenants/{tenant_id}/webhooks/by-name/{name}/call", post(platform_webhooks::call_by_name))
+        .route(
+            "/api/platform/tenants/{tenant_id}/webhooks/{webhook_id}",
+            put(platform_webhooks::update).delete(platform_webhooks::delete),
+        )
+        .route("/api/platform/tenants/{tenant_id}/webhooks/{webhook_id}/call", post(platform_webhooks::call))
+        .route("/api/platform/tenants/{tenant_id}/webhooks/{webhook_id}/analytics", get(platform_webhooks::webhook_analytics))
 }

@@ -24,7 +24,7 @@ pub async fn list_tenants(State(state): State<AppState>, _admin: PlatformAdmin) 
 }
 
 /// The tenant of the path; malformed or unknown ids are not found.
-async fn tenant(state: &AppState, raw: &str) -> Result<OrgId, ApiError> {
+pub(super) async fn tenant(state: &AppState, raw: &str) -> Result<OrgId, ApiError> {
     let id: OrgId = raw.parse().map_err(|_| ApiError::not_found())?;
     if tenants::exists(&state.domain, id).await? {
         Ok(id)

@@ -1,0 +1,165 @@
+//! Webhook analytics: a summary, per-webhook call history and a time series, over a time
+//! range. Whole hours come from the hourly rollups and only the partial first hour from the
+//! calls themselves (by index), so the cost does not grow with the number of calls.
+
+use chrono::{DateTime, DurationRound, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{ids::OrgId, on_db, Domain, Error};
+
+/// The dashboard's time ranges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, Default)]
+pub enum Range {
+    #[serde(rename = "1h")]
+    Hour,
+    #[default]
+    #[serde(rename = "24h")]
+    Day,
+    #[serde(rename = "7d")]
+    Week,
+    #[serde(rename = "30d")]
+    Month,
+}
+
+impl Range {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "1h" => Some(Self::Hour),
+            "24h" => Some(Self::Day),
+            "7d" => Some(Self::Week),
+            "30d" => Some(Self::Month),
+            _ => None,
+        }
+    }
+
+    fn length(self) -> chrono::Duration {
+        match self {
+            Self::Hour => chrono::Duration::hours(1),
+            Self::Day => chrono::Duration::hours(24),
+            Self::Week => chrono::Duration::days(7),
+            Self::Month => chrono::Duration::days(30),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub total_calls: i64,
+    pub successful_calls: i64,
+    pub failed_calls: i64,
+    pub avg_response_time_ms: i64,
+}
+
+#[derive(sqlx::FromRow, Default)]
+struct Sums {
+    calls: Option<i64>,
+    successes: Option<i64>,
+    duration_ms: Option<i64>,
+}
+
+/// Totals over `range` for the tenant, or one of its webhooks.
+pub async fn summary(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: Range) -> Result<Summary, Error> {
+    let now = Utc::now();
+    let since = now - range.length();
+    // Whole hours from the rollups; the part of the first hour inside the range from calls.
+    let first_full_hour = since.duration_trunc(chrono::Duration::hours(1)).unwrap_or(since) + chrono::Duration::hours(1);
+    let filter = "AND ($3 IS NULL OR webhook_id = $3)";
+    let hours_sql = format!(
+        "SELECT CAST(SUM(calls) AS BIGINT) AS calls, CAST(SUM(successes) AS BIGINT) AS successes, \
+         CAST(SUM(duration_ms) AS BIGINT) AS duration_ms FROM webhook_call_hours \
+         WHERE organization_id = $1 AND hour >= $2 {filter}"
+    );
+    let calls_sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS calls, CAST(SUM(CASE WHEN success THEN 1 ELSE 0 END) AS BIGINT) AS successes, \
+         CAST(SUM(duration_ms) AS BIGINT) AS duration_ms FROM webhook_calls \
+         WHERE organization_id = $1 AND called_at >= $2 AND called_at < $4 {filter}"
+    );
+    let hours: Sums = on_db!(&d.db, pool => sqlx::query_as(&hours_sql)
+        .bind(org)
+        .bind(first_full_hour)
+        .bind(webhook)
+        .fetch_one(pool)
+        .await)?;
+    let partial: Sums = on_db!(&d.db, pool => sqlx::query_as(&calls_sql)
+        .bind(org)
+        .bind(since)
+        .bind(webhook)
+        .bind(first_full_hour)
+        .fetch_one(pool)
+        .await)?;
+    let total = hours.calls.unwrap_or(0) + partial.calls.unwrap_or(0);
+    let ok = hours.successes.unwrap_or(0) + partial.successes.unwrap_or(0);
+    let duration = hours.duration_ms.unwrap_or(0) + partial.duration_ms.unwrap_or(0);
+    Ok(Summary {
+        total_calls: total,
+        successful_calls: ok,
+        failed_calls: total - ok,
+        avg_response_time_ms: if total > 0 { duration / total } else { 0 },
+    })
+}
+
+/// One recorded attempt.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct CallRecord {
+    pub id: i64,
+    pub webhook_id: Uuid,
+    pub workflow_name: String,
+    pub called_at: DateTime<Utc>,
+    pub attempt: i32,
+    pub status_code: Option<i32>,
+    pub success: bool,
+    pub duration_ms: i64,
+    pub error: Option<String>,
+}
+
+/// Calls newest first, `limit` at a time; `before` is the `id` of the last one seen.
+pub async fn calls(
+    d: &Domain,
+    org: OrgId,
+    webhook: Option<Uuid>,
+    range: Option<Range>,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<CallRecord>, Error> {
+    let since = range.map(|r| Utc::now() - r.length()).unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let filter = "AND ($4 IS NULL OR c.webhook_id = $4)";
+    // Ordered by called_at then id (the indexes' order); `before` pages by id.
+    let sql = format!(
+        "SELECT c.id, c.webhook_id, w.workflow_name, c.called_at, c.attempt, c.status_code, c.success, c.duration_ms, c.error \
+         FROM webhook_calls c JOIN n8n_webhooks w ON w.id = c.webhook_id \
+         WHERE c.organization_id = $1 AND c.called_at >= $2 AND c.id < $3 {filter} \
+         ORDER BY c.called_at DESC, c.id DESC LIMIT {}",
+        limit.clamp(1, 500)
+    );
+    Ok(on_db!(&d.db, pool => sqlx::query_as(&sql)
+        .bind(org)
+        .bind(since)
+        .bind(before.unwrap_or(i64::MAX))
+        .bind(webhook)
+        .fetch_all(pool)
+        .await)?)
+}
+
+/// Calls and average latency per hour over the range (for the dashboard's chart).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[serde(rename_all = "camelCase")]
+pub struct HourPoint {
+    pub hour: DateTime<Utc>,
+    pub calls: i64,
+    pub failures: i64,
+    pub avg_response_time_ms: i64,
+}
+
+pub async fn series(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: Range) -> Result<Vec<HourPoint>, Error> {
+    let since = (Utc::now() - range.length()).duration_trunc(chrono::Duration::hours(1)).unwrap_or_else(|_| Utc::now());
+    let filter = "AND ($3 IS NULL OR webhook_id = $3)";
+    let sql = format!(
+        "SELECT hour, CAST(SUM(calls) AS BIGINT) AS calls, CAST(SUM(failures) AS BIGINT) AS failures, \
+         CAST(SUM(duration_ms) / SUM(calls) AS BIGINT) AS avg_response_time_ms \
+         FROM webhook_call_hours WHERE organization_id = $1 AND hour >= $2 {filter} GROUP BY hour ORDER BY hour"
+    );
+    Ok(on_db!(&d.db, pool => sqlx::query_as(&sql).bind(org).bind(since).bind(webhook).fetch_all(pool).await)?)
+}

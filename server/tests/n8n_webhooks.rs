@@ -1,0 +1,252 @@
+//! n8n workflow webhooks: management, the retry rules against a real local receiver, and
+//! the analytics that record every attempt.
+
+mod common;
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{extract::State, http::HeaderMap, http::StatusCode, routing::post, Json, Router};
+use common::{
+    api::PASSWORD,
+    appgain::{FakeAppgain, Mode},
+    Backend, TestApp, TestEnv,
+};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+const TOKEN: &str = "n8n-bearer-token-0123456789abcdefghijklmnop";
+
+#[derive(Clone, Default)]
+struct Seen(Arc<Mutex<HashMap<String, Vec<(HeaderMap, Value)>>>>);
+
+impl Seen {
+    fn count(&self, path: &str) -> usize {
+        self.0.lock().unwrap().get(path).map_or(0, Vec::len)
+    }
+    fn last(&self, path: &str) -> (HeaderMap, Value) {
+        self.0.lock().unwrap()[path].last().cloned().unwrap()
+    }
+}
+
+/// A receiver that answers per path: 200, 500, 400, 429, 408, or hangs.
+async fn receiver() -> (String, Seen) {
+    let seen = Seen::default();
+    async fn answer(State(seen): State<Seen>, uri: axum::http::Uri, headers: HeaderMap, body: String) -> (StatusCode, Json<Value>) {
+        let path = uri.path().to_owned();
+        let value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        seen.0.lock().unwrap().entry(path.clone()).or_default().push((headers, value));
+        let status = match path.as_str() {
+            "/hooks/fail500" => 500,
+            "/hooks/bad400" => 400,
+            "/hooks/limited429" => 429,
+            "/hooks/timeout408" => 408,
+            "/hooks/hang" => {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                200
+            }
+            _ => 200,
+        };
+        (StatusCode::from_u16(status).unwrap(), Json(json!({"received": true})))
+    }
+    let app = Router::new().route("/hooks/{*rest}", post(answer)).with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), seen)
+}
+
+/// A server that accepts connections and drops them at once; counts them.
+async fn dropper() -> (String, Arc<Mutex<usize>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(Mutex::new(0));
+    let counter = accepted.clone();
+    tokio::spawn(async move {
+        loop {
+            let (socket, _) = listener.accept().await.unwrap();
+            *counter.lock().unwrap() += 1;
+            drop(socket);
+        }
+    });
+    (format!("http://{addr}/drop"), accepted)
+}
+
+async fn spawn(backend: Backend) -> (TestApp, String, String) {
+    let fake = FakeAppgain::start(Mode::Credentials { suit_id: "s".into(), api_key: "k".into() }).await;
+    let url = fake.signup_url();
+    let app = TestApp::spawn_with(
+        TestEnv::new(backend).await,
+        &[
+            ("APPGAIN_SIGNUP_WEBHOOK_URL", &url),
+            ("CONNECTGAIN_ADMIN_EMAIL", "root@example.com"),
+            ("CONNECTGAIN_ADMIN_PASSWORD", PASSWORD),
+            ("N8N_RETRY_DELAYS_MS", "20,40,80"),
+            ("N8N_TIMEOUT_MS", "300"),
+        ],
+    )
+    .await;
+    let admin = app.token("root@example.com").await;
+    let (org, _) = app.owner("owner@a.io", "A").await;
+    (app, admin, org)
+}
+
+async fn create(app: &TestApp, admin: &str, org: &str, name: &str, url: &str) -> Value {
+    let body = json!({"workflowName": name, "webhookUrl": url, "authToken": TOKEN, "description": name});
+    let reply = app.call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks"), Some(admin), Some(&body)).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.body
+}
+
+async fn webhooks_are_managed_with_immutable_unique_names(backend: Backend) {
+    let (app, admin, org) = spawn(backend).await;
+    let base = format!("/api/platform/tenants/{org}/webhooks");
+    let created = create(&app, &admin, &org, "contact_form", "https://n8n.example.com/webhook/t/contact").await;
+    assert_eq!(created["authToken"], "n8n-bearer***klmnop");
+    assert_eq!(created["isActive"], true);
+    assert!(created.get("warnings").is_none());
+    assert!(!created.to_string().contains(TOKEN));
+
+    let short = json!({"workflowName": "short_token", "webhookUrl": "contact", "authToken": "tiny"});
+    let warned = app.call(Method::POST, &base, Some(&admin), Some(&short)).await;
+    assert_eq!(warned.status, 201);
+    assert!(warned.body["warnings"][0].as_str().unwrap().contains("32 characters"));
+
+    let dup = app.call(Method::POST, &base, Some(&admin), Some(&json!({"workflowName": "contact_form", "webhookUrl": "x"}))).await;
+    assert_eq!(dup.status, 409, "{}", dup.body);
+    let bad = app.call(Method::POST, &base, Some(&admin), Some(&json!({"workflowName": "has space", "webhookUrl": "ftp://x y"}))).await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body["error"]["fields"]["workflowName"].is_string() && bad.body["error"]["fields"]["webhookUrl"].is_string());
+
+    let id = created["id"].as_str().unwrap();
+    let renamed = app.call(Method::PUT, &format!("{base}/{id}"), Some(&admin), Some(&json!({"workflowName": "other"}))).await;
+    assert_eq!(renamed.status, 422);
+    let updated = app
+        .call(Method::PUT, &format!("{base}/{id}"), Some(&admin), Some(&json!({"description": "Updated description", "isActive": false})))
+        .await;
+    assert_eq!(updated.status, 200, "{}", updated.body);
+    assert_eq!((updated.body["description"].as_str(), updated.body["isActive"].as_bool()), (Some("Updated description"), Some(false)));
+    assert_eq!(updated.body["authToken"], "n8n-bearer***klmnop", "the token is kept");
+
+    let listed = app.call(Method::GET, &base, Some(&admin), None).await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 2);
+
+    // Another tenant's id is not found there.
+    let (other_org, _) = app.owner("owner@b.io", "B").await;
+    let foreign = app.call(Method::DELETE, &format!("/api/platform/tenants/{other_org}/webhooks/{id}"), Some(&admin), None).await;
+    assert_eq!(foreign.status, 404);
+    assert_eq!(app.call(Method::DELETE, &format!("{base}/{id}"), Some(&admin), None).await.status, 204);
+    assert_eq!(app.call(Method::DELETE, &format!("{base}/{id}"), Some(&admin), None).await.status, 404);
+    app.stop().await;
+}
+
+async fn retries_follow_the_rules_and_every_attempt_is_recorded(backend: Backend) {
+    let (app, admin, org) = spawn(backend).await;
+    let (url, seen) = receiver().await;
+    let (drop_url, dropped) = dropper().await;
+    // (name, url, attempts, success, status)
+    let cases = [
+        ("ok", format!("{url}/hooks/ok"), 1, true, Some(200)),
+        ("fail500", format!("{url}/hooks/fail500"), 4, false, Some(500)),
+        ("bad400", format!("{url}/hooks/bad400"), 1, false, Some(400)),
+        ("limited429", format!("{url}/hooks/limited429"), 4, false, Some(429)),
+        ("timeout408", format!("{url}/hooks/timeout408"), 4, false, Some(408)),
+        ("hang", format!("{url}/hooks/hang"), 4, false, None),
+        ("drop", drop_url, 4, false, None),
+    ];
+    let mut total = 0;
+    for (name, target, attempts, success, status) in &cases {
+        let hook = create(&app, &admin, &org, name, target).await;
+        let id = hook["id"].as_str().unwrap();
+        let outcome = app
+            .call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/{id}/call"), Some(&admin), Some(&json!({"n": 1})))
+            .await;
+        assert_eq!(outcome.status, 200, "{name}: {}", outcome.body);
+        assert_eq!(outcome.body["attempts"], *attempts, "{name}: {}", outcome.body);
+        assert_eq!(outcome.body["success"], *success, "{name}");
+        assert_eq!(outcome.body["status"], json!(status), "{name}");
+        assert_eq!(outcome.body["error"].is_null(), *success, "{name}");
+        total += attempts;
+
+        let path = format!("/hooks/{name}");
+        match *name {
+            "drop" => assert_eq!(*dropped.lock().unwrap(), 4),
+            _ => assert_eq!(seen.count(&path), *attempts as usize, "{name}: requests received"),
+        }
+        let analytics = app
+            .call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/{id}/analytics"), Some(&admin), None)
+            .await;
+        let calls = analytics.body["data"].as_array().unwrap();
+        assert_eq!(calls.len(), *attempts as usize, "{name}: one record per attempt");
+        assert_eq!(calls[0]["attempt"], *attempts, "{name}: newest first");
+        assert_eq!(calls[0]["statusCode"], json!(status), "{name}");
+    }
+
+    // The bearer token arrives decrypted; the payload as sent.
+    let (headers, body) = seen.last("/hooks/ok");
+    assert_eq!(headers["authorization"], format!("Bearer {TOKEN}").as_str());
+    assert_eq!(body, json!({"n": 1}));
+
+    let summary = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/analytics/summary?range=1h"), Some(&admin), None).await;
+    assert_eq!(summary.status, 200, "{}", summary.body);
+    assert_eq!(summary.body["totalCalls"], total);
+    assert_eq!(summary.body["successfulCalls"], 1);
+    assert_eq!(summary.body["failedCalls"], total - 1);
+    assert!(summary.body["avgResponseTimeMs"].as_i64().unwrap() >= 0);
+
+    // Per-webhook counters agree with the records.
+    let listed = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks"), Some(&admin), None).await;
+    for hook in listed.body.as_array().unwrap() {
+        let name = hook["workflowName"].as_str().unwrap();
+        let (_, _, attempts, success, _) = cases.iter().find(|c| c.0 == name).unwrap_or_else(|| panic!("{name}"));
+        assert_eq!(hook["totalCalls"], *attempts, "{}", hook["workflowName"]);
+        assert_eq!(hook["successfulCalls"], if *success { 1 } else { 0 });
+        assert_eq!(hook["failedCalls"], if *success { 0 } else { *attempts });
+        assert!(hook["lastCalledAt"].is_string());
+    }
+    app.stop().await;
+}
+
+async fn inactive_webhooks_are_not_called_and_broadcast_reaches_the_active_ones(backend: Backend) {
+    let (app, admin, org) = spawn(backend).await;
+    let (url, seen) = receiver().await;
+    // The API key of the tenant's n8n, and a URL relative to its base.
+    let n8n = json!({"baseUrl": format!("{url}/hooks"), "apiKey": "n8n-instance-key-1234567890"});
+    assert_eq!(app.call(Method::PUT, &format!("/api/platform/tenants/{org}/integrations/n8n"), Some(&admin), Some(&n8n)).await.status, 200);
+    create(&app, &admin, &org, "first", "first").await;
+    create(&app, &admin, &org, "second", &format!("{url}/hooks/second")).await;
+    let off = create(&app, &admin, &org, "off", &format!("{url}/hooks/off")).await;
+    let off_id = off["id"].as_str().unwrap();
+    app.call(Method::PUT, &format!("/api/platform/tenants/{org}/webhooks/{off_id}"), Some(&admin), Some(&json!({"isActive": false}))).await;
+
+    let refused = app.call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/{off_id}/call"), Some(&admin), None).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert_eq!(seen.count("/hooks/off"), 0);
+
+    let by_name = app
+        .call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/by-name/first/call"), Some(&admin), Some(&json!({"via": "name"})))
+        .await;
+    assert_eq!(by_name.body["success"], true, "{}", by_name.body);
+    let (headers, body) = seen.last("/hooks/first");
+    assert_eq!(headers["x-n8n-api-key"], "n8n-instance-key-1234567890");
+    assert_eq!(body, json!({"via": "name"}));
+
+    let all = app.call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/broadcast"), Some(&admin), Some(&json!({"event": "tenant_updated"}))).await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    let names: Vec<&str> = all.body.as_array().unwrap().iter().map(|o| o["workflowName"].as_str().unwrap()).collect();
+    assert_eq!(names.len(), 2);
+    assert!(names.contains(&"first") && names.contains(&"second"));
+    assert_eq!(seen.count("/hooks/off"), 0);
+    let missing = app.call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/by-name/nope/call"), Some(&admin), None).await;
+    assert_eq!(missing.status, 404);
+    app.stop().await;
+}
+
+backend_tests!(
+    webhooks_are_managed_with_immutable_unique_names,
+    retries_follow_the_rules_and_every_attempt_is_recorded,
+    inactive_webhooks_are_not_called_and_broadcast_reaches_the_active_ones,
+);
