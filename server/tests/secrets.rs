@@ -62,8 +62,9 @@ async fn secrets_are_never_stored_in_plaintext(backend: Backend) {
         for entry in std::fs::read_dir(&env.data_dir).unwrap() {
             let path = entry.unwrap().path();
             if path.to_string_lossy().contains("connectgain.db") {
+                // The write-ahead log may be checkpointed and removed as the pool closes.
+                let Ok(bytes) = std::fs::read(&path) else { continue };
                 files += 1;
-                let bytes = std::fs::read(&path).unwrap();
                 assert!(!contains(&bytes, API_KEY.as_bytes()), "plaintext found in {}", path.display());
                 assert!(!contains(&bytes, b"appgain-live-key"), "part of the plaintext found in {}", path.display());
             }
