@@ -133,6 +133,13 @@ pub struct Config {
     /// `CONNECTGAIN_LOGIN_MAX_FAILURES`: failed logins per account (and 4× that per IP
     /// address) within 15 minutes before logins are refused for a while.
     pub login_max_failures: u32,
+    /// `WHATSAPP_GRAPH_BASE_URL`: the WhatsApp Cloud API (Graph API) base, with its version.
+    pub whatsapp_graph_base_url: String,
+    /// `TWILIO_BASE_URL`, `VONAGE_BASE_URL`: the SMS providers' API bases.
+    pub twilio_base_url: String,
+    pub vonage_base_url: String,
+    /// `AWS_SNS_ENDPOINT`: unset means `https://sns.<region>.amazonaws.com`.
+    pub aws_sns_endpoint: Option<String>,
     /// `N8N_TIMEOUT_MS`: the time limit of one n8n webhook attempt.
     pub n8n_timeout: Duration,
     /// `N8N_RETRY_DELAYS_MS`: the waits before each retry of an n8n webhook call.
@@ -245,7 +252,18 @@ impl Config {
                 .ok_or_else(|| ConfigError::new("N8N_RETRY_DELAYS_MS", format!("`{v}` is not a comma-separated list of milliseconds")))?,
         };
 
+        let whatsapp_graph_base_url = url_setting("WHATSAPP_GRAPH_BASE_URL", "https://graph.facebook.com/v21.0")?;
+        let twilio_base_url = url_setting("TWILIO_BASE_URL", "https://api.twilio.com")?;
+        let vonage_base_url = url_setting("VONAGE_BASE_URL", "https://rest.nexmo.com")?;
+        let aws_sns_endpoint = get("AWS_SNS_ENDPOINT")
+            .map(|v| parse_http_url(&v).map_err(|m| ConfigError::new("AWS_SNS_ENDPOINT", m)))
+            .transpose()?;
+
         Ok(Self {
+            whatsapp_graph_base_url,
+            twilio_base_url,
+            vonage_base_url,
+            aws_sns_endpoint,
             n8n_timeout,
             n8n_retry_delays,
             public_url,

@@ -33,6 +33,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/platform/tenants/{tenant_id}/integrations/whatsapp", put(platform::put_whatsapp))
         .route("/api/platform/tenants/{tenant_id}/integrations/sms", put(platform::put_sms))
         .route("/api/platform/tenants/{tenant_id}/integrations/n8n", put(platform::put_n8n))
+        .route("/api/platform/tenants/{tenant_id}/integrations/whatsapp/test", post(platform::test_whatsapp))
+        .route("/api/platform/tenants/{tenant_id}/integrations/sms/test", post(platform::test_sms))
         .route("/api/platform/tenants/{tenant_id}/webhooks", get(platform_webhooks::list).post(platform_webhooks::create))
         .route("/api/platform/tenants/{tenant_id}/webhooks/broadcast", post(platform_webhooks::broadcast))
         .route("/api/platform/tenants/{tenant_id}/webhooks/analytics/summary", get(platform_webhooks::summary))

@@ -77,3 +77,34 @@ pub async fn put_n8n(
     let org = tenant(&state, &tenant_id).await?;
     Ok(Json(json!(n8n::put(&state.domain, org, &input).await?)))
 }
+
+/// A test message: `{to, message}`.
+#[derive(serde::Deserialize)]
+pub struct TestMessage {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    message: String,
+}
+
+pub async fn test_whatsapp(
+    State(state): State<AppState>,
+    _admin: PlatformAdmin,
+    Path(tenant_id): Path<String>,
+    ApiJson(input): ApiJson<TestMessage>,
+) -> Result<Json<Value>, ApiError> {
+    let org = tenant(&state, &tenant_id).await?;
+    let result = connectgain_domain::providers::test_whatsapp(&state.domain, org, &input.to, &input.message).await?;
+    Ok(Json(json!(result)))
+}
+
+pub async fn test_sms(
+    State(state): State<AppState>,
+    _admin: PlatformAdmin,
+    Path(tenant_id): Path<String>,
+    ApiJson(input): ApiJson<TestMessage>,
+) -> Result<Json<Value>, ApiError> {
+    let org = tenant(&state, &tenant_id).await?;
+    let result = connectgain_domain::providers::test_sms(&state.domain, org, &input.to, &input.message).await?;
+    Ok(Json(json!(result)))
+}

@@ -1,0 +1,83 @@
+//! Real clients of the messaging providers, with configurable base URLs, and the "send a
+//! test message" action. Each provider's error answers are mapped to the troubleshooting
+//! names of the integration management guide.
+
+pub mod sigv4;
+mod sms;
+mod whatsapp;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{ids::OrgId, Domain, Error};
+
+/// What a provider answered to a message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendResult {
+    pub ok: bool,
+    pub provider: String,
+    /// The HTTP status, when the provider answered.
+    pub status: Option<u16>,
+    pub message_id: Option<String>,
+    /// The guide's name for the problem ("Invalid Access Token", "Insufficient Funds", …).
+    pub problem: Option<String>,
+    /// The provider's own error text.
+    pub detail: Option<String>,
+}
+
+impl SendResult {
+    fn failed(provider: &str, status: Option<u16>, problem: Option<&str>, detail: Option<String>) -> Self {
+        Self {
+            ok: false,
+            provider: provider.to_owned(),
+            status,
+            message_id: None,
+            problem: problem.map(str::to_owned),
+            detail,
+        }
+    }
+
+    fn unreachable(provider: &str, error: &reqwest::Error) -> Self {
+        let detail = if error.is_timeout() { "the provider did not answer in time".to_owned() } else { error.without_url_text() };
+        Self::failed(provider, None, Some("Provider Unreachable"), Some(detail))
+    }
+}
+
+trait WithoutUrl {
+    fn without_url_text(&self) -> String;
+}
+
+impl WithoutUrl for reqwest::Error {
+    fn without_url_text(&self) -> String {
+        let mut text = self.to_string();
+        if let Some(url) = self.url() {
+            text = text.replace(url.as_str(), "");
+        }
+        text
+    }
+}
+
+/// A test message through the tenant's WhatsApp configuration.
+pub async fn test_whatsapp(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
+    let (to, text) = check_message(to, text)?;
+    whatsapp::send(d, org, &to, &text).await
+}
+
+/// A test message through the tenant's SMS provider.
+pub async fn test_sms(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
+    let (to, text) = check_message(to, text)?;
+    sms::send(d, org, &to, &text).await
+}
+
+fn check_message(to: &str, text: &str) -> Result<(String, String), Error> {
+    let mut errors = crate::error::FieldErrors::new();
+    let to = crate::integrations::validate::e164(to.trim()).map_err(|m| errors.insert("to", m)).ok();
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > 1600 {
+        errors.insert("message", "Write a message of 1 to 1,600 characters.".into());
+    }
+    match to {
+        Some(to) if errors.is_empty() => Ok((to, text.to_owned())),
+        _ => Err(Error::Invalid(errors)),
+    }
+}
