@@ -179,7 +179,7 @@ async fn retries_follow_the_rules_and_every_attempt_is_recorded(backend: Backend
         let analytics = app
             .call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/{id}/analytics"), Some(&admin), None)
             .await;
-        let calls = analytics.body["data"].as_array().unwrap();
+        let calls = analytics.body["data"].as_array().unwrap_or_else(|| panic!("{name}: {} {}", analytics.status, analytics.body));
         assert_eq!(calls.len(), *attempts as usize, "{name}: one record per attempt");
         assert_eq!(calls[0]["attempt"], *attempts, "{name}: newest first");
         assert_eq!(calls[0]["statusCode"], json!(status), "{name}");

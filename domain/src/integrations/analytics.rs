@@ -124,13 +124,13 @@ pub async fn calls(
     before: Option<i64>,
     limit: i64,
 ) -> Result<Vec<CallRecord>, Error> {
-    let since = range.map(|r| Utc::now() - r.length()).unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let since = range.map(|r| Utc::now() - r.length());
     let filter = "AND ($4 IS NULL OR c.webhook_id = $4)";
     // Ordered by called_at then id (the indexes' order); `before` pages by id.
     let sql = format!(
         "SELECT c.id, c.webhook_id, w.workflow_name, c.called_at, c.attempt, c.status_code, c.success, c.duration_ms, c.error \
          FROM webhook_calls c JOIN n8n_webhooks w ON w.id = c.webhook_id \
-         WHERE c.organization_id = $1 AND c.called_at >= $2 AND c.id < $3 {filter} \
+         WHERE c.organization_id = $1 AND ($2 IS NULL OR c.called_at >= $2) AND c.id < $3 {filter} \
          ORDER BY c.called_at DESC, c.id DESC LIMIT {}",
         limit.clamp(1, 500)
     );
