@@ -95,6 +95,9 @@ async fn main() -> anyhow::Result<()> {
         })?;
     }
     println!("filled in {:.1} s ({} hourly rollup rows)", started.elapsed().as_secs_f64(), rollup_rows.len());
+    // What autovacuum (PostgreSQL) or `PRAGMA optimize` (SQLite) would do after a bulk load:
+    // fresh planner statistics.
+    on_db!(&db, pool => sqlx::query("ANALYZE").execute(pool).await.map(|_| ()))?;
 
     async fn time<F, Fut, T>(label: &str, mut f: F) -> anyhow::Result<()>
     where

@@ -125,22 +125,32 @@ pub async fn calls(
     limit: i64,
 ) -> Result<Vec<CallRecord>, Error> {
     let since = range.map(|r| Utc::now() - r.length());
-    let filter = "AND ($4 IS NULL OR c.webhook_id = $4)";
-    // Ordered by called_at then id (the indexes' order); `before` pages by id.
+    // Only the conditions that apply, so each query fits one index ((organization_id,
+    // called_at) or (webhook_id, called_at)) and reads just the rows it returns.
+    let mut conditions = vec!["c.organization_id = $1".to_owned(), "c.id < $2".to_owned()];
+    if webhook.is_some() {
+        conditions.push(format!("c.webhook_id = ${}", conditions.len() + 1));
+    }
+    if since.is_some() {
+        conditions.push(format!("c.called_at >= ${}", conditions.len() + 1));
+    }
     let sql = format!(
         "SELECT c.id, c.webhook_id, w.workflow_name, c.called_at, c.attempt, c.status_code, c.success, c.duration_ms, c.error \
-         FROM webhook_calls c JOIN n8n_webhooks w ON w.id = c.webhook_id \
-         WHERE c.organization_id = $1 AND ($2 IS NULL OR c.called_at >= $2) AND c.id < $3 {filter} \
+         FROM webhook_calls c JOIN n8n_webhooks w ON w.id = c.webhook_id WHERE {} \
          ORDER BY c.called_at DESC, c.id DESC LIMIT {}",
+        conditions.join(" AND "),
         limit.clamp(1, 500)
     );
-    Ok(on_db!(&d.db, pool => sqlx::query_as(&sql)
-        .bind(org)
-        .bind(since)
-        .bind(before.unwrap_or(i64::MAX))
-        .bind(webhook)
-        .fetch_all(pool)
-        .await)?)
+    Ok(on_db!(&d.db, pool => {
+        let mut query = sqlx::query_as(&sql).bind(org).bind(before.unwrap_or(i64::MAX));
+        if let Some(webhook) = webhook {
+            query = query.bind(webhook);
+        }
+        if let Some(since) = since {
+            query = query.bind(since);
+        }
+        query.fetch_all(pool).await
+    })?)
 }
 
 /// Calls and average latency per hour over the range (for the dashboard's chart).
