@@ -15,6 +15,11 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::{crypto::SecretBinding, ids::OrgId, secret::mask, Domain, Error};
 
+/// A plain field of a save, trimmed; blank means absent.
+pub(crate) fn text(value: &Option<String>) -> Option<String> {
+    given(value).map(str::to_owned)
+}
+
 /// A secret field of a save: a new value, or (blank or absent) keep the stored one.
 pub(crate) fn given(input: &Option<String>) -> Option<&str> {
     input.as_deref().map(str::trim).filter(|v| !v.is_empty())

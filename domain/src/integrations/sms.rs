@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{given, masked, seal, validate};
+use super::{given, masked, seal, text, validate};
 use crate::{error::FieldErrors, ids::OrgId, on_db, Domain, Error};
 
 pub const TWILIO_AUTH_TOKEN: &str = "sms_integrations.twilio_auth_token";
@@ -149,10 +149,6 @@ fn view(d: &Domain, org: OrgId, s: Stored) -> Result<SmsView, Error> {
         None => {}
     }
     Ok(v)
-}
-
-fn text(value: &Option<String>) -> Option<String> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 /// Checks `value` with `check` (recording the error under `field`), or requires it when

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{masked, replace_or_keep, validate};
+use super::{masked, replace_or_keep, text, validate};
 use crate::{error::FieldErrors, ids::OrgId, on_db, Domain, Error};
 
 pub const ACCESS_TOKEN: &str = "whatsapp_integrations.access_token";
@@ -75,10 +75,6 @@ fn view(d: &Domain, org: OrgId, s: Stored) -> Result<WhatsappView, Error> {
         app_secret: masked(d, org, APP_SECRET, &s.app_secret)?,
         updated_at: s.updated_at,
     })
-}
-
-fn text(value: &Option<String>) -> Option<String> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 pub async fn put(d: &Domain, org: OrgId, input: &WhatsappInput) -> Result<WhatsappView, Error> {

@@ -87,24 +87,19 @@ pub struct TestMessage {
     message: String,
 }
 
-pub async fn test_whatsapp(
+/// A test message through the tenant's `whatsapp` or `sms` configuration.
+pub async fn test_message(
     State(state): State<AppState>,
     _admin: PlatformAdmin,
-    Path(tenant_id): Path<String>,
+    Path((tenant_id, channel)): Path<(String, String)>,
     ApiJson(input): ApiJson<TestMessage>,
 ) -> Result<Json<Value>, ApiError> {
     let org = tenant(&state, &tenant_id).await?;
-    let result = connectgain_domain::providers::test_whatsapp(&state.domain, org, &input.to, &input.message).await?;
-    Ok(Json(json!(result)))
-}
-
-pub async fn test_sms(
-    State(state): State<AppState>,
-    _admin: PlatformAdmin,
-    Path(tenant_id): Path<String>,
-    ApiJson(input): ApiJson<TestMessage>,
-) -> Result<Json<Value>, ApiError> {
-    let org = tenant(&state, &tenant_id).await?;
-    let result = connectgain_domain::providers::test_sms(&state.domain, org, &input.to, &input.message).await?;
+    let d = &state.domain;
+    let result = match channel.as_str() {
+        "whatsapp" => connectgain_domain::providers::test_whatsapp(d, org, &input.to, &input.message).await?,
+        "sms" => connectgain_domain::providers::test_sms(d, org, &input.to, &input.message).await?,
+        _ => return Err(ApiError::not_found()),
+    };
     Ok(Json(json!(result)))
 }
