@@ -20,8 +20,11 @@ use serde_json::{json, Value};
 
 const TOKEN: &str = "n8n-bearer-token-0123456789abcdefghijklmnop";
 
+/// What arrived, per path: headers and JSON body of each request.
+type Requests = HashMap<String, Vec<(HeaderMap, Value)>>;
+
 #[derive(Clone, Default)]
-struct Seen(Arc<Mutex<HashMap<String, Vec<(HeaderMap, Value)>>>>);
+struct Seen(Arc<Mutex<Requests>>);
 
 impl Seen {
     fn count(&self, path: &str) -> usize {
