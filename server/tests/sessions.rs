@@ -19,6 +19,7 @@ use reqwest::{header, Method};
 use serde_json::json;
 
 const API_KEY: &str = "appgain-api-key-7f3c2a9d4e5b6c1a0f8e";
+const NEW_KEY: &str = "replacement-key-0a1b2c3d4e5f6a7b8c9d";
 
 fn provisioned() -> Mode {
     Mode::Credentials { suit_id: "suit-42".into(), api_key: API_KEY.into() }
@@ -208,10 +209,18 @@ async fn the_api_key_appears_in_no_page_response_bundle_log_or_session(backend: 
         Err(_) => eprintln!("bundle scan skipped: {} is not built", pkg.display()),
     }
 
+    // An owner replacing the key by hand: not even its masked form reaches the log.
+    let replaced = app
+        .call(Method::PUT, "/api/v1/organization/appgain", Some(&token), Some(&json!({"suit_id": "suit-42", "api_key": NEW_KEY})))
+        .await;
+    assert_eq!(replaced.status, 200, "{}", replaced.body);
+    assert!(!replaced.body.to_string().contains(NEW_KEY));
+
     app.stop().await;
     let log = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
-    assert!(log.contains("signup: provisioned"), "the log was captured");
+    assert!(log.contains("signup: provisioned") && log.contains("entered by an owner"), "the log was captured");
     assert!(!log.contains(API_KEY), "the API key is in the log");
+    assert!(!log.contains(&NEW_KEY[..10]) && !log.contains("***"), "a masked key is in the log");
     assert!(!log.contains(PASSWORD), "the password is in the log");
 }
 

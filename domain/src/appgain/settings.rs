@@ -1,6 +1,6 @@
 //! Owners' manual entry of Appgain credentials, and what the settings page shows.
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 use crate::{error::FieldErrors, ids::OrgId, organizations, Domain, Error};
 
@@ -36,7 +36,7 @@ pub async fn update(d: &Domain, org: OrgId, suit_id: &str, api_key: &str) -> Res
             if !organizations::set_appgain_credentials(&d.db, &d.keys, org, suit_id, &key).await? {
                 return Err(Error::NotFound);
             }
-            tracing::info!(%org, key = %crate::secret::mask(key.expose_secret()), "Appgain credentials entered by an owner");
+            tracing::info!(%org, "Appgain credentials entered by an owner");
             Ok(())
         }
         _ => Err(Error::Invalid(errors)),
