@@ -200,6 +200,22 @@ async fn retries_follow_the_rules_and_every_attempt_is_recorded(backend: Backend
     assert_eq!(summary.body["failedCalls"], total - 1);
     assert!(summary.body["avgResponseTimeMs"].as_i64().unwrap() >= 0);
 
+    // The dashboard's series and recent calls agree with the summary.
+    let series = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/analytics/series?range=24h"), Some(&admin), None).await;
+    let points = series.body.as_array().unwrap_or_else(|| panic!("{}", series.body));
+    assert_eq!(points.iter().map(|p| p["calls"].as_i64().unwrap()).sum::<i64>(), total as i64);
+    assert_eq!(points.iter().map(|p| p["failures"].as_i64().unwrap()).sum::<i64>(), total as i64 - 1);
+    let recent = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/analytics/calls?limit=5"), Some(&admin), None).await;
+    assert_eq!(recent.body["data"].as_array().unwrap().len(), 5);
+    let cursor = recent.body["next_cursor"].as_i64().unwrap();
+    let rest = app
+        .call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/analytics/calls?limit=500&cursor={cursor}"), Some(&admin), None)
+        .await;
+    assert_eq!(rest.body["data"].as_array().unwrap().len(), total as usize - 5, "pages do not overlap or skip");
+    assert_eq!(rest.body["next_cursor"], Value::Null);
+    let bad = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/analytics/summary?range=2w"), Some(&admin), None).await;
+    assert_eq!(bad.status, 422);
+
     // Per-webhook counters agree with the records.
     let listed = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks"), Some(&admin), None).await;
     for hook in listed.body.as_array().unwrap() {

@@ -37,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/platform/tenants/{tenant_id}/webhooks", get(platform_webhooks::list).post(platform_webhooks::create))
         .route("/api/platform/tenants/{tenant_id}/webhooks/broadcast", post(platform_webhooks::broadcast))
         .route("/api/platform/tenants/{tenant_id}/webhooks/analytics/summary", get(platform_webhooks::summary))
+        .route("/api/platform/tenants/{tenant_id}/webhooks/analytics/series", get(platform_webhooks::series))
+        .route("/api/platform/tenants/{tenant_id}/webhooks/analytics/calls", get(platform_webhooks::recent_calls))
         .route("/api/platform/tenants/{tenant_id}/webhooks/by-name/{name}/call", post(platform_webhooks::call_by_name))
         .route(
             "/api/platform/tenants/{tenant_id}/webhooks/{webhook_id}",

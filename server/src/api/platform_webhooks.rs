@@ -126,6 +126,34 @@ pub async fn summary(
     Ok(Json(json!(analytics::summary(&state.domain, org, webhook, range(q.range.as_deref())?).await?)))
 }
 
+/// Calls, failures and average latency per hour over the range, for the dashboard's chart.
+pub async fn series(
+    State(state): State<AppState>,
+    _a: PlatformAdmin,
+    Path(t): Path<String>,
+    Query(q): Query<AnalyticsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let org = tenant(&state, &t).await?;
+    let webhook = q.webhook_id.as_deref().map(webhook_id).transpose()?;
+    Ok(Json(json!(analytics::series(&state.domain, org, webhook, range(q.range.as_deref())?).await?)))
+}
+
+/// The last calls of the tenant (all webhooks, or one), newest first, for the dashboard.
+pub async fn recent_calls(
+    State(state): State<AppState>,
+    _a: PlatformAdmin,
+    Path(t): Path<String>,
+    Query(q): Query<AnalyticsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let org = tenant(&state, &t).await?;
+    let webhook = q.webhook_id.as_deref().map(webhook_id).transpose()?;
+    let range = q.range.as_deref().map(|r| range(Some(r))).transpose()?;
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let calls = analytics::calls(&state.domain, org, webhook, range, q.cursor, limit).await?;
+    let next = (calls.len() as i64 == limit).then(|| calls.last().map(|c| c.id)).flatten();
+    Ok(Json(json!({ "data": calls, "next_cursor": next })))
+}
+
 /// A webhook's calls, newest first: `{"data": [...], "next_cursor": ...}`.
 pub async fn webhook_analytics(
     State(state): State<AppState>,
