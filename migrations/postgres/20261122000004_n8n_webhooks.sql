@@ -32,6 +32,9 @@ CREATE TABLE webhook_calls (
 );
 CREATE INDEX webhook_calls_org_time ON webhook_calls (organization_id, called_at);
 CREATE INDEX webhook_calls_webhook_time ON webhook_calls (webhook_id, called_at);
+-- Call history pages newest first by id (ids grow with recording), exactly.
+CREATE INDEX webhook_calls_org_id ON webhook_calls (organization_id, id);
+CREATE INDEX webhook_calls_webhook_id ON webhook_calls (webhook_id, id);
 
 CREATE TABLE webhook_call_hours (
     webhook_id      UUID NOT NULL REFERENCES n8n_webhooks (id) ON DELETE CASCADE,

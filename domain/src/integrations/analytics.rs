@@ -115,7 +115,8 @@ pub struct CallRecord {
     pub error: Option<String>,
 }
 
-/// Calls newest first, `limit` at a time; `before` is the `id` of the last one seen.
+/// Calls newest first (by id, which grows as calls are recorded), `limit` at a time;
+/// `before` is the `id` of the last one seen, so pages never overlap or skip.
 pub async fn calls(
     d: &Domain,
     org: OrgId,
@@ -125,8 +126,8 @@ pub async fn calls(
     limit: i64,
 ) -> Result<Vec<CallRecord>, Error> {
     let since = range.map(|r| Utc::now() - r.length());
-    // Only the conditions that apply, so each query fits one index ((organization_id,
-    // called_at) or (webhook_id, called_at)) and reads just the rows it returns.
+    // Only the conditions that apply, so each query walks one index ((organization_id, id)
+    // or (webhook_id, id)) backwards and reads just the rows it returns.
     let mut conditions = vec!["c.organization_id = $1".to_owned(), "c.id < $2".to_owned()];
     if webhook.is_some() {
         conditions.push(format!("c.webhook_id = ${}", conditions.len() + 1));
@@ -137,7 +138,7 @@ pub async fn calls(
     let sql = format!(
         "SELECT c.id, c.webhook_id, w.workflow_name, c.called_at, c.attempt, c.status_code, c.success, c.duration_ms, c.error \
          FROM webhook_calls c JOIN n8n_webhooks w ON w.id = c.webhook_id WHERE {} \
-         ORDER BY c.called_at DESC, c.id DESC LIMIT {}",
+         ORDER BY c.id DESC LIMIT {}",
         conditions.join(" AND "),
         limit.clamp(1, 500)
     );
