@@ -138,7 +138,21 @@ pub async fn series(
     Ok(Json(json!(analytics::series(&state.domain, org, webhook, range(q.range.as_deref())?).await?)))
 }
 
-/// The last calls of the tenant (all webhooks, or one), newest first, for the dashboard.
+/// One page of calls, newest first: `{"data": [...], "next_cursor": ...}`.
+async fn page_of_calls(
+    state: &AppState,
+    org: connectgain_domain::ids::OrgId,
+    webhook: Option<Uuid>,
+    q: &AnalyticsQuery,
+) -> Result<Json<Value>, ApiError> {
+    let range = q.range.as_deref().map(|r| range(Some(r))).transpose()?;
+    let limit = q.limit.unwrap_or(50).clamp(1, 500);
+    let calls = analytics::calls(&state.domain, org, webhook, range, q.cursor, limit).await?;
+    let next = (calls.len() as i64 == limit).then(|| calls.last().map(|c| c.id)).flatten();
+    Ok(Json(json!({ "data": calls, "next_cursor": next })))
+}
+
+/// The last calls of the tenant (all webhooks, or `webhookId`), for the dashboard.
 pub async fn recent_calls(
     State(state): State<AppState>,
     _a: PlatformAdmin,
@@ -147,14 +161,10 @@ pub async fn recent_calls(
 ) -> Result<Json<Value>, ApiError> {
     let org = tenant(&state, &t).await?;
     let webhook = q.webhook_id.as_deref().map(webhook_id).transpose()?;
-    let range = q.range.as_deref().map(|r| range(Some(r))).transpose()?;
-    let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let calls = analytics::calls(&state.domain, org, webhook, range, q.cursor, limit).await?;
-    let next = (calls.len() as i64 == limit).then(|| calls.last().map(|c| c.id)).flatten();
-    Ok(Json(json!({ "data": calls, "next_cursor": next })))
+    page_of_calls(&state, org, webhook, &q).await
 }
 
-/// A webhook's calls, newest first: `{"data": [...], "next_cursor": ...}`.
+/// A webhook's calls (the seed's per-webhook analytics).
 pub async fn webhook_analytics(
     State(state): State<AppState>,
     _a: PlatformAdmin,
@@ -164,9 +174,5 @@ pub async fn webhook_analytics(
     let org = tenant(&state, &t).await?;
     let id = webhook_id(&id)?;
     webhooks::get(&state.domain, org, id).await?;
-    let limit = q.limit.unwrap_or(50).clamp(1, 500);
-    let range = q.range.as_deref().map(|r| range(Some(r))).transpose()?;
-    let calls = analytics::calls(&state.domain, org, Some(id), range, q.cursor, limit).await?;
-    let next = (calls.len() as i64 == limit).then(|| calls.last().map(|c| c.id)).flatten();
-    Ok(Json(json!({ "data": calls, "next_cursor": next })))
+    page_of_calls(&state, org, Some(id), &q).await
 }
