@@ -144,6 +144,55 @@ pub struct Config {
     pub n8n_timeout: Duration,
     /// `N8N_RETRY_DELAYS_MS`: the waits before each retry of an n8n webhook call.
     pub n8n_retry_delays: Vec<Duration>,
+    /// The outbound event webhook delivery engine.
+    pub outbound: OutboundConfig,
+}
+
+/// Settings of the outbound event webhook worker.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboundConfig {
+    /// `CONNECTGAIN_WEBHOOK_TIMEOUT_MS` (15000): the time limit of one delivery attempt.
+    pub timeout: Duration,
+    /// `CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE` (`5s,30s,2m,10m,30m,1h,3h,6h,12h,24h`): the waits
+    /// before each retry (±20 % jitter); a delivery is dead after the last.
+    pub retry_schedule: Vec<Duration>,
+    /// `CONNECTGAIN_WEBHOOK_CONCURRENCY` (256): deliveries in flight per server instance.
+    pub concurrency: usize,
+    /// `CONNECTGAIN_WEBHOOK_ENDPOINT_CONCURRENCY` (16): requests in flight to one subscription.
+    pub endpoint_concurrency: usize,
+    /// `CONNECTGAIN_WEBHOOKS_HTTPS_ONLY` (false): refuse `http://` subscription URLs.
+    pub https_only: bool,
+    /// `CONNECTGAIN_WEBHOOK_LEASE_MS` (timeout + 60000): how long a claimed delivery is left
+    /// alone by other instances; a crashed instance's deliveries fall due again after it.
+    pub lease: Duration,
+}
+
+impl OutboundConfig {
+    fn from_lookup(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let timeout = duration(get("CONNECTGAIN_WEBHOOK_TIMEOUT_MS"), "CONNECTGAIN_WEBHOOK_TIMEOUT_MS", 15_000, Duration::from_millis)?;
+        let retry_schedule = match get("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE") {
+            None => crate::outbound::schedule::DEFAULT_SCHEDULE.to_vec(),
+            Some(v) => crate::outbound::schedule::parse_schedule(&v)
+                .map_err(|m| ConfigError::new("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE", m))?,
+        };
+        let count = |name: &'static str, default: usize| -> Result<usize, ConfigError> {
+            match get(name) {
+                None => Ok(default),
+                Some(v) => v.parse::<usize>().ok().filter(|n| (1..=10_000).contains(n)).ok_or_else(|| {
+                    ConfigError::new(name, format!("`{v}` is not a whole number from 1 to 10000"))
+                }),
+            }
+        };
+        let concurrency = count("CONNECTGAIN_WEBHOOK_CONCURRENCY", 256)?;
+        let endpoint_concurrency = count("CONNECTGAIN_WEBHOOK_ENDPOINT_CONCURRENCY", 16)?;
+        let https_only = parse_bool(get("CONNECTGAIN_WEBHOOKS_HTTPS_ONLY"), "CONNECTGAIN_WEBHOOKS_HTTPS_ONLY", false)?;
+        let lease_default = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX / 2) + 60_000;
+        let lease = duration(get("CONNECTGAIN_WEBHOOK_LEASE_MS"), "CONNECTGAIN_WEBHOOK_LEASE_MS", lease_default, Duration::from_millis)?;
+        if lease <= timeout {
+            return Err(ConfigError::new("CONNECTGAIN_WEBHOOK_LEASE_MS", "must be longer than CONNECTGAIN_WEBHOOK_TIMEOUT_MS"));
+        }
+        Ok(Self { timeout, retry_schedule, concurrency, endpoint_concurrency, https_only, lease })
+    }
 }
 
 impl Config {
@@ -259,7 +308,10 @@ impl Config {
             .map(|v| parse_http_url(&v).map_err(|m| ConfigError::new("AWS_SNS_ENDPOINT", m)))
             .transpose()?;
 
+        let outbound = OutboundConfig::from_lookup(&get)?;
+
         Ok(Self {
+            outbound,
             whatsapp_graph_base_url,
             twilio_base_url,
             vonage_base_url,
@@ -386,6 +438,43 @@ mod tests {
             let err = config(&[(setting, value)]).unwrap_err();
             assert_eq!(err.setting, setting);
             assert!(err.to_string().starts_with(&format!("invalid {setting}: ")), "{err}");
+        }
+    }
+
+    #[test]
+    fn outbound_defaults_are_the_documented_ones() {
+        let o = config(&[]).unwrap().outbound;
+        assert_eq!(o.timeout, Duration::from_secs(15));
+        let minutes: Vec<u64> = o.retry_schedule.iter().map(|d| d.as_secs()).collect();
+        assert_eq!(minutes, [5, 30, 120, 600, 1800, 3600, 10_800, 21_600, 43_200, 86_400]);
+        assert_eq!((o.concurrency, o.endpoint_concurrency, o.https_only), (256, 16, false));
+        assert_eq!(o.lease, Duration::from_secs(75));
+    }
+
+    #[test]
+    fn outbound_settings_parse_and_bad_ones_name_themselves() {
+        let o = config(&[
+            ("CONNECTGAIN_WEBHOOK_TIMEOUT_MS", "500"),
+            ("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE", "100ms, 2s,1m"),
+            ("CONNECTGAIN_WEBHOOK_CONCURRENCY", "8"),
+            ("CONNECTGAIN_WEBHOOK_ENDPOINT_CONCURRENCY", "2"),
+            ("CONNECTGAIN_WEBHOOKS_HTTPS_ONLY", "1"),
+            ("CONNECTGAIN_WEBHOOK_LEASE_MS", "1000"),
+        ])
+        .unwrap()
+        .outbound;
+        assert_eq!(o.timeout, Duration::from_millis(500));
+        assert_eq!(o.retry_schedule, [Duration::from_millis(100), Duration::from_secs(2), Duration::from_secs(60)]);
+        assert_eq!((o.concurrency, o.endpoint_concurrency, o.https_only, o.lease), (8, 2, true, Duration::from_secs(1)));
+        for (setting, value) in [
+            ("CONNECTGAIN_WEBHOOK_TIMEOUT_MS", "fast"),
+            ("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE", "5s,soon"),
+            ("CONNECTGAIN_WEBHOOK_CONCURRENCY", "0"),
+            ("CONNECTGAIN_WEBHOOK_ENDPOINT_CONCURRENCY", "-1"),
+            ("CONNECTGAIN_WEBHOOKS_HTTPS_ONLY", "maybe"),
+            ("CONNECTGAIN_WEBHOOK_LEASE_MS", "10"),
+        ] {
+            assert_eq!(config(&[(setting, value)]).unwrap_err().setting, setting);
         }
     }
 

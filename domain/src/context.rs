@@ -17,6 +17,8 @@ pub struct Domain {
     /// Wakes the provisioning worker when a job becomes due sooner than it planned.
     pub provisioning_wake: Arc<Notify>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Wakes the outbound webhook worker (see [`Domain::outbound_wake`]).
+    pub outbound_notify: Arc<Notify>,
 }
 
 impl Domain {
@@ -34,6 +36,22 @@ impl Domain {
             config.appgain_notify_base_url.clone(),
         );
         let login_limiter = Arc::new(LoginLimiter::new(config.login_max_failures));
-        Self { db, keys, config, http, appgain, provisioning_wake: Arc::new(Notify::new()), login_limiter }
+        Self {
+            db,
+            keys,
+            config,
+            http,
+            appgain,
+            provisioning_wake: Arc::new(Notify::new()),
+            login_limiter,
+            outbound_notify: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Tells this instance's outbound worker that deliveries were committed, so the first
+    /// attempt starts at once. Call it after committing a transaction that emitted events
+    /// ([`crate::outbound::events::emit`]); other instances notice within a second anyway.
+    pub fn outbound_wake(&self) {
+        self.outbound_notify.notify_one();
     }
 }

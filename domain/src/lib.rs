@@ -14,6 +14,7 @@ pub mod error;
 pub mod ids;
 pub mod integrations;
 pub mod organizations;
+pub mod outbound;
 pub mod providers;
 pub mod rotation;
 pub mod secret;

@@ -34,6 +34,12 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     integration(crate::integrations::n8n::API_KEY),
     EncryptedColumn { field: organizations::APPGAIN_API_KEY_FIELD, key_column: "id", owner_column: "id" },
     EncryptedColumn { field: crate::appgain::provisioning::USER_BACKUP_FIELD, key_column: "id", owner_column: "id" },
+    EncryptedColumn { field: crate::outbound::subscriptions::SECRET_FIELD, key_column: "id", owner_column: "organization_id" },
+    EncryptedColumn {
+        field: crate::outbound::subscriptions::PREVIOUS_SECRET_FIELD,
+        key_column: "id",
+        owner_column: "organization_id",
+    },
     EncryptedColumn {
         field: crate::appgain::provisioning::PASSWORD_FIELD,
         key_column: "organization_id",

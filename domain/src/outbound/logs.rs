@@ -1,0 +1,272 @@
+//! Attempt records, delivery states, per-subscription stats, replays and test sends.
+
+use chrono::{DateTime, Utc};
+
+use super::{
+    events::{self, EventType},
+    message_id, DeliveryId, SubscriptionId,
+};
+use crate::{ids::OrgId, on_db, Domain, Error};
+
+/// Latency percentiles are computed over this many most recent attempts.
+pub const LATENCY_WINDOW: i64 = 1000;
+/// The most attempts one page holds.
+pub const MAX_PAGE: u32 = 200;
+
+/// Which attempts to list.
+#[derive(Clone, Debug, Default)]
+pub struct AttemptFilter {
+    pub subscription: Option<SubscriptionId>,
+    /// `Some(true)`: successful attempts only; `Some(false)`: failed ones only.
+    pub succeeded: Option<bool>,
+    pub event_type: Option<EventType>,
+    pub since: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// One HTTP attempt as recorded.
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
+pub struct AttemptRecord {
+    pub id: i64,
+    pub delivery_id: DeliveryId,
+    pub subscription_id: SubscriptionId,
+    pub event_type: String,
+    /// 1 for the first attempt of a delivery; replays continue the count.
+    pub attempt: i32,
+    pub attempted_at: DateTime<Utc>,
+    pub success: bool,
+    pub status_code: Option<i32>,
+    pub duration_ms: i64,
+    /// The request headers sent, as a JSON object (signatures included, never the secret).
+    pub request_headers: String,
+    /// The response body, at most 4 KiB.
+    pub response_body: Option<String>,
+    pub error: Option<String>,
+}
+
+impl AttemptRecord {
+    /// The `webhook-id` the attempt carried.
+    pub fn webhook_id(&self) -> String {
+        message_id(self.delivery_id)
+    }
+}
+
+/// A page of a list, newest first.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    /// Pass back to get the next (older) page; `None` on the last page.
+    pub next_cursor: Option<i64>,
+}
+
+/// The organization's attempts matching `filter`, newest first, `limit` (1..=200) per page,
+/// continuing before `cursor`.
+pub async fn attempts(d: &Domain, org: OrgId, filter: &AttemptFilter, cursor: Option<i64>, limit: u32) -> Result<Page<AttemptRecord>, Error> {
+    let limit = limit.clamp(1, MAX_PAGE);
+    if let Some(sub) = filter.subscription {
+        super::subscriptions::get(d, org, sub).await?;
+    }
+    let mut sql = String::from(
+        "SELECT id, delivery_id, subscription_id, event_type, attempt, attempted_at, success, status_code, duration_ms, \
+         request_headers, response_body, error FROM outbound_attempts WHERE organization_id = $1 AND id < $2",
+    );
+    let mut n = 2;
+    let mut next = |sql: &mut String, clause: &str| {
+        n += 1;
+        sql.push_str(&clause.replace('?', &format!("${n}")));
+    };
+    if filter.subscription.is_some() {
+        next(&mut sql, " AND subscription_id = ?");
+    }
+    if filter.succeeded.is_some() {
+        next(&mut sql, " AND success = ?");
+    }
+    if filter.event_type.is_some() {
+        next(&mut sql, " AND event_type = ?");
+    }
+    if filter.since.is_some() {
+        next(&mut sql, " AND attempted_at >= ?");
+    }
+    if filter.until.is_some() {
+        next(&mut sql, " AND attempted_at < ?");
+    }
+    sql.push_str(&format!(" ORDER BY id DESC LIMIT {}", limit + 1));
+    let mut rows: Vec<AttemptRecord> = on_db!(&d.db, pool => {
+        let mut q = sqlx::query_as(&sql).bind(org).bind(cursor.unwrap_or(i64::MAX));
+        if let Some(s) = filter.subscription { q = q.bind(s); }
+        if let Some(s) = filter.succeeded { q = q.bind(s); }
+        if let Some(e) = filter.event_type { q = q.bind(e.as_str()); }
+        if let Some(t) = filter.since { q = q.bind(t); }
+        if let Some(t) = filter.until { q = q.bind(t); }
+        q.fetch_all(pool).await
+    })?;
+    let next_cursor = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.id)
+    } else {
+        None
+    };
+    Ok(Page { data: rows, next_cursor })
+}
+
+/// A delivery's current state.
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
+pub struct DeliveryView {
+    pub id: DeliveryId,
+    pub subscription_id: SubscriptionId,
+    pub event_type: String,
+    /// `pending`, `delivered`, `dead` or `cancelled`.
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: DateTime<Utc>,
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    pub last_status_code: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl DeliveryView {
+    pub fn webhook_id(&self) -> String {
+        message_id(self.id)
+    }
+}
+
+/// One delivery of the organization.
+pub async fn delivery(d: &Domain, org: OrgId, id: DeliveryId) -> Result<DeliveryView, Error> {
+    on_db!(&d.db, pool => sqlx::query_as(
+        "SELECT id, subscription_id, event_type, status, attempts, next_attempt_at, last_attempt_at, last_status_code, \
+         last_error, created_at FROM outbound_deliveries WHERE id = $1 AND organization_id = $2",
+    )
+    .bind(id)
+    .bind(org)
+    .fetch_optional(pool)
+    .await)?
+    .ok_or(Error::NotFound)
+}
+
+/// A subscription's delivery statistics.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Stats {
+    /// Attempts ever made (from counters).
+    pub total: i64,
+    pub succeeded: i64,
+    pub failed: i64,
+    /// `succeeded / total`, 0 when nothing was attempted.
+    pub success_rate: f64,
+    pub avg_latency_ms: f64,
+    /// Over the latest [`LATENCY_WINDOW`] attempts.
+    pub p50_latency_ms: i64,
+    pub p95_latency_ms: i64,
+}
+
+/// Counters kept by the writer plus percentiles over a bounded window: never a full scan.
+pub async fn stats(d: &Domain, org: OrgId, subscription: SubscriptionId) -> Result<Stats, Error> {
+    let counters: Option<(i64, i64, i64, i64)> = on_db!(&d.db, pool => sqlx::query_as(
+        "SELECT total_attempts, succeeded_attempts, failed_attempts, total_duration_ms FROM outbound_subscriptions \
+         WHERE id = $1 AND organization_id = $2",
+    )
+    .bind(subscription)
+    .bind(org)
+    .fetch_optional(pool)
+    .await)?;
+    let (total, succeeded, failed, duration) = counters.ok_or(Error::NotFound)?;
+    let mut window: Vec<i64> = on_db!(&d.db, pool => sqlx::query_scalar(
+        "SELECT duration_ms FROM outbound_attempts WHERE subscription_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(subscription)
+    .bind(LATENCY_WINDOW)
+    .fetch_all(pool)
+    .await)?;
+    window.sort_unstable();
+    let pct = |p: f64| window.get(((window.len() as f64 * p).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0);
+    let ratio = |a: i64, b: i64| if b == 0 { 0.0 } else { a as f64 / b as f64 };
+    Ok(Stats {
+        total,
+        succeeded,
+        failed,
+        success_rate: ratio(succeeded, total),
+        avg_latency_ms: ratio(duration, total),
+        p50_latency_ms: pct(0.5),
+        p95_latency_ms: pct(0.95),
+    })
+}
+
+/// Sends a finished delivery again (same body, same `webhook-id`), from the start of the
+/// retry schedule. A pending one is already on its way: `Conflict`.
+pub async fn replay_delivery(d: &Domain, org: OrgId, id: DeliveryId) -> Result<(), Error> {
+    let now = Utc::now();
+    let updated = on_db!(&d.db, pool => sqlx::query(
+        "UPDATE outbound_deliveries SET status = 'pending', schedule_pos = 0, next_attempt_at = $1, locked_until = NULL, updated_at = $1 \
+         WHERE id = $2 AND organization_id = $3 AND status <> 'pending' \
+         AND subscription_id IN (SELECT id FROM outbound_subscriptions WHERE organization_id = $3 AND is_active)",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(org)
+    .execute(pool)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if updated == 0 {
+        let current = delivery(d, org, id).await?;
+        return Err(Error::Conflict(if current.status == "pending" {
+            "This delivery is already pending.".into()
+        } else {
+            "The webhook is turned off; turn it on to replay its deliveries.".into()
+        }));
+    }
+    d.outbound_wake();
+    Ok(())
+}
+
+/// Sends again every dead delivery of the organization created in `[since, until)`
+/// (optionally of one subscription, which must be on). Returns how many.
+pub async fn replay_failed(
+    d: &Domain,
+    org: OrgId,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+    subscription: Option<SubscriptionId>,
+) -> Result<u64, Error> {
+    if let Some(sub) = subscription {
+        super::subscriptions::get(d, org, sub).await?;
+    }
+    let now = Utc::now();
+    let sub_clause = if subscription.is_some() { "AND subscription_id = $5" } else { "" };
+    let sql = format!(
+        "UPDATE outbound_deliveries SET status = 'pending', schedule_pos = 0, next_attempt_at = $1, locked_until = NULL, updated_at = $1 \
+         WHERE organization_id = $2 AND status = 'dead' AND created_at >= $3 AND created_at < $4 {sub_clause} \
+         AND subscription_id IN (SELECT id FROM outbound_subscriptions WHERE organization_id = $2 AND is_active)"
+    );
+    let count = on_db!(&d.db, pool => {
+        let mut q = sqlx::query(&sql).bind(now).bind(org).bind(since).bind(until);
+        if let Some(s) = subscription {
+            q = q.bind(s);
+        }
+        q.execute(pool).await.map(|r| r.rows_affected())
+    })?;
+    if count > 0 {
+        d.outbound_wake();
+    }
+    Ok(count)
+}
+
+/// Sends `event_type` with `payload` as its `data` to one subscription (whatever events it
+/// subscribes to) through the same engine; the attempt shows in the logs. Returns the
+/// delivery id.
+pub async fn send_test(
+    d: &Domain,
+    org: OrgId,
+    subscription: SubscriptionId,
+    event_type: EventType,
+    payload: &serde_json::Value,
+) -> Result<DeliveryId, Error> {
+    let sub = super::subscriptions::get(d, org, subscription).await?;
+    if !sub.is_active {
+        return Err(Error::Conflict("The webhook is turned off; turn it on to send a test event.".into()));
+    }
+    let mut tx = d.db.begin().await?;
+    let ids = events::emit_for(&mut tx, org, event_type, payload, Some(subscription)).await?;
+    tx.commit().await?;
+    d.outbound_wake();
+    ids.into_iter().next().ok_or_else(|| Error::internal(anyhow::anyhow!("a test send created no delivery")))
+}

@@ -1,0 +1,346 @@
+//! Tenants' event subscriptions: validated on the way in, secrets encrypted at rest and
+//! shown only in the create and rotate answers.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{
+    events::{EventType, ALL_EVENTS},
+    signing::{self, SignatureStyle},
+    ssrf, SubscriptionId,
+};
+use crate::{crypto::SecretBinding, error::FieldErrors, ids::OrgId, on_db, Domain, Error};
+
+/// The column holding a subscription's current secret (bound to its organization).
+pub const SECRET_FIELD: &str = "outbound_subscriptions.secret_enc";
+/// The column holding the previous secret during a rotation's grace period.
+pub const PREVIOUS_SECRET_FIELD: &str = "outbound_subscriptions.previous_secret_enc";
+
+const MAX_NAME: usize = 200;
+const MAX_URL: usize = 2000;
+const MAX_SECRET: usize = 256;
+
+/// What a tenant sends to create or replace a subscription.
+#[derive(Clone, Default, serde::Deserialize)]
+pub struct SubscriptionInput {
+    pub name: String,
+    pub url: String,
+    /// Event names of the catalogue, or `"*"` for all.
+    pub events: Vec<String>,
+    /// Given, or generated on create (`whsec_…`). On update, `None` keeps the current one.
+    pub secret: Option<String>,
+    /// Defaults to true on create; `None` keeps the current state on update.
+    pub is_active: Option<bool>,
+    /// `"hex"` (default) or `"sha256"`.
+    pub signature_style: Option<String>,
+}
+
+impl std::fmt::Debug for SubscriptionInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubscriptionInput").field("name", &self.name).field("url", &self.url).field("events", &self.events).finish_non_exhaustive()
+    }
+}
+
+/// A subscription as tenants see it. Never carries the secret.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SubscriptionView {
+    pub id: SubscriptionId,
+    pub organization_id: OrgId,
+    pub name: String,
+    pub url: String,
+    pub events: Vec<String>,
+    pub is_active: bool,
+    /// Why the platform turned the subscription off (e.g. the receiver answered 410).
+    pub disabled_reason: Option<String>,
+    pub signature_style: String,
+    /// While set and in the future, the previous secret still signs (see rotation).
+    pub previous_secret_until: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The stored form (events as JSON text on both backends).
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: SubscriptionId,
+    organization_id: OrgId,
+    name: String,
+    url: String,
+    events: String,
+    is_active: bool,
+    disabled_reason: Option<String>,
+    signature_style: String,
+    previous_secret_until: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<Row> for SubscriptionView {
+    fn from(r: Row) -> Self {
+        Self {
+            id: r.id,
+            organization_id: r.organization_id,
+            name: r.name,
+            url: r.url,
+            events: serde_json::from_str(&r.events).unwrap_or_default(),
+            is_active: r.is_active,
+            disabled_reason: r.disabled_reason,
+            signature_style: r.signature_style,
+            previous_secret_until: r.previous_secret_until,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+/// The answer to a create: the subscription and its secret, shown this once.
+pub struct Created {
+    pub view: SubscriptionView,
+    pub secret: SecretString,
+}
+
+/// Input parsed into domain values.
+struct Valid {
+    name: String,
+    url: String,
+    events: Vec<String>,
+    secret: Option<SecretString>,
+    is_active: Option<bool>,
+    style: Option<SignatureStyle>,
+}
+
+const COLUMNS: &str = "id, organization_id, name, url, events, is_active, disabled_reason, signature_style, \
+                       previous_secret_until, created_at, updated_at";
+
+async fn validate(d: &Domain, input: &SubscriptionInput) -> Result<Valid, Error> {
+    let mut errors = FieldErrors::new();
+    let name = input.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > MAX_NAME {
+        errors.insert("name", format!("Give a name of 1 to {MAX_NAME} characters."));
+    }
+    let url = match parse_url(d, input.url.trim()).await {
+        Ok(u) => u,
+        Err(m) => {
+            errors.insert("url", m);
+            String::new()
+        }
+    };
+    let events = match parse_events(&input.events) {
+        Ok(e) => e,
+        Err(m) => {
+            errors.insert("events", m);
+            Vec::new()
+        }
+    };
+    let secret = match input.secret.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) if s.chars().count() > MAX_SECRET => {
+            errors.insert("secret", format!("A secret has at most {MAX_SECRET} characters."));
+            None
+        }
+        Some(s) if !signing::whsec_is_valid(s) => {
+            errors.insert("secret", "A secret starting with whsec_ must continue in base64.".into());
+            None
+        }
+        Some(s) => Some(SecretString::from(s.to_owned())),
+    };
+    let style = match input.signature_style.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => match SignatureStyle::parse(s) {
+            Some(style) => Some(style),
+            None => {
+                errors.insert("signature_style", "Choose hex or sha256.".into());
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    Ok(Valid { name, url, events, secret, is_active: input.is_active, style })
+}
+
+/// An absolute http(s) URL (https only when so configured) whose host passes the SSRF guard.
+async fn parse_url(d: &Domain, raw: &str) -> Result<String, String> {
+    if raw.is_empty() || raw.len() > MAX_URL {
+        return Err("Give the URL that will receive the events.".into());
+    }
+    let url = reqwest::Url::parse(raw).map_err(|_| "This is not a valid URL.".to_owned())?;
+    match url.scheme() {
+        "https" => {}
+        "http" if d.config.outbound.https_only => return Err("Only https:// URLs are allowed.".into()),
+        "http" => {}
+        _ => return Err("The URL must start with http:// or https://.".into()),
+    }
+    if url.host_str().is_none_or(str::is_empty) || !url.username().is_empty() || url.password().is_some() {
+        return Err("The URL needs a host and no user name or password.".into());
+    }
+    if !d.config.allow_private_targets {
+        ssrf::check_host(&url).await.map_err(|m| format!("Refused: the {m}."))?;
+    }
+    Ok(url.to_string())
+}
+
+fn parse_events(names: &[String]) -> Result<Vec<String>, String> {
+    if names.is_empty() {
+        return Err("Choose at least one event, or \"*\" for all.".into());
+    }
+    let mut out: Vec<String> = Vec::new();
+    let mut unknown = Vec::new();
+    for name in names.iter().map(|n| n.trim()) {
+        if name != ALL_EVENTS && EventType::parse(name).is_none() {
+            unknown.push(name.to_owned());
+        } else if !out.iter().any(|o| o == name) {
+            out.push(name.to_owned());
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(format!("Unknown events: {}.", unknown.join(", ")));
+    }
+    Ok(out)
+}
+
+fn seal(d: &Domain, field: &'static str, org: OrgId, secret: &SecretString) -> String {
+    d.keys.encrypt(secret.expose_secret(), &SecretBinding::new(field, org))
+}
+
+/// Creates a subscription; its secret (given or generated) is in the answer, and only there.
+#[tracing::instrument(skip_all, fields(org_id = %org), err)]
+pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result<Created, Error> {
+    let v = validate(d, input).await?;
+    let secret = v.secret.unwrap_or_else(signing::generate_secret);
+    let now = Utc::now();
+    let sql = format!(
+        "INSERT INTO outbound_subscriptions (id, organization_id, name, url, events, secret_enc, signature_style, \
+         is_active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {COLUMNS}"
+    );
+    let row: Row = on_db!(&d.db, pool => sqlx::query_as(&sql)
+        .bind(SubscriptionId::new())
+        .bind(org)
+        .bind(&v.name)
+        .bind(&v.url)
+        .bind(serde_json::to_string(&v.events).expect("strings serialize"))
+        .bind(seal(d, SECRET_FIELD, org, &secret))
+        .bind(v.style.unwrap_or(SignatureStyle::Hex).as_str())
+        .bind(v.is_active.unwrap_or(true))
+        .bind(now)
+        .fetch_one(pool)
+        .await)?;
+    Ok(Created { view: row.into(), secret })
+}
+
+/// The organization's subscriptions, oldest first.
+pub async fn list(d: &Domain, org: OrgId) -> Result<Vec<SubscriptionView>, Error> {
+    let sql = format!("SELECT {COLUMNS} FROM outbound_subscriptions WHERE organization_id = $1 ORDER BY created_at, id");
+    let rows: Vec<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql).bind(org).fetch_all(pool).await)?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// One subscription of the organization (`NotFound` for another tenant's).
+pub async fn get(d: &Domain, org: OrgId, id: SubscriptionId) -> Result<SubscriptionView, Error> {
+    let sql = format!("SELECT {COLUMNS} FROM outbound_subscriptions WHERE id = $1 AND organization_id = $2");
+    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql).bind(id).bind(org).fetch_optional(pool).await)?;
+    row.map(Into::into).ok_or(Error::NotFound)
+}
+
+/// Replaces name, URL and events; a given secret replaces the current one at once (use
+/// [`rotate_secret`] for a grace period); `is_active`/`signature_style` when given. Turning a
+/// subscription on clears the reason it was turned off.
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+pub async fn update(d: &Domain, org: OrgId, id: SubscriptionId, input: &SubscriptionInput) -> Result<SubscriptionView, Error> {
+    let v = validate(d, input).await?;
+    let sealed = v.secret.as_ref().map(|s| seal(d, SECRET_FIELD, org, s));
+    let sql = format!(
+        "UPDATE outbound_subscriptions SET name = $1, url = $2, events = $3, \
+           secret_enc = COALESCE($4, secret_enc), \
+           previous_secret_enc = CASE WHEN $4 IS NULL THEN previous_secret_enc ELSE NULL END, \
+           previous_secret_until = CASE WHEN $4 IS NULL THEN previous_secret_until ELSE NULL END, \
+           is_active = COALESCE($5, is_active), \
+           disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END, \
+           signature_style = COALESCE($6, signature_style), updated_at = $7 \
+         WHERE id = $8 AND organization_id = $9 RETURNING {COLUMNS}"
+    );
+    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql)
+        .bind(&v.name)
+        .bind(&v.url)
+        .bind(serde_json::to_string(&v.events).expect("strings serialize"))
+        .bind(sealed)
+        .bind(v.is_active)
+        .bind(v.style.map(SignatureStyle::as_str))
+        .bind(Utc::now())
+        .bind(id)
+        .bind(org)
+        .fetch_optional(pool)
+        .await)?;
+    row.map(Into::into).ok_or(Error::NotFound)
+}
+
+/// Deletes a subscription with its deliveries and their attempt records.
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+pub async fn delete(d: &Domain, org: OrgId, id: SubscriptionId) -> Result<(), Error> {
+    let deleted = on_db!(&d.db, pool => sqlx::query("DELETE FROM outbound_subscriptions WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(org)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if deleted == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
+/// Replaces the secret with a generated one. For `grace`, the previous secret keeps signing:
+/// `webhook-signature` carries both signatures and `X-Webhook-Signature` stays on the old one,
+/// so receivers can switch over. Returns the new secret (shown this once).
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+pub async fn rotate_secret(d: &Domain, org: OrgId, id: SubscriptionId, grace: Duration) -> Result<SecretString, Error> {
+    let now = Utc::now();
+    let until = now + chrono::Duration::from_std(grace).map_err(|_| Error::invalid("grace", "The grace period is too long."))?;
+    if grace > Duration::from_secs(30 * 86_400) {
+        return Err(Error::invalid("grace", "The grace period is at most 30 days."));
+    }
+    let secret = signing::generate_secret();
+    let mut tx = d.db.begin().await?;
+    let current: Option<String> = crate::on_tx!(&mut tx, conn => sqlx::query_scalar(
+        "SELECT secret_enc FROM outbound_subscriptions WHERE id = $1 AND organization_id = $2",
+    )
+    .bind(id)
+    .bind(org)
+    .fetch_optional(conn)
+    .await)?;
+    let current = current.ok_or(Error::NotFound)?;
+    // The previous secret is re-sealed under its own column's binding.
+    let old = d.keys.decrypt(&current, &SecretBinding::new(SECRET_FIELD, org)).map_err(Error::internal)?;
+    let (previous, previous_until) = if grace.is_zero() { (None, None) } else { (Some(seal(d, PREVIOUS_SECRET_FIELD, org, &old)), Some(until)) };
+    crate::on_tx!(&mut tx, conn => sqlx::query(
+        "UPDATE outbound_subscriptions SET secret_enc = $1, previous_secret_enc = $2, previous_secret_until = $3, updated_at = $4 \
+         WHERE id = $5 AND organization_id = $6",
+    )
+    .bind(seal(d, SECRET_FIELD, org, &secret))
+    .bind(previous)
+    .bind(previous_until)
+    .bind(now)
+    .bind(id)
+    .bind(org)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    tx.commit().await?;
+    Ok(secret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_are_checked_and_deduplicated() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(parse_events(&names(&["deal.updated", "*", "deal.updated"])).unwrap(), names(&["deal.updated", "*"]));
+        assert!(parse_events(&[]).is_err());
+        assert!(parse_events(&names(&["deal.exploded"])).unwrap_err().contains("deal.exploded"));
+    }
+}

@@ -1,0 +1,429 @@
+//! The delivery worker: claims due deliveries in batches, sends them concurrently (bounded
+//! overall and per subscription) with one keep-alive client, and hands every finished attempt
+//! to the writer. Started by the server beside the provisioning worker; on shutdown it stops
+//! claiming, lets in-flight deliveries finish (bounded wait), then flushes the writer.
+
+use std::{
+    collections::HashMap,
+    future::Future,
+    sync::{
+        atomic::{AtomicUsize, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant},
+};
+
+use chrono::{DateTime, Utc};
+use tokio::{
+    sync::{mpsc, Notify, Semaphore},
+    task::JoinSet,
+};
+
+use super::{
+    schedule,
+    signing::{SignatureStyle, SigningKey},
+    ssrf,
+    store::{self, Claimed, EndpointRow, CLAIM_BATCH},
+    subscriptions::{PREVIOUS_SECRET_FIELD, SECRET_FIELD},
+    writer::{self, Attempt, Next, Outcome},
+    EventId, SubscriptionId,
+};
+use crate::{crypto::SecretBinding, Domain};
+
+/// The worker looks for due deliveries at least this often (other instances' events, retries).
+const POLL_EVERY: Duration = Duration::from_secs(1);
+/// Response bodies are kept up to this many bytes.
+const MAX_RESPONSE_BODY: usize = 4096;
+
+/// A subscription ready to send to: URL parsed, keys derived (decrypted once per change).
+struct Endpoint {
+    url: reqwest::Url,
+    style: SignatureStyle,
+    key: Option<SigningKey>,
+    previous: Option<(SigningKey, DateTime<Utc>)>,
+    is_active: bool,
+    updated_at: DateTime<Utc>,
+    permits: Arc<Semaphore>,
+}
+
+struct Shared {
+    d: Domain,
+    client: reqwest::Client,
+    outcomes: mpsc::UnboundedSender<Outcome>,
+    inflight: AtomicUsize,
+    slot_freed: Notify,
+    /// Claimed, unfinished deliveries per subscription (those at the bound are not claimed).
+    per_subscription: Mutex<HashMap<SubscriptionId, usize>>,
+}
+
+/// The HTTP client of deliveries: no redirects, no proxy, pooled connections, and (unless
+/// private targets are allowed) the SSRF guard in its DNS resolution.
+pub fn delivery_client(d: &Domain) -> reqwest::Client {
+    let o = &d.config.outbound;
+    let mut builder = reqwest::Client::builder()
+        .timeout(o.timeout)
+        .connect_timeout(o.timeout.min(Duration::from_secs(10)))
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .pool_max_idle_per_host(o.concurrency)
+        .pool_idle_timeout(Duration::from_secs(60))
+        .tcp_nodelay(true)
+        .user_agent(super::USER_AGENT);
+    if !d.config.allow_private_targets {
+        builder = builder.dns_resolver(ssrf::GuardedResolver::shared());
+    }
+    builder.build().expect("the TLS backend initializes")
+}
+
+/// Delivers until `shutdown` completes, then finishes in-flight deliveries (waiting at most
+/// the request timeout plus five seconds) and records them.
+pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let writer = tokio::spawn(writer::run(d.db.clone(), rx, d.outbound_notify.clone()));
+    let shared = Arc::new(Shared {
+        client: delivery_client(&d),
+        d,
+        outcomes: tx,
+        inflight: AtomicUsize::new(0),
+        slot_freed: Notify::new(),
+        per_subscription: Mutex::new(HashMap::new()),
+    });
+    let mut dispatcher = Dispatcher { shared: shared.clone(), endpoints: HashMap::new(), tasks: JoinSet::new() };
+    tokio::pin!(shutdown);
+    loop {
+        let wait = dispatcher.round().await;
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = shared.d.outbound_notify.notified() => {}
+            _ = shared.slot_freed.notified(), if wait.is_none() => {}
+            _ = tokio::time::sleep(wait.unwrap_or(POLL_EVERY)) => {}
+        }
+    }
+    let grace = shared.d.config.outbound.timeout + Duration::from_secs(5);
+    let mut tasks = std::mem::take(&mut dispatcher.tasks);
+    if tokio::time::timeout(grace, async { while tasks.join_next().await.is_some() {} }).await.is_err() {
+        tracing::warn!(left = tasks.len(), "outbound worker: deliveries still running at shutdown; they will be retried");
+        tasks.abort_all();
+    }
+    drop(dispatcher);
+    drop(shared);
+    let _ = tokio::time::timeout(Duration::from_secs(10), writer).await;
+}
+
+struct Dispatcher {
+    shared: Arc<Shared>,
+    endpoints: HashMap<SubscriptionId, Arc<Endpoint>>,
+    tasks: JoinSet<()>,
+}
+
+impl Dispatcher {
+    /// Claims and starts what is due while there is room. Returns how long to sleep, or
+    /// `None` when full (then a finished delivery wakes it).
+    async fn round(&mut self) -> Option<Duration> {
+        while self.tasks.try_join_next().is_some() {}
+        let limit = self.shared.d.config.outbound.concurrency;
+        loop {
+            let free = limit.saturating_sub(self.shared.inflight.load(Ordering::Acquire));
+            if free < (limit / 8).clamp(1, 64) {
+                return None;
+            }
+            let want = free.min(CLAIM_BATCH);
+            match self.claim_and_start(want).await {
+                Ok(n) if n == want => continue,
+                Ok(_) => break,
+                Err(error) => {
+                    tracing::error!(error = %error, "outbound worker: claiming failed");
+                    return Some(POLL_EVERY);
+                }
+            }
+        }
+        match store::next_due(&self.shared.d.db).await {
+            Ok(Some(due)) => Some((due - Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(5), POLL_EVERY)),
+            Ok(None) => Some(POLL_EVERY),
+            Err(error) => {
+                tracing::error!(error = %error, "outbound worker: reading the next due time failed");
+                Some(POLL_EVERY)
+            }
+        }
+    }
+
+    async fn claim_and_start(&mut self, want: usize) -> Result<usize, sqlx::Error> {
+        let shared = self.shared.clone();
+        let d = &shared.d;
+        let bound = d.config.outbound.endpoint_concurrency;
+        let busy: Vec<SubscriptionId> =
+            self.shared.per_subscription.lock().expect("not poisoned").iter().filter(|(_, n)| **n >= bound).map(|(s, _)| *s).take(500).collect();
+        let now = Utc::now();
+        let lease = chrono::Duration::from_std(d.config.outbound.lease).unwrap_or(chrono::Duration::minutes(2));
+        let claimed = store::claim(&d.db, now, now + lease, want, &busy).await?;
+        if claimed.is_empty() {
+            return Ok(0);
+        }
+        let count = claimed.len();
+        self.refresh_endpoints(&claimed).await?;
+        let mut event_ids: Vec<EventId> = claimed.iter().map(|c| c.event_id).collect();
+        event_ids.sort();
+        event_ids.dedup();
+        let mut bodies: HashMap<EventId, Arc<str>> = HashMap::new();
+        for chunk in event_ids.chunks(500) {
+            bodies.extend(store::bodies(&d.db, chunk).await?.into_iter().map(|(id, b)| (id, Arc::from(b))));
+        }
+        for job in claimed {
+            let (Some(endpoint), Some(body)) = (self.endpoints.get(&job.subscription_id), bodies.get(&job.event_id)) else {
+                continue; // deleted meanwhile (its deliveries went with it)
+            };
+            self.start(job, endpoint.clone(), body.clone());
+        }
+        Ok(count)
+    }
+
+    /// Loads the subscriptions of a batch, re-deriving keys only for those that changed.
+    async fn refresh_endpoints(&mut self, claimed: &[Claimed]) -> Result<(), sqlx::Error> {
+        let mut ids: Vec<SubscriptionId> = claimed.iter().map(|c| c.subscription_id).collect();
+        ids.sort();
+        ids.dedup();
+        if self.endpoints.len() > 10_000 {
+            self.endpoints.clear();
+        }
+        for chunk in ids.chunks(500) {
+            for row in store::endpoints(&self.shared.d.db, chunk).await? {
+                let fresh = self.endpoints.get(&row.id).is_some_and(|e| e.updated_at == row.updated_at);
+                if !fresh {
+                    let permits = self.endpoints.get(&row.id).map(|e| e.permits.clone());
+                    let endpoint = self.build_endpoint(row.id, &row, permits);
+                    self.endpoints.insert(row.id, Arc::new(endpoint));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn build_endpoint(&self, id: SubscriptionId, row: &EndpointRow, permits: Option<Arc<Semaphore>>) -> Endpoint {
+        let keys = &self.shared.d.keys;
+        let key = match keys.decrypt(&row.secret_enc, &SecretBinding::new(SECRET_FIELD, row.organization_id)) {
+            Ok(secret) => Some(SigningKey::new(&secret)),
+            Err(error) => {
+                tracing::error!(subscription_id = %id, error = %error, "outbound worker: a subscription secret cannot be read");
+                None
+            }
+        };
+        let previous = match (&row.previous_secret_enc, row.previous_secret_until) {
+            (Some(sealed), Some(until)) => keys
+                .decrypt(sealed, &SecretBinding::new(PREVIOUS_SECRET_FIELD, row.organization_id))
+                .ok()
+                .map(|s| (SigningKey::new(&s), until)),
+            _ => None,
+        };
+        let url = reqwest::Url::parse(&row.url).unwrap_or_else(|_| reqwest::Url::parse("http://invalid.invalid/").expect("valid"));
+        Endpoint {
+            url,
+            style: SignatureStyle::parse(&row.signature_style).unwrap_or(SignatureStyle::Hex),
+            key,
+            previous,
+            is_active: row.is_active,
+            updated_at: row.updated_at,
+            permits: permits.unwrap_or_else(|| Arc::new(Semaphore::new(self.shared.d.config.outbound.endpoint_concurrency))),
+        }
+    }
+
+    fn start(&mut self, job: Claimed, endpoint: Arc<Endpoint>, body: Arc<str>) {
+        let shared = self.shared.clone();
+        shared.inflight.fetch_add(1, Ordering::AcqRel);
+        *shared.per_subscription.lock().expect("not poisoned").entry(job.subscription_id).or_default() += 1;
+        self.tasks.spawn(async move {
+            let subscription = job.subscription_id;
+            let outcome = if endpoint.is_active {
+                let _permit = endpoint.permits.clone().acquire_owned().await;
+                Outcome::Attempted(attempt(&shared, job, &endpoint, &body).await)
+            } else {
+                Outcome::Cancelled(job.id)
+            };
+            let _ = shared.outcomes.send(outcome);
+            {
+                let mut map = shared.per_subscription.lock().expect("not poisoned");
+                if let Some(n) = map.get_mut(&subscription) {
+                    *n -= 1;
+                    if *n == 0 {
+                        map.remove(&subscription);
+                    }
+                }
+            }
+            shared.inflight.fetch_sub(1, Ordering::AcqRel);
+            shared.slot_freed.notify_one();
+        });
+    }
+}
+
+/// What came back from one request.
+struct Response {
+    status: u16,
+    retry_after: Option<Duration>,
+    body: String,
+}
+
+/// Sends one delivery and decides what happens next.
+async fn attempt(shared: &Shared, job: Claimed, endpoint: &Endpoint, body: &str) -> Attempt {
+    let attempted_at = Utc::now();
+    let msg_id = super::message_id(job.id);
+    let (headers, headers_json) = sign(endpoint, &job.event_type, &msg_id, attempted_at.timestamp(), body);
+    let started = Instant::now();
+    let result = match refuse_before_sending(shared, endpoint) {
+        Some(reason) => Err(reason),
+        None => send(shared, endpoint, headers, body).await,
+    };
+    let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    let schedule = &shared.d.config.outbound.retry_schedule;
+    let pos = usize::try_from(job.schedule_pos).unwrap_or(0);
+    let retry = |after: Option<Duration>| match schedule::next_wait(schedule, pos, after) {
+        Some(wait) => Next::Retry {
+            at: Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(24)),
+            schedule_pos: job.schedule_pos + 1,
+        },
+        None => Next::Dead,
+    };
+    let (status_code, response_body, error, next) = match result {
+        Ok(r) if (200..300).contains(&r.status) => (Some(r.status), Some(r.body), None, Next::Delivered),
+        Ok(r) if r.status == 410 => (Some(r.status), Some(r.body), Some("410 Gone: subscription turned off".to_owned()), Next::Gone),
+        Ok(r) => (Some(r.status), Some(r.body), Some(format!("HTTP {}", r.status)), retry(r.retry_after)),
+        Err(e) => (None, None, Some(e), retry(None)),
+    };
+    Attempt {
+        delivery: job.id,
+        subscription: job.subscription_id,
+        organization: job.organization_id,
+        event_type: job.event_type,
+        attempt: job.attempts + 1,
+        attempted_at,
+        status_code: status_code.map(i32::from),
+        duration_ms,
+        request_headers: headers_json,
+        response_body: response_body.filter(|b| !b.is_empty()),
+        error,
+        next,
+    }
+}
+
+/// The guard for what DNS resolution does not see: IP-literal hosts (and the https-only rule).
+fn refuse_before_sending(shared: &Shared, endpoint: &Endpoint) -> Option<String> {
+    let config = &shared.d.config;
+    if endpoint.key.is_none() {
+        return Some("the subscription's secret cannot be read".into());
+    }
+    if config.outbound.https_only && endpoint.url.scheme() != "https" {
+        return Some("only https:// targets are allowed".into());
+    }
+    if !config.allow_private_targets && ssrf::ip_literal(&endpoint.url).is_some_and(ssrf::is_forbidden) {
+        return Some(ssrf::REFUSED.into());
+    }
+    None
+}
+
+/// The request headers, and their JSON for the attempt record (signatures included; never
+/// the secret).
+fn sign(endpoint: &Endpoint, event: &str, msg_id: &str, timestamp: i64, body: &str) -> (reqwest::header::HeaderMap, String) {
+    let now = Utc::now();
+    let previous = endpoint.previous.as_ref().filter(|(_, until)| *until > now).map(|(k, _)| k);
+    let (body_sig, standard) = match &endpoint.key {
+        Some(key) => {
+            // During a rotation's grace period X-Webhook-Signature stays on the old secret,
+            // and webhook-signature carries both.
+            let body_sig = previous.unwrap_or(key).body_signature(body.as_bytes(), endpoint.style);
+            let mut standard = key.standard_signature(msg_id, timestamp, body.as_bytes());
+            if let Some(old) = previous {
+                standard.push(' ');
+                standard.push_str(&old.standard_signature(msg_id, timestamp, body.as_bytes()));
+            }
+            (body_sig, standard)
+        }
+        None => (String::new(), String::new()),
+    };
+    let ts = timestamp.to_string();
+    let pairs: [(&str, &str); 8] = [
+        ("content-type", "application/json"),
+        ("user-agent", super::USER_AGENT),
+        ("x-webhook-event", event),
+        ("x-webhook-timestamp", &ts),
+        ("x-webhook-signature", &body_sig),
+        ("webhook-id", msg_id),
+        ("webhook-timestamp", &ts),
+        ("webhook-signature", &standard),
+    ];
+    let mut headers = reqwest::header::HeaderMap::with_capacity(pairs.len());
+    let mut json = serde_json::Map::new();
+    for (name, value) in pairs {
+        if let Ok(v) = reqwest::header::HeaderValue::from_str(value) {
+            headers.insert(reqwest::header::HeaderName::from_static(name), v);
+        }
+        json.insert(name.to_owned(), serde_json::Value::String(value.to_owned()));
+    }
+    (headers, serde_json::Value::Object(json).to_string())
+}
+
+async fn send(shared: &Shared, endpoint: &Endpoint, headers: reqwest::header::HeaderMap, body: &str) -> Result<Response, String> {
+    let timeout = shared.d.config.outbound.timeout;
+    let request = shared.client.post(endpoint.url.clone()).headers(headers).body(body.to_owned());
+    let exchange = async {
+        let mut response = request.send().await.map_err(|e| error_chain(&e))?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| schedule::parse_retry_after(v, Utc::now()));
+        let mut bytes = Vec::new();
+        while bytes.len() < MAX_RESPONSE_BODY {
+            match response.chunk().await {
+                Ok(Some(chunk)) => bytes.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(e) => return Err(error_chain(&e)),
+            }
+        }
+        Ok(Response { status, retry_after, body: truncate_utf8(&bytes, MAX_RESPONSE_BODY) })
+    };
+    match tokio::time::timeout(timeout, exchange).await {
+        Ok(result) => result,
+        Err(_) => Err(format!("timed out after {} ms", timeout.as_millis())),
+    }
+}
+
+/// At most `max` bytes of valid UTF-8 (invalid sequences replaced).
+fn truncate_utf8(bytes: &[u8], max: usize) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(max)]);
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
+/// An error with its causes ("error sending request: … : connection refused").
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let timed_out = error.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_timeout);
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        let s = e.to_string();
+        if !text.contains(&s) {
+            text.push_str(": ");
+            text.push_str(&s);
+        }
+        source = e.source();
+    }
+    if timed_out && !text.contains("timed out") {
+        text.push_str(" (timed out)");
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_bodies_are_cut_on_a_character_boundary() {
+        let s = "é".repeat(3000); // 6000 bytes
+        let cut = truncate_utf8(s.as_bytes(), MAX_RESPONSE_BODY);
+        assert!(cut.len() <= MAX_RESPONSE_BODY && cut.len() >= MAX_RESPONSE_BODY - 3);
+        assert!(cut.chars().all(|c| c == 'é'));
+    }
+}

@@ -1,0 +1,260 @@
+//! The single writer: finished attempts arrive on a channel and are recorded a few
+//! milliseconds later in one transaction per batch (attempt rows, delivery states,
+//! subscription counters), which keeps SQLite's one write lock cheap at thousands of
+//! deliveries per second while the logs stay current within a fraction of a second.
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, Notify};
+
+use super::{DeliveryId, SubscriptionId};
+use crate::{db::Tx, ids::OrgId, on_tx, Db};
+
+/// How long the writer gathers finished attempts before a write.
+const GATHER: Duration = Duration::from_millis(5);
+/// At most this many outcomes per transaction.
+const MAX_BATCH: usize = 2000;
+/// Attempt rows per INSERT statement (12 parameters each).
+const ROWS_PER_INSERT: usize = 80;
+
+/// What happens to a delivery after an attempt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Next {
+    Delivered,
+    Retry { at: DateTime<Utc>, schedule_pos: i32 },
+    Dead,
+    /// The receiver answered 410 Gone: the delivery stops and the subscription is turned off.
+    Gone,
+}
+
+/// One finished HTTP attempt.
+#[derive(Debug)]
+pub struct Attempt {
+    pub delivery: DeliveryId,
+    pub subscription: SubscriptionId,
+    pub organization: OrgId,
+    pub event_type: String,
+    pub attempt: i32,
+    pub attempted_at: DateTime<Utc>,
+    pub status_code: Option<i32>,
+    pub duration_ms: i64,
+    pub request_headers: String,
+    pub response_body: Option<String>,
+    pub error: Option<String>,
+    pub next: Next,
+}
+
+/// What the worker hands the writer.
+#[derive(Debug)]
+pub enum Outcome {
+    Attempted(Attempt),
+    /// Not sent: the subscription was turned off meanwhile.
+    Cancelled(DeliveryId),
+}
+
+/// Records outcomes until every sender is gone. `wake` is notified after a batch holding
+/// retries, so the dispatcher re-reads when the next delivery falls due.
+pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Notify>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        tokio::time::sleep(GATHER).await;
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(o) => batch.push(o),
+                Err(_) => break,
+            }
+        }
+        let retries = batch.iter().any(|o| matches!(o, Outcome::Attempted(Attempt { next: Next::Retry { .. }, .. })));
+        let mut tries = 0;
+        loop {
+            match write(&db, &batch).await {
+                Ok(()) => break,
+                Err(error) if tries < 5 => {
+                    tries += 1;
+                    tracing::warn!(error = %error, tries, "outbound writer: retrying a batch");
+                    tokio::time::sleep(Duration::from_millis(100 * tries)).await;
+                }
+                Err(error) => {
+                    // The deliveries stay leased; they fall due again when the lease ends.
+                    tracing::error!(error = %error, outcomes = batch.len(), "outbound writer: batch lost; its deliveries will be retried");
+                    break;
+                }
+            }
+        }
+        batch.clear();
+        if retries {
+            wake.notify_one();
+        }
+    }
+}
+
+async fn write(db: &Db, batch: &[Outcome]) -> Result<(), sqlx::Error> {
+    let attempts: Vec<&Attempt> = batch.iter().filter_map(|o| if let Outcome::Attempted(a) = o { Some(a) } else { None }).collect();
+    let mut tx = db.begin().await?;
+    for chunk in attempts.chunks(ROWS_PER_INSERT) {
+        insert_attempts(&mut tx, chunk).await?;
+    }
+    update_delivered(&mut tx, &attempts).await?;
+    for a in attempts.iter().filter(|a| a.next != Next::Delivered) {
+        update_failed(&mut tx, a).await?;
+    }
+    for o in batch {
+        if let Outcome::Cancelled(id) = o {
+            on_tx!(&mut tx, conn => sqlx::query(
+                "UPDATE outbound_deliveries SET status = 'cancelled', locked_until = NULL, updated_at = $1 WHERE id = $2 AND status = 'pending'",
+            )
+            .bind(Utc::now())
+            .bind(*id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        }
+    }
+    update_counters(&mut tx, &attempts).await?;
+    tx.commit().await
+}
+
+async fn insert_attempts(tx: &mut Tx, rows: &[&Attempt]) -> Result<(), sqlx::Error> {
+    let mut sql = String::from(
+        "INSERT INTO outbound_attempts (delivery_id, subscription_id, organization_id, event_type, attempt, attempted_at, \
+         success, status_code, duration_ms, request_headers, response_body, error) VALUES ",
+    );
+    for i in 0..rows.len() {
+        let p = i * 12;
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        sql.push_str(&(1..=12).map(|k| format!("${}", p + k)).collect::<Vec<_>>().join(","));
+        sql.push(')');
+    }
+    on_tx!(tx, conn => {
+        let mut q = sqlx::query(&sql);
+        for a in rows {
+            q = q
+                .bind(a.delivery)
+                .bind(a.subscription)
+                .bind(a.organization)
+                .bind(&a.event_type)
+                .bind(a.attempt)
+                .bind(a.attempted_at)
+                .bind(a.next == Next::Delivered)
+                .bind(a.status_code)
+                .bind(a.duration_ms)
+                .bind(&a.request_headers)
+                .bind(&a.response_body)
+                .bind(&a.error);
+        }
+        q.execute(conn).await.map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}
+
+/// Successful deliveries, one statement per status code (almost always one).
+async fn update_delivered(tx: &mut Tx, attempts: &[&Attempt]) -> Result<(), sqlx::Error> {
+    let mut by_code: HashMap<Option<i32>, Vec<&Attempt>> = HashMap::new();
+    for a in attempts.iter().filter(|a| a.next == Next::Delivered) {
+        by_code.entry(a.status_code).or_default().push(a);
+    }
+    let now = Utc::now();
+    for (code, group) in by_code {
+        for chunk in group.chunks(500) {
+            let ids = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(",");
+            let sql = format!(
+                "UPDATE outbound_deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = $1, \
+                 last_status_code = $2, last_error = NULL, locked_until = NULL, updated_at = $3 WHERE id IN ({ids})"
+            );
+            let last = chunk.iter().map(|a| a.attempted_at).max().unwrap_or(now);
+            on_tx!(tx, conn => {
+                let mut q = sqlx::query(&sql).bind(last).bind(code).bind(now);
+                for a in chunk {
+                    q = q.bind(a.delivery);
+                }
+                q.execute(conn).await.map(|r| r.rows_affected())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+async fn update_failed(tx: &mut Tx, a: &Attempt) -> Result<(), sqlx::Error> {
+    let now = Utc::now();
+    let (status, next_at, pos) = match &a.next {
+        Next::Retry { at, schedule_pos } => ("pending", *at, Some(*schedule_pos)),
+        Next::Dead => ("dead", now, None),
+        Next::Gone | Next::Delivered => ("cancelled", now, None),
+    };
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE outbound_deliveries SET status = $1, attempts = attempts + 1, schedule_pos = COALESCE($2, schedule_pos), \
+         next_attempt_at = $3, locked_until = NULL, last_attempt_at = $4, last_status_code = $5, last_error = $6, updated_at = $7 \
+         WHERE id = $8 AND status = 'pending'",
+    )
+    .bind(status)
+    .bind(pos)
+    .bind(next_at)
+    .bind(a.attempted_at)
+    .bind(a.status_code)
+    .bind(&a.error)
+    .bind(now)
+    .bind(a.delivery)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    if a.next == Next::Gone {
+        disable_gone(tx, a.subscription, now).await?;
+    }
+    Ok(())
+}
+
+/// A 410 answer: the subscription is turned off and its pending deliveries stop.
+async fn disable_gone(tx: &mut Tx, subscription: SubscriptionId, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    let reason = format!("The receiver answered 410 Gone on {}; turn the webhook on again to resume.", now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE outbound_subscriptions SET is_active = FALSE, disabled_reason = $1, updated_at = $2 WHERE id = $3 AND is_active",
+    )
+    .bind(&reason)
+    .bind(now)
+    .bind(subscription)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE outbound_deliveries SET status = 'cancelled', locked_until = NULL, updated_at = $1 \
+         WHERE subscription_id = $2 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(subscription)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    tracing::warn!(subscription_id = %subscription, "outbound: receiver answered 410; subscription turned off");
+    Ok(())
+}
+
+/// Per-subscription attempt counters (what stats read instead of scanning attempts).
+async fn update_counters(tx: &mut Tx, attempts: &[&Attempt]) -> Result<(), sqlx::Error> {
+    // In id order, so two instances never lock the same rows in opposite orders.
+    let mut sums: std::collections::BTreeMap<SubscriptionId, (i64, i64, i64, i64)> = Default::default();
+    for a in attempts {
+        let s = sums.entry(a.subscription).or_default();
+        let ok = a.next == Next::Delivered;
+        *s = (s.0 + 1, s.1 + i64::from(ok), s.2 + i64::from(!ok), s.3 + a.duration_ms);
+    }
+    for (id, (total, ok, failed, ms)) in sums {
+        on_tx!(tx, conn => sqlx::query(
+            "UPDATE outbound_subscriptions SET total_attempts = total_attempts + $1, succeeded_attempts = succeeded_attempts + $2, \
+             failed_attempts = failed_attempts + $3, total_duration_ms = total_duration_ms + $4 WHERE id = $5",
+        )
+        .bind(total)
+        .bind(ok)
+        .bind(failed)
+        .bind(ms)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
