@@ -96,6 +96,7 @@ impl From<Row> for SubscriptionView {
 }
 
 /// The answer to a create: the subscription and its secret, shown this once.
+#[derive(Debug)] // the secret prints as [REDACTED]
 pub struct Created {
     pub view: SubscriptionView,
     pub secret: SecretString,
