@@ -1,0 +1,261 @@
+//! Outbound delivery benchmark: a local receiver answering 200 at once, a fresh database,
+//! the real worker.
+//!
+//! ```sh
+//! cargo run -p connectgain-domain --example delivery_bench --release -- \
+//!     [--db sqlite|postgres] [--burst 100000] [--subs 4] [--rate 1000] [--paced-secs 60]
+//! ```
+//! PostgreSQL: `--db postgres` with `CONNECTGAIN_BENCH_POSTGRES_URL` (a server URL; a fresh
+//! database is created and dropped). Worker settings come from the usual
+//! `CONNECTGAIN_WEBHOOK_*` variables.
+//!
+//! Phase 1 (throughput): `burst` events for `subs` subscriptions are committed first (1,000
+//! per transaction), then the worker drains the backlog: deliveries per second, measured
+//! from the receiver and from the database (every attempt recorded, every delivery marked).
+//! Phase 2 (latency): events are emitted one per transaction at `rate`/s for `paced-secs`
+//! to one subscription; the receiver measures event-to-receipt latency from a timestamp in
+//! the data. Memory (VmRSS, VmHWM) is sampled throughout.
+
+use std::{
+    collections::HashMap,
+    str::FromStr,
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+    },
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
+
+use axum::body::Bytes;
+use connectgain_domain::{
+    crypto::{KeyRing, MasterKey},
+    on_db,
+    organizations,
+    outbound::{
+        events::{self, EventType},
+        subscriptions::{self, SubscriptionInput},
+        worker,
+    },
+    Config, Db, Domain,
+};
+use serde_json::json;
+use sqlx::{postgres::PgConnectOptions, ConnectOptions};
+
+fn now_us() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_micros() as u64
+}
+
+fn arg(name: &str, default: &str) -> String {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned()).unwrap_or_else(|| default.to_owned())
+}
+
+fn mem() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = |key: &str| {
+        status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
+    };
+    (kb("VmRSS:") / 1024, kb("VmHWM:") / 1024)
+}
+
+#[derive(Default)]
+struct Sink {
+    received: AtomicU64,
+    /// Latencies (µs) while measuring.
+    latencies: Mutex<Option<Vec<u64>>>,
+}
+
+/// A receiver on its own single-threaded runtime (so it does not steal the worker's threads
+/// beyond one), answering 200 at once.
+fn start_receiver(sink: Arc<Sink>) -> std::net::SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async move {
+            let app = axum::Router::new().fallback(move |body: Bytes| {
+                let sink = sink.clone();
+                async move {
+                    sink.received.fetch_add(1, Ordering::Relaxed);
+                    if let Some(l) = sink.latencies.lock().unwrap().as_mut() {
+                        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&body) {
+                            if let Some(t) = v["data"]["t_us"].as_u64() {
+                                l.push(now_us().saturating_sub(t));
+                            }
+                        }
+                    }
+                    "ok"
+                }
+            });
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            axum::serve(listener, app).await.unwrap();
+        });
+    });
+    rx.recv().unwrap()
+}
+
+fn pct(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1] as f64 / 1000.0
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    on_db!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).unwrap()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let backend = arg("--db", "sqlite");
+    let burst: usize = arg("--burst", "100000").parse().unwrap();
+    let subs: usize = arg("--subs", "4").parse().unwrap();
+    let rate: u64 = arg("--rate", "1000").parse().unwrap();
+    let paced_secs: u64 = arg("--paced-secs", "60").parse().unwrap();
+
+    let dir = std::env::temp_dir().join(format!("cg-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut pg_drop = None;
+    let database_url = if backend == "postgres" {
+        let admin = std::env::var("CONNECTGAIN_BENCH_POSTGRES_URL").expect("set CONNECTGAIN_BENCH_POSTGRES_URL");
+        let name = format!("cg_bench_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = PgConnectOptions::from_str(&admin).unwrap().connect().await.unwrap();
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+        pg_drop = Some((admin.clone(), name.clone()));
+        format!("{}/{name}", admin.rsplit_once('/').unwrap().0)
+    } else {
+        format!("sqlite://{}", dir.join("bench.db").display())
+    };
+    let mut vars: HashMap<String, String> = std::env::vars().filter(|(k, _)| k.starts_with("CONNECTGAIN_WEBHOOK")).collect();
+    vars.insert("DATABASE_URL".into(), database_url);
+    vars.insert("CONNECTGAIN_ALLOW_PRIVATE_TARGETS".into(), "true".into());
+    vars.entry("CONNECTGAIN_DB_MAX_CONNECTIONS".into()).or_insert_with(|| "10".into());
+    let config = Config::from_lookup(|n| vars.get(n).cloned()).unwrap();
+    println!(
+        "backend={backend} burst={burst} subs={subs} rate={rate}/s paced={paced_secs}s concurrency={} per-endpoint={} cores={}",
+        config.outbound.concurrency,
+        config.outbound.endpoint_concurrency,
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
+    );
+    let db = Db::connect(&config).await.unwrap();
+    db.migrate().await.unwrap();
+    let d = Domain::new(db.clone(), Arc::new(KeyRing::new(MasterKey::generate(), vec![])), Arc::new(config));
+
+    let sink = Arc::new(Sink::default());
+    let addr = start_receiver(sink.clone());
+    let org = organizations::create(&d.db, "bench").await.unwrap().id;
+    for i in 0..subs {
+        let input = SubscriptionInput { name: format!("s{i}"), url: format!("http://{addr}/hook/{i}"), events: vec!["*".into()], ..Default::default() };
+        subscriptions::create(&d, org, &input).await.unwrap();
+    }
+
+    // Memory samples every second, printed every 30 s.
+    let samples: Arc<Mutex<Vec<(u64, u64, u64)>>> = Arc::default();
+    let started = Instant::now();
+    {
+        let samples = samples.clone();
+        tokio::spawn(async move {
+            loop {
+                let (rss, hwm) = mem();
+                samples.lock().unwrap().push((started.elapsed().as_secs(), rss, hwm));
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        });
+    }
+
+    // Phase 1: backlog, then drain.
+    let t = Instant::now();
+    let data = json!({"id": "3f1c1f9e-8f5e-4c1e-9a43-8d7c0f3b1a2e", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "phone": "+15550100"});
+    for chunk in 0..burst.div_ceil(1000) {
+        let mut tx = d.db.begin().await.unwrap();
+        for _ in 0..1000.min(burst - chunk * 1000) {
+            events::emit(&mut tx, org, EventType::ContactCreated, &data).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+    }
+    let emit_secs = t.elapsed().as_secs_f64();
+    let total = (burst * subs) as u64;
+    println!("emit: {burst} events -> {total} deliveries committed in {emit_secs:.2}s ({:.0} events/s)", burst as f64 / emit_secs);
+
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(worker::run(d.clone(), async move {
+        let _ = stopped.await;
+    }));
+    let t = Instant::now();
+    let mut last = (0u64, Instant::now());
+    while sink.received.load(Ordering::Relaxed) < total {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if last.1.elapsed() >= Duration::from_secs(2) {
+            let n = sink.received.load(Ordering::Relaxed);
+            println!("  drain: {n}/{total} received, {:.0}/s over the last 2 s, RSS {} MiB", (n - last.0) as f64 / last.1.elapsed().as_secs_f64(), mem().0);
+            last = (n, Instant::now());
+        }
+    }
+    let receive_secs = t.elapsed().as_secs_f64();
+    loop {
+        let done = count(&d.db, "SELECT COUNT(*) FROM outbound_deliveries WHERE status = 'delivered'").await as u64;
+        if done >= total {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let recorded_secs = t.elapsed().as_secs_f64();
+    let attempts = count(&d.db, "SELECT COUNT(*) FROM outbound_attempts").await;
+    println!(
+        "THROUGHPUT: {total} deliveries received in {receive_secs:.2}s = {:.0} deliveries/s; all recorded ({attempts} attempt rows, every delivery marked delivered) after {recorded_secs:.2}s = {:.0}/s",
+        total as f64 / receive_secs,
+        total as f64 / recorded_secs
+    );
+
+    // Phase 2: paced events, one transaction each, to a tenant with one subscription.
+    let paced_org = organizations::create(&d.db, "paced").await.unwrap().id;
+    let input = SubscriptionInput { name: "paced".into(), url: format!("http://{addr}/paced"), events: vec!["*".into()], ..Default::default() };
+    subscriptions::create(&d, paced_org, &input).await.unwrap();
+    *sink.latencies.lock().unwrap() = Some(Vec::with_capacity((rate * paced_secs) as usize));
+    let before = sink.received.load(Ordering::Relaxed);
+    let t = Instant::now();
+    let n_events = rate * paced_secs;
+    let mut next_report = 30;
+    for i in 0..n_events {
+        let due = t + Duration::from_micros(i * 1_000_000 / rate);
+        let now = Instant::now();
+        if due > now {
+            tokio::time::sleep(due - now).await;
+        }
+        let data = json!({"id": i, "t_us": now_us()});
+        events::emit_now(&d, paced_org, EventType::MessageReceived, &data).await.unwrap();
+        if t.elapsed().as_secs() >= next_report {
+            let (rss, hwm) = mem();
+            println!("  paced: {}s, {} events, RSS {rss} MiB (peak {hwm} MiB)", next_report, i + 1);
+            next_report += 30;
+        }
+    }
+    let emitted_secs = t.elapsed().as_secs_f64();
+    while sink.received.load(Ordering::Relaxed) < before + n_events {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let mut lat = sink.latencies.lock().unwrap().take().unwrap();
+    lat.sort_unstable();
+    println!(
+        "LATENCY at {:.0} events/s for {paced_secs}s ({} events): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        n_events as f64 / emitted_secs,
+        lat.len(),
+        pct(&lat, 0.50),
+        pct(&lat, 0.95),
+        pct(&lat, 0.99),
+        pct(&lat, 1.0)
+    );
+
+    let _ = stop.send(());
+    worker.await.unwrap();
+    let s = samples.lock().unwrap().clone();
+    let line: Vec<String> = s.iter().filter(|(sec, _, _)| sec % 30 == 0 || *sec == s.last().unwrap().0).map(|(sec, rss, _)| format!("{sec}s:{rss}")).collect();
+    println!("MEMORY RSS MiB over time: {}", line.join(" "));
+    println!("MEMORY peak (VmHWM): {} MiB", mem().1);
+    d.db.close().await;
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Some((admin, name)) = pg_drop {
+        let mut conn = PgConnectOptions::from_str(&admin).unwrap().connect().await.unwrap();
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn).await;
+    }
+}
