@@ -5,10 +5,12 @@ import { join, resolve } from 'node:path';
 
 // The release server built by scripts/build.sh, on a port of its own, with a fresh data
 // directory (and so a fresh SQLite database and master key) for every run, and a real
-// HTTP server standing in for Appgain (fake-appgain.mjs).
+// HTTP server standing in for Appgain, WhatsApp, Twilio and n8n (fake-services.mjs).
 const root = resolve(__dirname, '..');
 const port = Number(process.env.E2E_PORT ?? 3137);
-export const fakeAppgainPort = Number(process.env.FAKE_APPGAIN_PORT ?? 3138);
+export const fakeServicesPort = Number(process.env.FAKE_SERVICES_PORT ?? 3138);
+export const adminEmail = 'platform-admin@e2e.test';
+export const adminPassword = 'admin password for e2e';
 const binary = process.env.CONNECTGAIN_BIN ?? join(root, 'target/release/connectgain');
 const dataDir = mkdtempSync(join(tmpdir(), 'connectgain-e2e-'));
 
@@ -40,10 +42,10 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: 'node fake-appgain.mjs',
-      url: `http://127.0.0.1:${fakeAppgainPort}/healthz`,
+      command: 'node fake-services.mjs',
+      url: `http://127.0.0.1:${fakeServicesPort}/healthz`,
       reuseExistingServer: false,
-      env: { FAKE_APPGAIN_PORT: String(fakeAppgainPort) },
+      env: { FAKE_SERVICES_PORT: String(fakeServicesPort) },
     },
     {
       command: binary,
@@ -58,8 +60,12 @@ export default defineConfig({
         LEPTOS_SITE_ROOT: join(root, 'target/site'),
         CONNECTGAIN_DATA_DIR: dataDir,
         CONNECTGAIN_ALLOW_PRIVATE_TARGETS: 'true',
-        APPGAIN_SIGNUP_WEBHOOK_URL: `http://127.0.0.1:${fakeAppgainPort}/webhook/connectGain-onSignup`,
-        APPGAIN_NOTIFY_BASE_URL: `http://127.0.0.1:${fakeAppgainPort}`,
+        APPGAIN_SIGNUP_WEBHOOK_URL: `http://127.0.0.1:${fakeServicesPort}/webhook/connectGain-onSignup`,
+        APPGAIN_NOTIFY_BASE_URL: `http://127.0.0.1:${fakeServicesPort}`,
+        WHATSAPP_GRAPH_BASE_URL: `http://127.0.0.1:${fakeServicesPort}/graph`,
+        TWILIO_BASE_URL: `http://127.0.0.1:${fakeServicesPort}/twilio`,
+        CONNECTGAIN_ADMIN_EMAIL: adminEmail,
+        CONNECTGAIN_ADMIN_PASSWORD: adminPassword,
         CONNECTGAIN_PROVISIONING_RETRY_BASE_MS: '300',
         CONNECTGAIN_PROVISIONING_RETRY_MAX_MS: '1000',
         RUST_LOG: 'warn',

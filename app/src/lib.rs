@@ -20,7 +20,7 @@ use leptos_router::{
 
 use components::{error_page::ErrorPage, layout::Layout};
 use routes::{
-    campaigns::CampaignsPage, dashboard::DashboardPage, home::HomePage, invite::InvitePage, login::LoginPage,
+    admin::AdminPage, campaigns::CampaignsPage, contacts::ContactsPage, webhook_logs::WebhookLogsPage, webhooks::WebhooksPage, dashboard::DashboardPage, home::HomePage, invite::InvitePage, login::LoginPage,
     not_found::NotFound, settings::SettingsPage, signup::SignupPage,
 };
 
@@ -64,6 +64,10 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("dashboard") view=DashboardPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("settings") view=SettingsPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("campaigns") view=CampaignsPage/>
+                        <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("contacts") view=ContactsPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("settings"), StaticSegment("webhooks")) view=WebhooksPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("settings"), StaticSegment("webhooks"), StaticSegment("logs")) view=WebhookLogsPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("invite"), ParamSegment("token")) view=InvitePage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>

@@ -1,5 +1,8 @@
 //! What pages receive from the server: views with nothing secret in them.
 
+pub mod admin;
+pub mod webhooks;
+
 use serde::{Deserialize, Serialize};
 
 /// The logged-in user, as the pages see them (the seed's `get_user_login_data`, without

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod appgain;
 pub mod config;
 pub mod context;
+pub mod crm;
 pub mod crypto;
 pub mod db;
 pub mod error;

@@ -1,7 +1,7 @@
 import { test, expect, type Page } from '@playwright/test';
-import { fakeAppgainPort } from '../playwright.config';
+import { fakeServicesPort } from '../playwright.config';
 
-const appgain = `http://127.0.0.1:${fakeAppgainPort}`;
+const appgain = `http://127.0.0.1:${fakeServicesPort}`;
 
 async function setWebhookFailing(failing: boolean) {
   const res = await fetch(`${appgain}/__control`, { method: 'POST', body: JSON.stringify({ failing }) });

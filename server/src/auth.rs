@@ -67,3 +67,21 @@ impl FromRequestParts<AppState> for PlatformAdmin {
         }
     }
 }
+
+/// Anyone in an organization, member or owner (403 for platform admins, who have none).
+pub struct MemberOf {
+    pub user: User,
+    pub org: connectgain_domain::ids::OrgId,
+}
+
+impl FromRequestParts<AppState> for MemberOf {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Authenticated { user, .. } = Authenticated::from_request_parts(parts, state).await?;
+        match user.organization_id {
+            Some(org) => Ok(Self { user, org }),
+            None => Err(ApiError::forbidden("This belongs to an organization; platform admins have none.")),
+        }
+    }
+}

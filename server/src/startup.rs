@@ -109,6 +109,13 @@ impl Application {
                 let _ = stopped.wait_for(|stop| *stop).await;
             }))
         };
+        // Event deliveries: on shutdown it stops claiming and finishes those in flight.
+        let deliveries = {
+            let mut stopped = stopped.clone();
+            tokio::spawn(connectgain_domain::outbound::worker::run(self.domain.clone(), async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            }))
+        };
         let cleanup = {
             let store = DbSessionStore::new(self.domain.db.clone());
             let mut stopped = stopped.clone();
@@ -128,6 +135,7 @@ impl Application {
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         let _ = stop_workers.send(true);
         let _ = worker.await;
+        let _ = deliveries.await;
         let _ = cleanup.await;
         self.domain.db.close().await;
         tracing::info!("stopped");

@@ -3,19 +3,17 @@
 
 mod common;
 
-use std::{
-    io::Write,
-    sync::{Arc, Mutex, OnceLock},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use common::{
     api::{spawn_with_appgain, PASSWORD},
+    browser::{browser_login, get_with_cookie, post_with_cookie},
+    logs::captured_logs,
     appgain::{FakeAppgain, Mode},
     Backend, TestApp, TestEnv,
 };
 use connectgain_domain::on_db;
-use reqwest::{header, Method};
+use reqwest::Method;
 use serde_json::json;
 
 const API_KEY: &str = "appgain-api-key-7f3c2a9d4e5b6c1a0f8e";
@@ -23,73 +21,6 @@ const NEW_KEY: &str = "replacement-key-0a1b2c3d4e5f6a7b8c9d";
 
 fn provisioned() -> Mode {
     Mode::Credentials { suit_id: "suit-42".into(), api_key: API_KEY.into() }
-}
-
-/// Every log line the servers of this test binary write, at debug level.
-fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Arc::new(Mutex::new(Vec::new()));
-        let sink = logs.clone();
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter("debug,hyper=info,h2=info,reqwest=debug")
-            .with_writer(move || Writer(sink.clone()))
-            .try_init();
-        logs
-    })
-    .clone()
-}
-
-struct Writer(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Writer {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Logs in through the login server function as a browser form would; returns the
-/// `Set-Cookie` header and the session cookie (`cg_session=…`).
-async fn browser_login(app: &TestApp, email: &str, cookie: Option<&str>) -> (String, String) {
-    let mut request = app
-        .client
-        .post(app.url("/api/login"))
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(format!("email={}&password={}", email.replace('@', "%40"), PASSWORD.replace(' ', "+")));
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let response = request.send().await.unwrap();
-    let set_cookie = response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .find(|c| c.starts_with("cg_session="))
-        .unwrap_or_else(|| panic!("no session cookie; status {}", response.status()));
-    let cookie = set_cookie.split(';').next().unwrap().to_owned();
-    (set_cookie, cookie)
-}
-
-async fn get_with_cookie(app: &TestApp, path: &str, cookie: &str) -> (u16, String) {
-    let response = app.client.get(app.url(path)).header(header::COOKIE, cookie).send().await.unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
-}
-
-async fn post_with_cookie(app: &TestApp, path: &str, cookie: &str, body: Option<serde_json::Value>) -> (u16, String, String) {
-    let mut request = app.client.post(app.url(path)).header(header::COOKIE, cookie);
-    request = match body {
-        Some(body) => request.json(&body),
-        None => request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(""),
-    };
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let headers = format!("{:?}", response.headers());
-    (status, headers, response.text().await.unwrap())
 }
 
 async fn the_session_cookie_is_http_only_lax_and_rotated_at_login(backend: Backend) {

@@ -25,8 +25,11 @@ pub fn Field(
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: &'static str,
     #[prop(optional)] required: bool,
-    #[prop(optional)] placeholder: &'static str,
-    #[prop(optional)] hint: &'static str,
+    #[prop(optional, into)] placeholder: String,
+    #[prop(optional, into)] hint: String,
+    /// The current value, for forms that edit something stored.
+    #[prop(default = None)] value: Option<String>,
+    #[prop(optional)] disabled: bool,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let message = move || error.get().and_then(|e| e.field(name));
@@ -41,6 +44,8 @@ pub fn Field(
                 type=kind
                 autocomplete=autocomplete
                 placeholder=placeholder
+                value=value
+                disabled=disabled
                 required=required
                 aria-invalid=move || message().is_some().to_string()
                 aria-describedby=error_id.clone()
@@ -48,6 +53,17 @@ pub fn Field(
             {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
             <p class="field-error" id=error_id role="alert">{message}</p>
         </div>
+    }
+}
+
+/// A labelled checkbox.
+#[component]
+pub fn Toggle(name: &'static str, label: &'static str, checked: bool) -> impl IntoView {
+    view! {
+        <label class="toggle">
+            <input type="checkbox" name=name checked=checked/>
+            <span>{label}</span>
+        </label>
     }
 }
 

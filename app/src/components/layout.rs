@@ -72,8 +72,9 @@ fn UserNav(viewer: Viewer) -> impl IntoView {
     let owner = viewer.is_owner();
     view! {
         <A href="/dashboard">"Dashboard"</A>
-        {viewer.organization_name.is_some().then(|| view! { <A href="/campaigns">"Campaigns"</A> })}
+        {viewer.organization_name.is_some().then(|| view! { <A href="/contacts">"Contacts"</A> <A href="/campaigns">"Campaigns"</A> })}
         {owner.then(|| view! { <A href="/settings">"Settings"</A> })}
+        {(viewer.role == "admin").then(|| view! { <A href="/admin">"Platform Administration"</A> })}
         <span class="nav-user" title=viewer.email.clone()>{viewer.name.clone()}</span>
         <ActionForm action=logout attr:class="inline-form">
             <button type="submit" class="nav-button">"Log out"</button>

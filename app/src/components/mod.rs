@@ -1,3 +1,4 @@
+pub mod admin;
 pub mod appgain_status;
 pub mod error_page;
 pub mod form;

@@ -9,9 +9,12 @@ pub async fn send_campaign(name: String, channel: String, message: String) -> Re
     use connectgain_domain::appgain::campaigns::{self, CampaignForm};
     use crate::server::{form_failed, require_user, session, session_handle};
     let (d, user) = require_user().await.map_err(|e| form_failed("/campaigns", e))?;
+    let org = user.organization_id.ok_or_else(|| {
+        form_failed("/campaigns", AppError::new(crate::error::ErrorKind::Forbidden, "Campaigns belong to an organization."))
+    })?;
     let credentials = session::credentials(&session_handle().await?, &d, &user).await?;
     let form = CampaignForm { name, channel, message, extra: None };
-    let result = campaigns::send(&d, credentials, &form).await.map_err(|e| form_failed("/campaigns", e.into()))?;
+    let result = campaigns::send(&d, org, credentials, &form).await.map_err(|e| form_failed("/campaigns", e.into()))?;
     if crate::server::is_plain_form_post() {
         leptos_axum::redirect(&format!("/campaigns?sent={}", result.status));
     }

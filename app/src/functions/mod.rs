@@ -3,4 +3,6 @@
 pub mod auth;
 pub mod campaigns;
 pub mod members;
+pub mod admin;
 pub mod settings;
+pub mod webhooks;

@@ -1,4 +1,6 @@
+pub mod admin;
 pub mod campaigns;
+pub mod contacts;
 pub mod dashboard;
 pub mod home;
 pub mod invite;
@@ -6,3 +8,5 @@ pub mod login;
 pub mod not_found;
 pub mod settings;
 pub mod signup;
+pub mod webhook_logs;
+pub mod webhooks;

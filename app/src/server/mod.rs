@@ -1,7 +1,9 @@
 //! Server-only helpers for the server functions: the domain from context, the session, and
 //! plain (no JavaScript) form posts.
 
+pub mod admin;
 pub mod session;
+pub mod webhooks;
 pub mod views;
 
 use connectgain_domain::Domain;

@@ -108,7 +108,9 @@ pub async fn accept(d: &Domain, token: &str, form: &AcceptForm) -> Result<User, 
         Err(e) if is_unique_violation(&e) => return Err(Error::Conflict(EMAIL_TAKEN.into())),
         other => other?,
     };
+    super::users::emit_created(&mut tx, &user).await?;
     tx.commit().await?;
+    d.outbound_wake();
     tracing::info!(org = %org, user = %user.id, "member joined by invitation");
     Ok(user)
 }

@@ -150,6 +150,9 @@ pub async fn signup(d: &Domain, signup: Signup) -> Result<SignupOutcome, Error> 
             Provisioning::Pending { warning: PENDING_WARNING.into() }
         }
     };
+    // A new organization has no subscriptions yet, so this stores nothing; it keeps every
+    // way a user is added emitting the event.
+    super::users::emit_created(&mut tx, &user).await?;
     tx.commit().await?;
 
     match &provisioned {

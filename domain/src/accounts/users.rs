@@ -112,3 +112,20 @@ pub async fn email_taken(db: &Db, email: &str) -> Result<bool, Error> {
         on_db!(db, pool => sqlx::query_scalar("SELECT 1 FROM users WHERE email = $1").bind(email).fetch_optional(pool).await)?;
     Ok(found.is_some())
 }
+
+/// user.created: a person joined an organization (signup, accepted invitation), in the
+/// transaction that added them. Never carries the password hash.
+pub(crate) async fn emit_created(tx: &mut crate::db::Tx, user: &User) -> Result<(), Error> {
+    let Some(org) = user.organization_id else { return Ok(()) };
+    let data = serde_json::json!({
+        "id": user.id,
+        "organization_id": org,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "phone": user.phone,
+        "role": user.role.as_str(),
+        "created_at": user.created_at,
+    });
+    crate::outbound::events::emit(tx, org, crate::outbound::events::EventType::UserCreated, &data).await
+}

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::{client::SendOutcome, Credentials};
-use crate::{error::FieldErrors, Domain, Error};
+use crate::{crm, error::FieldErrors, ids::OrgId, Domain, Error};
 
 /// The seed's error when no credentials are at hand.
 pub const NO_CREDENTIALS: &str = "Appgain credentials not available. Please log in again.";
@@ -62,14 +62,18 @@ fn payload(form: &CampaignForm) -> Result<Value, Error> {
     Ok(body)
 }
 
-/// Sends with `credentials` (the session's, or the organization's for API tokens).
-pub async fn send(d: &Domain, credentials: Option<Credentials>, form: &CampaignForm) -> Result<CampaignResult, Error> {
+/// Sends with `credentials` (the session's, or the organization's for API tokens), recorded
+/// as a CRM campaign: campaign.started before the call, campaign.completed after it.
+pub async fn send(d: &Domain, org: OrgId, credentials: Option<Credentials>, form: &CampaignForm) -> Result<CampaignResult, Error> {
     let body = payload(form)?;
     let credentials = credentials.ok_or_else(|| Error::Conflict(NO_CREDENTIALS.into()))?;
-    let SendOutcome { status, body } = d
-        .appgain
-        .send_campaign(&credentials, &body)
-        .await
-        .map_err(|e| Error::Upstream(format!("Appgain could not be reached: {e}")))?;
-    Ok(CampaignResult { status, accepted: (200..300).contains(&status), response: body })
+    let campaign = crm::campaigns::start(d, org, &form.name, &form.channel, &form.message).await?;
+    let sent = d.appgain.send_campaign(&credentials, &body).await;
+    let (status, accepted) = match &sent {
+        Ok(SendOutcome { status, .. }) => (Some(*status), (200..300).contains(status)),
+        Err(_) => (None, false),
+    };
+    crm::campaigns::finish(d, campaign, status, accepted).await?;
+    let SendOutcome { status, body } = sent.map_err(|e| Error::Upstream(format!("Appgain could not be reached: {e}")))?;
+    Ok(CampaignResult { status, accepted, response: body })
 }

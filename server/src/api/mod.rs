@@ -1,11 +1,13 @@
 //! The JSON API under `/api`.
 
 pub mod auth;
+pub mod crm;
 pub mod error;
 pub mod json;
 pub mod organization;
 pub mod platform;
 pub mod platform_webhooks;
+pub mod webhooks;
 
 use axum::{
     routing::{delete, get, post, put},
@@ -28,6 +30,32 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/organization/invitations", post(organization::create_invitation))
         .route("/api/v1/invitations/{token}/accept", post(organization::accept_invitation))
         .route("/api/v1/campaigns/send", post(organization::send_campaign))
+        .route("/api/contacts", get(crm::list_contacts).post(crm::create_contact))
+        .route("/api/contacts/{id}", get(crm::get_contact).put(crm::update_contact).patch(crm::update_contact).delete(crm::delete_contact))
+        .route("/api/contacts/{id}/assign", post(crm::assign_contact))
+        .route("/api/deals", get(crm::list_deals).post(crm::create_deal))
+        .route("/api/deals/{id}", get(crm::get_deal).put(crm::update_deal).patch(crm::update_deal))
+        .route("/api/deals/{id}/stage", post(crm::stage_deal))
+        .route("/api/deals/{id}/assign", post(crm::assign_deal))
+        .route("/api/conversations", get(crm::list_conversations).post(crm::create_conversation))
+        .route("/api/conversations/{id}", get(crm::get_conversation))
+        .route("/api/conversations/{id}/assign", post(crm::assign_conversation))
+        .route("/api/conversations/{id}/status", post(crm::conversation_status))
+        .route("/api/conversations/{id}/messages", get(crm::list_messages).post(crm::record_message))
+        .route("/api/messages/{id}/status", post(crm::message_status))
+        .route("/api/campaigns", get(crm::list_campaigns))
+        .route("/api/v1/webhooks", get(webhooks::list).post(webhooks::create))
+        .route("/api/v1/webhooks/events", get(webhooks::catalogue))
+        .route("/api/v1/webhooks/logs", get(webhooks::all_logs))
+        .route("/api/v1/webhooks/replay", post(webhooks::replay_failed))
+        .route("/api/v1/webhooks/deliveries/{id}", get(webhooks::delivery))
+        .route("/api/v1/webhooks/deliveries/{id}/replay", post(webhooks::replay_delivery))
+        .route("/api/v1/webhooks/{id}", get(webhooks::get).put(webhooks::update).delete(webhooks::delete))
+        .route("/api/v1/webhooks/{id}/test", post(webhooks::test))
+        .route("/api/v1/webhooks/{id}/logs", get(webhooks::logs_of))
+        .route("/api/v1/webhooks/{id}/stats", get(webhooks::stats))
+        .route("/api/v1/webhooks/{id}/rotate-secret", post(webhooks::rotate))
+        .route("/api/webhooks/subscriptions", get(webhooks::seed_list).post(webhooks::seed_create))
         .route("/api/platform/tenants", get(platform::list_tenants))
         .route("/api/platform/tenants/{tenant_id}/integrations", get(platform::get_integrations))
         .route("/api/platform/tenants/{tenant_id}/integrations/whatsapp", put(platform::put_whatsapp))

@@ -121,6 +121,6 @@ pub async fn send_campaign(
             .map(|c| connectgain_domain::appgain::Credentials { suit_id: c.suit_id, api_key: c.api_key }),
         None => connectgain_app::server::session::credentials(&session, d, &caller.user).await?,
     };
-    let result = campaigns::send(d, credentials, &form).await?;
+    let result = campaigns::send(d, org, credentials, &form).await?;
     Ok(Json(json!(result)))
 }

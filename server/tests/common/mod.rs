@@ -4,6 +4,8 @@
 
 pub mod api;
 pub mod appgain;
+pub mod browser;
+pub mod logs;
 
 use std::{
     collections::HashMap,

@@ -1,0 +1,70 @@
+//! The N8N Webhooks tab: the tenant's n8n base URL and API key, its workflow webhooks, and
+//! their analytics.
+
+use leptos::{ev::SubmitEvent, prelude::*};
+
+use super::{
+    analytics::AnalyticsDashboard,
+    form_data::{clear_secrets, form_json},
+    settings_form::{save_action, save_error},
+    webhooks::WorkflowWebhooks,
+};
+use crate::{
+    components::form::{Field, FormAlert},
+    functions::admin::admin_integrations,
+};
+
+/// Bumped whenever webhooks or their calls change, so the lists and analytics reload.
+#[derive(Clone, Copy)]
+pub struct WebhooksChanged(pub RwSignal<u32>);
+
+impl WebhooksChanged {
+    pub fn bump(&self) {
+        self.0.update(|v| *v += 1);
+    }
+}
+
+#[component]
+pub fn N8nTab(tenant: String) -> impl IntoView {
+    provide_context(WebhooksChanged(RwSignal::new(0)));
+    let save = save_action(tenant.clone(), "n8n", "n8n settings saved.");
+    let error = save_error(save);
+    let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
+    let t = tenant.clone();
+    let settings = Resource::new(move || (t.clone(), save.version().get()), |(t, _)| admin_integrations(t));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(form_json(&ev, &["baseUrl", "apiKey"], &[]));
+        clear_secrets(&ev);
+    };
+
+    view! {
+        <div class="tab-panel" role="tabpanel" aria-label="N8N Webhooks">
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok(i) => {
+                            let n = i.n8n.unwrap_or_default();
+                            view! {
+                                <form class="panel form" on:submit=on_submit>
+                                    <h2>"n8n instance"</h2>
+                                    <FormAlert error=general/>
+                                    <Field name="baseUrl" label="Base URL" value=Some(n.base_url)
+                                        placeholder="https://n8n.example.com/webhook/tenant-id"
+                                        hint="Workflow webhook URLs may be given relative to this." error/>
+                                    <Field name="apiKey" label="API Key" kind="password" autocomplete="off"
+                                        placeholder=n.api_key.unwrap_or_default() hint="Sent as X-N8N-API-KEY. Stored encrypted; leave blank to keep it." error/>
+                                    <button type="submit" class="button" disabled=move || save.pending().get()>"Save n8n settings"</button>
+                                </form>
+                            }
+                            .into_any()
+                        }
+                        Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <WorkflowWebhooks tenant=tenant.clone()/>
+            <AnalyticsDashboard tenant/>
+        </div>
+    }
+}

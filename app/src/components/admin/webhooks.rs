@@ -1,0 +1,253 @@
+//! A tenant's n8n workflow webhooks: the list, the add/edit dialog, deletion after a
+//! confirmation, and calling one with a JSON payload.
+
+use leptos::{ev::SubmitEvent, prelude::*};
+
+use super::{
+    confirm::{Confirm, Confirmation},
+    form_data::{clear_secrets, form_json, form_text},
+    n8n::WebhooksChanged,
+    toast::Toasts,
+};
+use crate::{
+    components::form::{Field, FormAlert, Toggle},
+    error::AppError,
+    functions::admin::{admin_call_webhook, admin_delete_webhook, admin_save_webhook, admin_webhooks},
+    models::admin::{short_time, CallOutcome, WorkflowWebhook},
+};
+
+/// Which dialog is open.
+#[derive(Clone, Debug, PartialEq)]
+enum Dialog {
+    Add,
+    Edit(WorkflowWebhook),
+    Call(WorkflowWebhook),
+}
+
+#[component]
+pub fn WorkflowWebhooks(tenant: String) -> impl IntoView {
+    let changed = expect_context::<WebhooksChanged>();
+    let toasts = expect_context::<Toasts>();
+    let confirm = expect_context::<Confirm>();
+    let dialog = RwSignal::new(None::<Dialog>);
+    let t = tenant.clone();
+    let list = Resource::new(move || (t.clone(), changed.0.get()), |(t, _)| admin_webhooks(t));
+    let t = tenant.clone();
+    let delete = Action::new(move |id: &String| admin_delete_webhook(t.clone(), id.clone()));
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(())) => {
+            toasts.ok("Webhook deleted, with its analytics.");
+            changed.bump();
+        }
+        Some(Err(e)) => toasts.error(e.message),
+        None => {}
+    });
+    let ask_delete = move |w: WorkflowWebhook| {
+        let id = w.id.clone();
+        confirm.ask(Confirmation {
+            title: format!("Delete {}?", w.workflow_name),
+            message: "The webhook and all its analytics will be deleted. This cannot be undone.".into(),
+            confirm_label: "Delete webhook",
+            on_confirm: Callback::new(move |()| {
+                delete.dispatch(id.clone());
+            }),
+        });
+    };
+
+    view! {
+        <div class="panel webhooks">
+            <div class="panel-head">
+                <h2>"Workflow webhooks"</h2>
+                <button type="button" class="button" on:click=move |_| dialog.set(Some(Dialog::Add))>"Add Webhook"</button>
+            </div>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match list.await {
+                        Ok(hooks) if hooks.is_empty() => view! {
+                            <p class="muted">"No workflow webhooks yet. Add one to call an n8n workflow."</p>
+                        }.into_any(),
+                        Ok(hooks) => view! {
+                            <table class="table">
+                                <thead><tr><th>"Workflow"</th><th>"URL"</th><th>"Status"</th><th>"Calls"</th><th>"Last called"</th><th></th></tr></thead>
+                                <tbody>
+                                    {hooks.into_iter().map(|w| {
+                                        let (edit, call, remove) = (w.clone(), w.clone(), w.clone());
+                                        view! {
+                                            <tr>
+                                                <td>
+                                                    <strong>{w.workflow_name.clone()}</strong>
+                                                    {w.description.clone().map(|d| view! { <div class="muted small">{d}</div> })}
+                                                </td>
+                                                <td class="mono small">{w.webhook_url.clone()}</td>
+                                                <td><ActiveBadge active=w.is_active/></td>
+                                                <td>{w.total_calls}</td>
+                                                <td>{w.last_called_at.as_deref().map(short_time).unwrap_or_else(|| "Never".into())}</td>
+                                                <td class="actions">
+                                                    <button type="button" class="button secondary small"
+                                                        on:click=move |_| dialog.set(Some(Dialog::Call(call.clone())))>"Call"</button>
+                                                    <button type="button" class="button secondary small" aria-label=format!("Edit {}", w.workflow_name)
+                                                        on:click=move |_| dialog.set(Some(Dialog::Edit(edit.clone())))>"Edit"</button>
+                                                    <button type="button" class="button secondary small danger-text" aria-label=format!("Delete {}", w.workflow_name)
+                                                        on:click=move |_| ask_delete(remove.clone())>"Delete"</button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
+                    }
+                })}
+            </Transition>
+            {move || dialog.get().map(|d| match d {
+                Dialog::Add => view! { <WebhookEditor tenant=tenant.clone() existing=None dialog/> }.into_any(),
+                Dialog::Edit(w) => view! { <WebhookEditor tenant=tenant.clone() existing=Some(w) dialog/> }.into_any(),
+                Dialog::Call(w) => view! { <CallDialog tenant=tenant.clone() webhook=w dialog/> }.into_any(),
+            })}
+        </div>
+    }
+}
+
+#[component]
+pub fn ActiveBadge(active: bool) -> impl IntoView {
+    view! {
+        <span class=if active { "tone-ok" } else { "tone-muted" }>
+            <span class="badge">{if active { "Active" } else { "Disabled" }}</span>
+        </span>
+    }
+}
+
+#[component]
+fn WebhookEditor(tenant: String, existing: Option<WorkflowWebhook>, dialog: RwSignal<Option<Dialog>>) -> impl IntoView {
+    let changed = expect_context::<WebhooksChanged>();
+    let toasts = expect_context::<Toasts>();
+    let id = existing.as_ref().map(|w| w.id.clone());
+    let save = Action::new(move |fields: &serde_json::Value| admin_save_webhook(tenant.clone(), id.clone(), fields.clone()));
+    Effect::new(move |_| {
+        if let Some(Ok(saved)) = save.value().get() {
+            toasts.ok(format!("Webhook {} saved.", saved.workflow_name));
+            for warning in saved.warnings {
+                toasts.error(warning);
+            }
+            changed.bump();
+            dialog.set(None);
+        }
+    });
+    let error = Signal::derive(move || save.value().get().and_then(Result::err));
+    let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(form_json(&ev, &["workflowName", "webhookUrl", "description", "authToken"], &["isActive"]));
+        clear_secrets(&ev);
+    };
+    let editing = existing.is_some();
+    let w = existing.unwrap_or(WorkflowWebhook {
+        id: String::new(),
+        workflow_name: String::new(),
+        webhook_url: String::new(),
+        description: None,
+        auth_token: None,
+        is_active: true,
+        total_calls: 0,
+        successful_calls: 0,
+        failed_calls: 0,
+        last_called_at: None,
+        warnings: Vec::new(),
+    });
+
+    view! {
+        <div class="modal-backdrop">
+            <form class="modal form" role="dialog" aria-modal="true" aria-labelledby="webhook-editor-title" on:submit=on_submit>
+                <h2 id="webhook-editor-title">{if editing { format!("Edit {}", w.workflow_name) } else { "Add Webhook".to_owned() }}</h2>
+                <FormAlert error=general/>
+                <Field name="workflowName" label="Workflow Name" value=Some(w.workflow_name.clone()) required=true disabled=editing
+                    placeholder="contact_form" hint=if editing { "The workflow name cannot be changed." } else { "Unique for this tenant; cannot be changed later." } error/>
+                <Field name="webhookUrl" label="Webhook URL" value=Some(w.webhook_url) required=true
+                    placeholder="https://n8n.example.com/webhook/…/contact" error/>
+                <Field name="description" label="Description" value=w.description error/>
+                <Field name="authToken" label="Auth Token" kind="password" autocomplete="off" placeholder=w.auth_token.unwrap_or_default()
+                    hint="Sent as a Bearer token. At least 32 characters recommended. Leave blank to keep the stored one." error/>
+                <Toggle name="isActive" label="Active" checked=w.is_active/>
+                <div class="modal-actions">
+                    <button type="button" class="button secondary" on:click=move |_| dialog.set(None)>"Cancel"</button>
+                    <button type="submit" class="button" disabled=move || save.pending().get()>"Save"</button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+const EXAMPLE_PAYLOAD: &str = "{\n  \"name\": \"John Doe\",\n  \"email\": \"john@example.com\",\n  \"message\": \"Hello!\"\n}";
+
+#[component]
+fn CallDialog(tenant: String, webhook: WorkflowWebhook, dialog: RwSignal<Option<Dialog>>) -> impl IntoView {
+    let changed = expect_context::<WebhooksChanged>();
+    let toasts = expect_context::<Toasts>();
+    let id = webhook.id.clone();
+    let call = Action::new(move |payload: &String| admin_call_webhook(tenant.clone(), id.clone(), payload.clone()));
+    let local_error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match call.value().get() {
+        Some(Ok(outcome)) => {
+            if outcome.success {
+                toasts.ok(format!("{} answered {}.", outcome.workflow_name, outcome.status.unwrap_or_default()));
+            } else {
+                toasts.error(format!("The call to {} failed after {} attempts.", outcome.workflow_name, outcome.attempts));
+            }
+            changed.bump();
+        }
+        Some(Err(e)) => toasts.error(e.message),
+        None => {}
+    });
+    let error = Signal::derive(move || local_error.get().or_else(|| call.value().get().and_then(Result::err)));
+    let payload_error = move || error.get().and_then(|e| e.field("payload"));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = form_text(&ev, "payload");
+        // Checked here first so a typo is pointed out without a round trip.
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(_) => {
+                local_error.set(None);
+                call.dispatch(text);
+            }
+            Err(e) => {
+                let mut error = AppError::new(crate::error::ErrorKind::Invalid, "The payload is not valid JSON.");
+                error.fields.insert("payload".into(), format!("Not valid JSON: {e}"));
+                local_error.set(Some(error));
+            }
+        }
+    };
+
+    view! {
+        <div class="modal-backdrop">
+            <form class="modal form wide" role="dialog" aria-modal="true" aria-labelledby="call-title" on:submit=on_submit>
+                <h2 id="call-title">{format!("Call {}", webhook.workflow_name)}</h2>
+                <p class="muted small mono">{webhook.webhook_url.clone()}</p>
+                <div class="field" class:has-error=move || payload_error().is_some()>
+                    <label for="field-payload">"JSON payload"</label>
+                    <textarea id="field-payload" name="payload" rows="9" class="code-editor" spellcheck="false">{EXAMPLE_PAYLOAD}</textarea>
+                    <p class="field-error" role="alert">{payload_error}</p>
+                </div>
+                {move || call.value().get().and_then(Result::ok).map(|outcome| view! { <CallResult outcome/> })}
+                <div class="modal-actions">
+                    <button type="button" class="button secondary" on:click=move |_| dialog.set(None)>"Close"</button>
+                    <button type="submit" class="button" disabled=move || call.pending().get()>
+                        {move || if call.pending().get() { "Calling…" } else { "Call webhook" }}
+                    </button>
+                </div>
+            </form>
+        </div>
+    }
+}
+
+#[component]
+fn CallResult(outcome: CallOutcome) -> impl IntoView {
+    let status = outcome.status.map(|s| format!("HTTP {s}")).unwrap_or_else(|| "no HTTP answer".into());
+    view! {
+        <div class=if outcome.success { "alert alert-ok call-result" } else { "alert alert-error call-result" } role="status">
+            <strong>{if outcome.success { "Success" } else { "Failed" }}</strong>
+            {format!(" — {status}, {} attempt{}, {} ms", outcome.attempts, if outcome.attempts == 1 { "" } else { "s" }, outcome.duration_ms)}
+            {outcome.error.map(|e| view! { <div class="detail">{e}</div> })}
+        </div>
+    }
+}

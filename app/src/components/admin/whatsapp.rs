@@ -1,0 +1,62 @@
+//! The WhatsApp tab: a tenant's WhatsApp Cloud API settings and a test message.
+
+use leptos::{ev::SubmitEvent, prelude::*};
+
+use super::{
+    form_data::{clear_secrets, form_json},
+    settings_form::{save_action, save_error},
+    test_message::TestMessage,
+};
+use crate::{
+    components::form::{Field, FormAlert, Toggle},
+    functions::admin::admin_integrations,
+};
+
+const TEXT_FIELDS: &[&str] =
+    &["phoneNumberId", "businessAccountId", "accessToken", "webhookVerifyToken", "phoneNumber", "appSecret"];
+
+#[component]
+pub fn WhatsappTab(tenant: String) -> impl IntoView {
+    let save = save_action(tenant.clone(), "whatsapp", "WhatsApp settings saved.");
+    let error = save_error(save);
+    let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
+    let t = tenant.clone();
+    let settings = Resource::new(move || (t.clone(), save.version().get()), |(t, _)| admin_integrations(t));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(form_json(&ev, TEXT_FIELDS, &["enabled"]));
+        clear_secrets(&ev);
+    };
+
+    view! {
+        <div class="tab-panel" role="tabpanel" aria-label="WhatsApp">
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let current = settings.await.map(|i| i.whatsapp.unwrap_or_default());
+                    match current {
+                        Ok(w) => view! {
+                            <form class="panel form" on:submit=on_submit>
+                                <h2>"WhatsApp Business API"</h2>
+                                <FormAlert error=general/>
+                                <Toggle name="enabled" label="Enabled" checked=w.enabled/>
+                                <Field name="phoneNumberId" label="Phone Number ID" value=w.phone_number_id required=true error/>
+                                <Field name="businessAccountId" label="Business Account ID" value=w.business_account_id required=true error/>
+                                <Field name="accessToken" label="Access Token" kind="password" autocomplete="off"
+                                    placeholder=w.access_token.unwrap_or_default() hint="Stored encrypted. Leave blank to keep the stored token." error/>
+                                <Field name="webhookVerifyToken" label="Webhook Verify Token" kind="password" autocomplete="off"
+                                    placeholder=w.webhook_verify_token.unwrap_or_default() hint="Leave blank to keep the stored token." error/>
+                                <Field name="phoneNumber" label="Phone Number" value=w.phone_number placeholder="+15551234567" error/>
+                                <Field name="appSecret" label="App Secret" kind="password" autocomplete="off"
+                                    placeholder=w.app_secret.unwrap_or_default() hint="The Meta app secret, to verify inbound signatures." error/>
+                                <button type="submit" class="button" disabled=move || save.pending().get()>"Save WhatsApp settings"</button>
+                            </form>
+                        }
+                        .into_any(),
+                        Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <TestMessage tenant channel="whatsapp"/>
+        </div>
+    }
+}

@@ -1,0 +1,79 @@
+//! Contacts (anyone in the organization): the newest contacts and a form to add one, which
+//! emits contact.created to the organization's webhooks.
+
+use leptos::{ev::SubmitEvent, prelude::*};
+use leptos_meta::Title;
+
+use crate::{
+    components::{
+        admin::form_data::form_json,
+        form::{Field, FormAlert},
+        status::{Forbidden, LoginRequired},
+    },
+    error::ErrorKind,
+    functions::webhooks::{create_contact, list_contacts},
+    models::admin::short_time,
+};
+
+#[component]
+pub fn ContactsPage() -> impl IntoView {
+    let create = Action::new(|fields: &serde_json::Value| create_contact(fields.clone()));
+    let contacts = Resource::new(move || create.version().get(), |_| list_contacts());
+    let error = Signal::derive(move || create.value().get().and_then(Result::err));
+    let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        create.dispatch(form_json(&ev, &["first_name", "last_name", "email", "phone"], &[]));
+    };
+
+    view! {
+        <Title text="Contacts"/>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match contacts.await {
+                    Ok(list) => view! {
+                        <section class="contacts">
+                            <h1>"Contacts"</h1>
+                            <form class="panel form" on:submit=on_submit>
+                                <h2>"Add a contact"</h2>
+                                <FormAlert error=general/>
+                                <div class="field-row">
+                                    <Field name="first_name" label="First name" error/>
+                                    <Field name="last_name" label="Last name" error/>
+                                </div>
+                                <div class="field-row">
+                                    <Field name="email" label="E-mail" kind="email" error/>
+                                    <Field name="phone" label="Phone" placeholder="+15551234567" error/>
+                                </div>
+                                {move || create.value().get().and_then(Result::ok).map(|c| view! {
+                                    <div class="alert alert-ok" role="status">{format!("Contact {} added.", c.name())}</div>
+                                })}
+                                <button type="submit" class="button" disabled=move || create.pending().get()>"Add contact"</button>
+                            </form>
+                            <div class="panel">
+                                {if list.is_empty() {
+                                    view! { <p class="muted">"No contacts yet."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="table contact-list">
+                                            <thead><tr><th>"Name"</th><th>"E-mail"</th><th>"Phone"</th><th>"Added (UTC)"</th></tr></thead>
+                                            <tbody>
+                                                {list.into_iter().map(|c| view! {
+                                                    <tr><td>{c.name()}</td><td>{c.email.clone().unwrap_or_default()}</td>
+                                                        <td>{c.phone.clone().unwrap_or_default()}</td><td>{short_time(&c.created_at)}</td></tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    }.into_any()
+                                }}
+                            </div>
+                        </section>
+                    }.into_any(),
+                    Err(e) if e.kind == ErrorKind::Unauthorized => view! { <LoginRequired/> }.into_any(),
+                    Err(e) if e.kind == ErrorKind::Forbidden => view! { <Forbidden message=e.message/> }.into_any(),
+                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

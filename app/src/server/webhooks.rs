@@ -1,0 +1,19 @@
+//! Server-side helpers of the webhooks and contacts pages.
+
+use connectgain_domain::{ids::OrgId, outbound::SubscriptionId, Domain};
+
+use super::require_user;
+use crate::error::{AppError, ErrorKind};
+
+pub fn subscription_of(raw: &str) -> Result<SubscriptionId, AppError> {
+    raw.parse().map_err(|_| AppError::new(ErrorKind::NotFound, "This webhook does not exist."))
+}
+
+/// Anyone in an organization, with it.
+pub async fn member_org() -> Result<(Domain, OrgId), AppError> {
+    let (d, user) = require_user().await?;
+    let org = user
+        .organization_id
+        .ok_or_else(|| AppError::new(ErrorKind::Forbidden, "Contacts belong to an organization; platform admins have none."))?;
+    Ok((d, org))
+}

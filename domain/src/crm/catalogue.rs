@@ -1,0 +1,161 @@
+//! The event catalogue as documentation: each event, when it fires, and an example of its
+//! `data`, built from the same types the events serialize (so the examples cannot drift).
+
+use chrono::{TimeZone, Utc};
+use serde::Serialize;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+use super::{
+    campaigns::{Campaign, CampaignId},
+    contacts::{Contact, ContactId},
+    conversations::{Conversation, ConversationId, Message, MessageId},
+    deals::{Deal, DealId},
+};
+use crate::{ids::{OrgId, UserId}, outbound::events::EventType};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EventDoc {
+    pub event: &'static str,
+    pub description: &'static str,
+    /// What `data` holds.
+    pub object: &'static str,
+    pub example: Value,
+}
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(0x0190_0000_0000_4000_8000_0000_0000_0000 + n)
+}
+
+pub fn catalogue() -> Vec<EventDoc> {
+    let at = Utc.with_ymd_and_hms(2026, 1, 15, 10, 30, 0).single().expect("a valid time");
+    let org = OrgId(id(1));
+    let user = UserId(id(2));
+    let contact = Contact {
+        id: ContactId(id(3)),
+        organization_id: org,
+        first_name: Some("John".into()),
+        last_name: Some("Doe".into()),
+        email: Some("john@example.com".into()),
+        phone: Some("+15551234567".into()),
+        attributes: json!({"source": "website"}),
+        assigned_to: Some(user),
+        created_at: at,
+        updated_at: at,
+    };
+    let deal = Deal {
+        id: DealId(id(4)),
+        organization_id: org,
+        title: "Annual plan".into(),
+        value_cents: 120_000,
+        currency: "USD".into(),
+        stage: "proposal".into(),
+        contact_id: Some(contact.id),
+        assigned_to: Some(user),
+        created_at: at,
+        updated_at: at,
+    };
+    let conversation = Conversation {
+        id: ConversationId(id(5)),
+        organization_id: org,
+        contact_id: Some(contact.id),
+        channel: "whatsapp".into(),
+        subject: Some("Order question".into()),
+        status: "OPEN".into(),
+        assigned_to: Some(user),
+        created_at: at,
+        updated_at: at,
+    };
+    let campaign = Campaign {
+        id: CampaignId(id(6)),
+        organization_id: org,
+        name: "Spring sale".into(),
+        channel: "whatsapp".into(),
+        message: "20% off this week".into(),
+        status: "started".into(),
+        provider_status: None,
+        created_at: at,
+        completed_at: None,
+    };
+    let message = |direction: &str, status: &str, campaign_id: Option<CampaignId>| Message {
+        id: MessageId(id(7)),
+        organization_id: org,
+        conversation_id: conversation.id,
+        direction: direction.into(),
+        body: "Hello!".into(),
+        status: status.into(),
+        campaign_id,
+        provider_message_id: Some("wamid.HBgM".into()),
+        created_at: at,
+        updated_at: at,
+    };
+    let value = |v: &dyn erased::Ser| v.to_value();
+    let with = |mut v: Value, key: &str, extra: Value| {
+        v[key] = extra;
+        v
+    };
+    let completed = Campaign { status: "completed".into(), provider_status: Some(200), completed_at: Some(at), ..campaign.clone() };
+    let user_data = json!({"id": user, "organization_id": org, "email": "mia@example.com", "first_name": "Mia",
+        "last_name": null, "phone": null, "role": "member", "created_at": at});
+    let zoom = json!({"meeting_id": "85746065432", "topic": "Weekly sync", "recording_files": [{"file_type": "MP4", "download_url": "https://zoom.us/rec/download/…"}]});
+
+    use EventType as E;
+    let doc = |event: EventType, description: &'static str, object: &'static str, example: Value| EventDoc {
+        event: event.as_str(),
+        description,
+        object,
+        example,
+    };
+    vec![
+        doc(E::ContactCreated, "A contact was created (API, page, or an inbound lead).", "contact", value(&contact)),
+        doc(E::ContactUpdated, "A contact's fields changed.", "contact", value(&contact)),
+        doc(E::ContactAssigned, "A contact was assigned to a person.", "contact", value(&contact)),
+        doc(E::ContactDeleted, "A contact was deleted; data is the contact as it was.", "contact", value(&contact)),
+        doc(E::DealCreated, "A deal was created.", "deal", value(&deal)),
+        doc(E::DealUpdated, "A deal's fields changed.", "deal", value(&deal)),
+        doc(E::DealStageChanged, "A deal moved to another pipeline stage.", "deal + previous_stage", with(value(&deal), "previous_stage", json!("qualified"))),
+        doc(E::DealAssigned, "A deal was assigned to a person.", "deal", value(&deal)),
+        doc(E::ConversationCreated, "A conversation was opened.", "conversation", value(&conversation)),
+        doc(E::ConversationAssigned, "A conversation was assigned to a person.", "conversation", value(&conversation)),
+        doc(E::ConversationStatusChanged, "A conversation was opened or closed.", "conversation + previous_status",
+            with(value(&Conversation { status: "CLOSED".into(), ..conversation.clone() }), "previous_status", json!("OPEN"))),
+        doc(E::MessageReceived, "A message came in from a contact.", "message", value(&message("inbound", "received", None))),
+        doc(E::MessageNew, "A new inbound message (fires with message.received).", "message", value(&message("inbound", "received", None))),
+        doc(E::MessageSent, "An outbound message was sent.", "message", value(&message("outbound", "sent", None))),
+        doc(E::MessageDelivered, "An outbound message reached the recipient.", "message", value(&message("outbound", "delivered", None))),
+        doc(E::MessageRead, "An outbound message was read.", "message", value(&message("outbound", "read", None))),
+        doc(E::MessageFailed, "An outbound message could not be sent.", "message", value(&message("outbound", "failed", None))),
+        doc(E::BroadcastResponse, "A contact replied to a campaign.", "message (with campaign_id)", value(&message("inbound", "received", Some(campaign.id)))),
+        doc(E::ZoomRecordingCompleted, "A Zoom cloud recording finished processing.", "zoom recording", zoom),
+        doc(E::UserCreated, "A person joined the organization (signup or accepted invitation).", "user", user_data),
+        doc(E::CampaignStarted, "A campaign was handed to Appgain.", "campaign", value(&campaign)),
+        doc(E::CampaignCompleted, "Appgain answered a campaign (status completed or failed).", "campaign", value(&completed)),
+    ]
+}
+
+/// `Serialize` behind a reference to a trait object, for the examples above.
+mod erased {
+    pub trait Ser {
+        fn to_value(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn to_value(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or_default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_event_of_the_catalogue_is_documented_once() {
+        let docs = super::catalogue();
+        let names: Vec<&str> = docs.iter().map(|d| d.event).collect();
+        let all: Vec<&str> = crate::outbound::events::EventType::ALL.iter().map(|e| e.as_str()).collect();
+        assert_eq!(names.len(), all.len());
+        for name in all {
+            assert_eq!(names.iter().filter(|n| **n == name).count(), 1, "{name}");
+        }
+        assert!(docs.iter().all(|d| d.example.is_object()));
+    }
+}

@@ -1,0 +1,339 @@
+//! Contacts: people an organization talks to. Changes emit contact.created, .updated,
+//! .assigned and .deleted with the whole contact as the event's data.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{
+    assignee, attributes, begin, commit, emit, optional_text,
+    page::{self, Cursor, Page},
+};
+use crate::{
+    accounts::fields::{E164Phone, Email},
+    db::Tx,
+    error::{is_unique_violation, FieldErrors},
+    ids::{OrgId, UserId},
+    on_db, on_tx,
+    outbound::events::EventType,
+    Domain, Error,
+};
+
+crate::typed_id!(
+    /// A contact of an organization.
+    ContactId
+);
+
+/// A contact as the API answers it and as events carry it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: ContactId,
+    pub organization_id: OrgId,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Other fields, e.g. from a captured lead.
+    pub attributes: Value,
+    pub assigned_to: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: ContactId,
+    organization_id: OrgId,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    attributes: String,
+    assigned_to: Option<UserId>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl From<Row> for Contact {
+    fn from(r: Row) -> Self {
+        Self {
+            id: r.id,
+            organization_id: r.organization_id,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            email: r.email,
+            phone: r.phone,
+            attributes: serde_json::from_str(&r.attributes).unwrap_or_else(|_| Value::Object(Default::default())),
+            assigned_to: r.assigned_to,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, organization_id, first_name, last_name, email, phone, attributes, assigned_to, created_at, updated_at";
+
+/// A create, or an update where absent fields keep their value and `""` clears one.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ContactInput {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub attributes: Option<Value>,
+    pub assigned_to: Option<String>,
+}
+
+/// The input's fields, parsed; `None` = not given.
+struct Parsed {
+    first_name: Option<Option<String>>,
+    last_name: Option<Option<String>>,
+    email: Option<Option<String>>,
+    phone: Option<Option<String>>,
+    attributes: Option<Value>,
+}
+
+fn parse(input: &ContactInput) -> Result<Parsed, Error> {
+    let mut errors = FieldErrors::new();
+    let name = |raw: &Option<String>, field: &'static str, errors: &mut FieldErrors| {
+        raw.as_ref().map(|r| optional_text(Some(r), field, 100, errors))
+    };
+    let first_name = name(&input.first_name, "first_name", &mut errors);
+    let last_name = name(&input.last_name, "last_name", &mut errors);
+    let email = input.email.as_ref().map(|raw| match raw.trim() {
+        "" => None,
+        text => Email::parse(text).map_err(|m| errors.insert("email", m)).ok().map(|e| e.as_str().to_owned()),
+    });
+    let phone = input.phone.as_ref().map(|raw| match raw.trim() {
+        "" => None,
+        text => E164Phone::parse(text).map_err(|m| errors.insert("phone", m)).ok().map(|p| p.as_str().to_owned()),
+    });
+    let attributes = match input.attributes.as_ref().map(|a| attributes(Some(a))).transpose() {
+        Ok(a) => a,
+        Err(Error::Invalid(e)) => {
+            errors.extend(e);
+            None
+        }
+        Err(other) => return Err(other),
+    };
+    if errors.is_empty() {
+        Ok(Parsed { first_name, last_name, email, phone, attributes })
+    } else {
+        Err(Error::Invalid(errors))
+    }
+}
+
+fn taken(email: &Option<String>) -> Error {
+    Error::Conflict(format!("A contact with the e-mail {} already exists.", email.as_deref().unwrap_or_default()))
+}
+
+pub async fn create(d: &Domain, org: OrgId, input: &ContactInput) -> Result<Contact, Error> {
+    let p = parse(input)?;
+    let (first_name, last_name, email, phone) =
+        (p.first_name.flatten(), p.last_name.flatten(), p.email.flatten(), p.phone.flatten());
+    if first_name.is_none() && last_name.is_none() && email.is_none() && phone.is_none() {
+        return Err(Error::invalid("email", "Give at least a name, an e-mail address or a phone number."));
+    }
+    let mut tx = begin(d).await?;
+    let assigned_to = assignee(&mut tx, org, input.assigned_to.as_deref()).await?;
+    let now = Utc::now();
+    let contact = Contact {
+        id: ContactId::new(),
+        organization_id: org,
+        first_name,
+        last_name,
+        email,
+        phone,
+        attributes: p.attributes.unwrap_or_else(|| Value::Object(Default::default())),
+        assigned_to,
+        created_at: now,
+        updated_at: now,
+    };
+    insert(&mut tx, &contact).await?;
+    emit(&mut tx, org, EventType::ContactCreated, &contact).await?;
+    if contact.assigned_to.is_some() {
+        emit(&mut tx, org, EventType::ContactAssigned, &contact).await?;
+    }
+    commit(d, tx).await?;
+    Ok(contact)
+}
+
+async fn insert(tx: &mut Tx, c: &Contact) -> Result<(), Error> {
+    let result = on_tx!(tx, conn => sqlx::query(&format!("INSERT INTO contacts ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
+        .bind(c.id)
+        .bind(c.organization_id)
+        .bind(&c.first_name)
+        .bind(&c.last_name)
+        .bind(&c.email)
+        .bind(&c.phone)
+        .bind(c.attributes.to_string())
+        .bind(c.assigned_to)
+        .bind(c.created_at)
+        .bind(c.updated_at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()));
+    match result {
+        Err(e) if is_unique_violation(&e) => Err(taken(&c.email)),
+        other => other.map(drop).map_err(Error::from),
+    }
+}
+
+async fn find(tx: &mut Tx, org: OrgId, id: ContactId) -> Result<Contact, Error> {
+    let row: Option<Row> = on_tx!(tx, conn => sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE id = $1 AND organization_id = $2"))
+        .bind(id)
+        .bind(org)
+        .fetch_optional(conn)
+        .await)?;
+    row.map(Contact::from).ok_or(Error::NotFound)
+}
+
+pub async fn get(d: &Domain, org: OrgId, id: ContactId) -> Result<Contact, Error> {
+    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE id = $1 AND organization_id = $2"))
+        .bind(id)
+        .bind(org)
+        .fetch_optional(pool)
+        .await)?;
+    row.map(Contact::from).ok_or(Error::NotFound)
+}
+
+/// The contact with this e-mail address, if any.
+pub async fn find_by_email(d: &Domain, org: OrgId, email: &str) -> Result<Option<Contact>, Error> {
+    let Ok(email) = Email::parse(email) else { return Ok(None) };
+    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE organization_id = $1 AND email = $2"))
+        .bind(org)
+        .bind(email.as_str())
+        .fetch_optional(pool)
+        .await)?;
+    Ok(row.map(Contact::from))
+}
+
+/// Contacts newest first; `email` finds one by address.
+pub async fn list(d: &Domain, org: OrgId, email: Option<&str>, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Contact>, Error> {
+    if let Some(email) = email.filter(|e| !e.trim().is_empty()) {
+        let found = find_by_email(d, org, email).await?;
+        return Ok(Page { data: found.into_iter().collect(), next_cursor: None });
+    }
+    let cursor = Cursor::parse(cursor)?;
+    let limit = page::limit(limit);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM contacts WHERE organization_id = $1 AND {} ORDER BY created_at DESC, id DESC LIMIT $4",
+        page::after(2)
+    );
+    let rows: Vec<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql)
+        .bind(org)
+        .bind(cursor.map(|c| c.created_at))
+        .bind(cursor.map(|c| c.id))
+        .bind(limit + 1)
+        .fetch_all(pool)
+        .await)?;
+    Ok(page::page(rows.into_iter().map(Contact::from).collect(), limit, |c| (c.created_at, c.id.0)))
+}
+
+/// Changes the given fields; emits contact.updated (and contact.assigned when the assignee
+/// changed). Nothing changed, nothing emitted.
+pub async fn update(d: &Domain, org: OrgId, id: ContactId, input: &ContactInput) -> Result<Contact, Error> {
+    let p = parse(input)?;
+    let mut tx = begin(d).await?;
+    let before = find(&mut tx, org, id).await?;
+    let mut after = before.clone();
+    if let Some(v) = p.first_name {
+        after.first_name = v;
+    }
+    if let Some(v) = p.last_name {
+        after.last_name = v;
+    }
+    if let Some(v) = p.email {
+        after.email = v;
+    }
+    if let Some(v) = p.phone {
+        after.phone = v;
+    }
+    if let Some(v) = p.attributes {
+        after.attributes = v;
+    }
+    if input.assigned_to.is_some() {
+        after.assigned_to = assignee(&mut tx, org, input.assigned_to.as_deref()).await?;
+    }
+    if after == before {
+        drop(tx);
+        return Ok(before);
+    }
+    after.updated_at = Utc::now();
+    save(&mut tx, &after).await?;
+    emit(&mut tx, org, EventType::ContactUpdated, &after).await?;
+    if after.assigned_to != before.assigned_to && after.assigned_to.is_some() {
+        emit(&mut tx, org, EventType::ContactAssigned, &after).await?;
+    }
+    commit(d, tx).await?;
+    Ok(after)
+}
+
+async fn save(tx: &mut Tx, c: &Contact) -> Result<(), Error> {
+    let result = on_tx!(tx, conn => sqlx::query(
+        "UPDATE contacts SET first_name = $1, last_name = $2, email = $3, phone = $4, attributes = $5, assigned_to = $6, updated_at = $7 \
+         WHERE id = $8 AND organization_id = $9",
+    )
+    .bind(&c.first_name)
+    .bind(&c.last_name)
+    .bind(&c.email)
+    .bind(&c.phone)
+    .bind(c.attributes.to_string())
+    .bind(c.assigned_to)
+    .bind(c.updated_at)
+    .bind(c.id)
+    .bind(c.organization_id)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()));
+    match result {
+        Err(e) if is_unique_violation(&e) => Err(taken(&c.email)),
+        other => other.map(drop).map_err(Error::from),
+    }
+}
+
+/// Assigns the contact to a member (or nobody, with `None`).
+pub async fn assign(d: &Domain, org: OrgId, id: ContactId, user: Option<&str>) -> Result<Contact, Error> {
+    let input = ContactInput { assigned_to: Some(user.unwrap_or_default().to_owned()), ..Default::default() };
+    update(d, org, id, &input).await
+}
+
+/// Deletes the contact; contact.deleted carries it as it was.
+pub async fn delete(d: &Domain, org: OrgId, id: ContactId) -> Result<(), Error> {
+    let mut tx = begin(d).await?;
+    let contact = find(&mut tx, org, id).await?;
+    on_tx!(&mut tx, conn => sqlx::query("DELETE FROM contacts WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(org)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    emit(&mut tx, org, EventType::ContactDeleted, &contact).await?;
+    commit(d, tx).await
+}
+
+/// Creates or updates the contact with `input.email` (an inbound lead); answers whether it
+/// was created.
+pub async fn upsert_by_email(d: &Domain, org: OrgId, input: &ContactInput) -> Result<(Contact, bool), Error> {
+    let existing = match input.email.as_deref() {
+        Some(email) => find_by_email(d, org, email).await?,
+        None => None,
+    };
+    match existing {
+        Some(contact) => Ok((update(d, org, contact.id, input).await?, false)),
+        None => match create(d, org, input).await {
+            // Created meanwhile by a concurrent lead: update that one.
+            Err(Error::Conflict(_)) => {
+                let contact = find_by_email(d, org, input.email.as_deref().unwrap_or_default()).await?.ok_or(Error::NotFound)?;
+                Ok((update(d, org, contact.id, input).await?, false))
+            }
+            other => other.map(|c| (c, true)),
+        },
+    }
+}
+
+/// A contact id from a path or body; malformed ids are simply not found.
+pub fn parse_id(raw: &str) -> Result<ContactId, Error> {
+    raw.parse::<Uuid>().map(ContactId).map_err(|_| Error::NotFound)
+}

@@ -1,0 +1,243 @@
+//! Deals moving through the pipeline's stages. Changes emit deal.created, .updated,
+//! .stage.changed (with `previous_stage`) and .assigned.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{
+    assignee, begin, commit, contacts::ContactId, emit, optional_text,
+    page::{self, Cursor, Page},
+};
+use crate::{
+    db::Tx,
+    error::FieldErrors,
+    ids::{OrgId, UserId},
+    on_db, on_tx,
+    outbound::events::EventType,
+    Domain, Error,
+};
+
+crate::typed_id!(
+    /// A deal of an organization.
+    DealId
+);
+
+/// The pipeline, in order.
+pub const STAGES: [&str; 6] = ["lead", "qualified", "proposal", "negotiation", "won", "lost"];
+
+/// A deal as the API answers it and events carry it. Money is in integer minor units
+/// (`value_cents`), never a float.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Deal {
+    pub id: DealId,
+    pub organization_id: OrgId,
+    pub title: String,
+    pub value_cents: i64,
+    pub currency: String,
+    pub stage: String,
+    pub contact_id: Option<ContactId>,
+    pub assigned_to: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// deal.stage.changed's data: the deal and the stage it left.
+#[derive(Serialize)]
+struct StageChange<'a> {
+    #[serde(flatten)]
+    deal: &'a Deal,
+    previous_stage: &'a str,
+}
+
+const COLUMNS: &str = "id, organization_id, title, value_cents, currency, stage, contact_id, assigned_to, created_at, updated_at";
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct DealInput {
+    pub title: Option<String>,
+    pub value_cents: Option<i64>,
+    pub currency: Option<String>,
+    pub stage: Option<String>,
+    pub contact_id: Option<String>,
+    pub assigned_to: Option<String>,
+}
+
+fn parse_stage(raw: &str, errors: &mut FieldErrors) -> Option<String> {
+    let stage = raw.trim().to_lowercase();
+    if STAGES.contains(&stage.as_str()) {
+        Some(stage)
+    } else {
+        errors.insert("stage", format!("Use one of the pipeline's stages: {}.", STAGES.join(", ")));
+        None
+    }
+}
+
+async fn parse_contact(tx: &mut Tx, org: OrgId, raw: &str) -> Result<Option<ContactId>, Error> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let missing = || Error::invalid("contact_id", "No such contact in this organization.");
+    let id: ContactId = raw.parse().map_err(|_| missing())?;
+    let found: Option<i32> = on_tx!(tx, conn => sqlx::query_scalar("SELECT 1 FROM contacts WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(org)
+        .fetch_optional(conn)
+        .await)?;
+    found.map(|_| Some(id)).ok_or_else(missing)
+}
+
+/// Applies the input's given fields to `deal`.
+async fn apply(tx: &mut Tx, org: OrgId, deal: &mut Deal, input: &DealInput) -> Result<(), Error> {
+    let mut errors = FieldErrors::new();
+    if let Some(title) = &input.title {
+        match optional_text(Some(title), "title", 200, &mut errors) {
+            Some(t) => deal.title = t,
+            None => drop(errors.insert("title", "Give the deal a title.".into())),
+        }
+    }
+    if let Some(value) = input.value_cents {
+        if value < 0 {
+            errors.insert("value_cents", "The value cannot be negative.".into());
+        }
+        deal.value_cents = value;
+    }
+    if let Some(currency) = &input.currency {
+        let c = currency.trim().to_uppercase();
+        if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+            deal.currency = c;
+        } else {
+            errors.insert("currency", "Use a three-letter currency code such as USD.".into());
+        }
+    }
+    if let Some(stage) = &input.stage {
+        if let Some(s) = parse_stage(stage, &mut errors) {
+            deal.stage = s;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    if let Some(contact) = &input.contact_id {
+        deal.contact_id = parse_contact(tx, org, contact).await?;
+    }
+    if input.assigned_to.is_some() {
+        deal.assigned_to = assignee(tx, org, input.assigned_to.as_deref()).await?;
+    }
+    Ok(())
+}
+
+pub async fn create(d: &Domain, org: OrgId, input: &DealInput) -> Result<Deal, Error> {
+    if input.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        return Err(Error::invalid("title", "Give the deal a title."));
+    }
+    let mut tx = begin(d).await?;
+    let now = Utc::now();
+    let mut deal = Deal {
+        id: DealId::new(),
+        organization_id: org,
+        title: String::new(),
+        value_cents: 0,
+        currency: "USD".into(),
+        stage: STAGES[0].into(),
+        contact_id: None,
+        assigned_to: None,
+        created_at: now,
+        updated_at: now,
+    };
+    apply(&mut tx, org, &mut deal, input).await?;
+    on_tx!(&mut tx, conn => sqlx::query(&format!("INSERT INTO deals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
+        .bind(deal.id)
+        .bind(org)
+        .bind(&deal.title)
+        .bind(deal.value_cents)
+        .bind(&deal.currency)
+        .bind(&deal.stage)
+        .bind(deal.contact_id)
+        .bind(deal.assigned_to)
+        .bind(deal.created_at)
+        .bind(deal.updated_at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    emit(&mut tx, org, EventType::DealCreated, &deal).await?;
+    if deal.assigned_to.is_some() {
+        emit(&mut tx, org, EventType::DealAssigned, &deal).await?;
+    }
+    commit(d, tx).await?;
+    Ok(deal)
+}
+
+async fn find(tx: &mut Tx, org: OrgId, id: DealId) -> Result<Deal, Error> {
+    on_tx!(tx, conn => sqlx::query_as(&format!("SELECT {COLUMNS} FROM deals WHERE id = $1 AND organization_id = $2"))
+        .bind(id)
+        .bind(org)
+        .fetch_optional(conn)
+        .await)?
+    .ok_or(Error::NotFound)
+}
+
+pub async fn get(d: &Domain, org: OrgId, id: DealId) -> Result<Deal, Error> {
+    on_db!(&d.db, pool => sqlx::query_as(&format!("SELECT {COLUMNS} FROM deals WHERE id = $1 AND organization_id = $2"))
+        .bind(id)
+        .bind(org)
+        .fetch_optional(pool)
+        .await)?
+    .ok_or(Error::NotFound)
+}
+
+pub async fn list(d: &Domain, org: OrgId, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Deal>, Error> {
+    let cursor = Cursor::parse(cursor)?;
+    let limit = page::limit(limit);
+    let sql = format!("SELECT {COLUMNS} FROM deals WHERE organization_id = $1 AND {} ORDER BY created_at DESC, id DESC LIMIT $4", page::after(2));
+    let rows: Vec<Deal> = on_db!(&d.db, pool => sqlx::query_as(&sql)
+        .bind(org)
+        .bind(cursor.map(|c| c.created_at))
+        .bind(cursor.map(|c| c.id))
+        .bind(limit + 1)
+        .fetch_all(pool)
+        .await)?;
+    Ok(page::page(rows, limit, |r| (r.created_at, r.id.0)))
+}
+
+/// Changes the given fields: deal.updated, plus deal.stage.changed and deal.assigned when
+/// those changed.
+pub async fn update(d: &Domain, org: OrgId, id: DealId, input: &DealInput) -> Result<Deal, Error> {
+    let mut tx = begin(d).await?;
+    let before = find(&mut tx, org, id).await?;
+    let mut deal = before.clone();
+    apply(&mut tx, org, &mut deal, input).await?;
+    if deal == before {
+        return Ok(before);
+    }
+    deal.updated_at = Utc::now();
+    on_tx!(&mut tx, conn => sqlx::query(
+        "UPDATE deals SET title = $1, value_cents = $2, currency = $3, stage = $4, contact_id = $5, assigned_to = $6, updated_at = $7 \
+         WHERE id = $8 AND organization_id = $9",
+    )
+    .bind(&deal.title)
+    .bind(deal.value_cents)
+    .bind(&deal.currency)
+    .bind(&deal.stage)
+    .bind(deal.contact_id)
+    .bind(deal.assigned_to)
+    .bind(deal.updated_at)
+    .bind(deal.id)
+    .bind(org)
+    .execute(conn)
+    .await
+    .map(|r| r.rows_affected()))?;
+    emit(&mut tx, org, EventType::DealUpdated, &deal).await?;
+    if deal.stage != before.stage {
+        emit(&mut tx, org, EventType::DealStageChanged, &StageChange { deal: &deal, previous_stage: &before.stage }).await?;
+    }
+    if deal.assigned_to != before.assigned_to && deal.assigned_to.is_some() {
+        emit(&mut tx, org, EventType::DealAssigned, &deal).await?;
+    }
+    commit(d, tx).await?;
+    Ok(deal)
+}
+
+pub fn parse_id(raw: &str) -> Result<DealId, Error> {
+    raw.parse::<Uuid>().map(DealId).map_err(|_| Error::NotFound)
+}

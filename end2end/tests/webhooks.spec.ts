@@ -1,0 +1,87 @@
+import { test, expect, type Page } from '@playwright/test';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createHmac } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+
+const password = 'correct horse battery';
+
+async function hydrated(page: Page) {
+  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** A real receiver: answers 200 with a body of its own and keeps what it got. */
+async function receiver() {
+  const got: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      got.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('received by the e2e receiver');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hook`, got, close: () => server.close() };
+}
+
+test('an owner adds a webhook, creates a contact and sees the signed delivery in the logs', async ({ page }) => {
+  const hook = await receiver();
+  try {
+    await page.goto('/signup');
+    await hydrated(page);
+    await page.getByLabel('E-mail').fill(`hooks-${Date.now()}@example.com`);
+    await page.getByLabel('Password').fill(password);
+    await page.getByLabel('Organization name').fill('Hooks Co');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await expect(page).toHaveURL(/\/dashboard/);
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Webhooks', exact: true })).toBeVisible();
+    await hydrated(page);
+    await page.getByLabel('Name').fill('CRM sync');
+    await page.getByLabel('URL').fill(hook.url);
+    await page.getByLabel('contact.created').check();
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    const secret = await page.getByLabel('Signing secret', { exact: true }).inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    await expect(page.locator('.subscriptions tr', { hasText: 'CRM sync' })).toContainText('contact.created');
+
+    await page.getByRole('link', { name: 'Contacts' }).click();
+    await hydrated(page);
+    await page.getByLabel('First name').fill('Ada');
+    await page.getByLabel('Last name').fill('Lovelace');
+    await page.getByLabel('E-mail').fill('ada@example.com');
+    await page.getByRole('button', { name: 'Add contact' }).click();
+    await expect(page.locator('.contact-list')).toContainText('Ada Lovelace');
+
+    // The receiver got the event, signed over the exact body (the seed's Node check).
+    await expect.poll(() => hook.got.length, { timeout: 10_000 }).toBe(1);
+    const { headers, body } = hook.got[0];
+    const event = JSON.parse(body);
+    expect(event.event).toBe('contact.created');
+    expect(event.data.email).toBe('ada@example.com');
+    expect(headers['x-webhook-signature']).toBe(createHmac('sha256', secret).update(JSON.stringify(event)).digest('hex'));
+
+    // The delivery and the receiver's answer are in the logs.
+    await page.goto('/settings/webhooks/logs');
+    await hydrated(page);
+    const row = page.locator('.attempts tbody.attempt').first();
+    await expect(row).toContainText('contact.created');
+    await expect(row.locator('.badge')).toHaveText('200');
+    await row.getByRole('button', { name: 'Details' }).click();
+    await expect(row.locator('.response-body')).toHaveText('received by the e2e receiver');
+    await expect(row.locator('.attempt-details')).toContainText('x-webhook-signature');
+
+    // Replay sends the same delivery again.
+    await row.getByRole('button', { name: 'Replay' }).click();
+    await expect.poll(() => hook.got.length, { timeout: 10_000 }).toBe(2);
+    expect(hook.got[1].body).toBe(body);
+    expect(hook.got[1].headers['webhook-id']).toBe(headers['webhook-id']);
+    expect(await page.content()).not.toContain(secret);
+  } finally {
+    hook.close();
+  }
+});
