@@ -6,7 +6,7 @@
 //! `RETURNING`, `ON CONFLICT`), and [`on_db!`](crate::on_db) runs the same code against
 //! whichever pool is configured. Each backend has its own migrations folder.
 
-use std::{str::FromStr, time::Duration};
+use std::{str::FromStr, sync::Arc, time::Duration};
 
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
@@ -16,7 +16,7 @@ use sqlx::{
 
 mod tx;
 
-pub use tx::Tx;
+pub use tx::{Tx, WriteTurn};
 
 use crate::config::{Config, DatabaseUrl, SqliteSync};
 
@@ -25,17 +25,44 @@ pub use sqlx::migrate::MigrateError;
 /// A connection pool for the configured backend. Cheap to clone.
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqliteDb),
     Postgres(PgPool),
 }
 
-/// Runs `$body` with `$pool` bound to the concrete pool of either backend. The body is
-/// compiled once per backend, so its queries and row types must work on both.
+/// A SQLite pool and this process's turn to write.
+///
+/// SQLite has one write lock per database file, and a connection that finds it taken sleeps
+/// in its busy handler (1, 2, 5, 10 … up to 100 ms per try) before it looks again. Every
+/// write transaction of this process ([`Db::begin`]) therefore first waits for its turn on
+/// an async mutex (first come, first served, woken the moment the holder is done), and
+/// takes SQLite's lock (`BEGIN IMMEDIATE`) only then; the busy handler is left for other
+/// processes and for autocommit writes.
+#[derive(Clone, Debug)]
+pub struct SqliteDb {
+    pool: SqlitePool,
+    write_turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl SqliteDb {
+    pub fn new(pool: SqlitePool) -> Self {
+        Self { pool, write_turn: Arc::new(tokio::sync::Mutex::new(())) }
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+/// Runs `$body` with `$pool` bound to (a reference to) the concrete pool of either backend.
+/// The body is compiled once per backend, so its queries and row types must work on both.
 #[macro_export]
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
         match $db {
-            $crate::db::Db::Sqlite($pool) => $body,
+            $crate::db::Db::Sqlite(sqlite) => {
+                let $pool = sqlite.pool();
+                $body
+            }
             $crate::db::Db::Postgres($pool) => $body,
         }
     };
@@ -76,7 +103,7 @@ impl Db {
                     .acquire_timeout(ACQUIRE_TIMEOUT)
                     .connect_with(options)
                     .await?;
-                Ok(Self::Sqlite(pool))
+                Ok(Self::Sqlite(SqliteDb::new(pool)))
             }
             DatabaseUrl::Postgres(url) => {
                 let options = PgConnectOptions::from_str(url)?;
@@ -94,7 +121,7 @@ impl Db {
     /// once on PostgreSQL (sqlx takes an advisory lock).
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
         match self {
-            Self::Sqlite(pool) => sqlx::migrate!("../migrations/sqlite").run(pool).await,
+            Self::Sqlite(sqlite) => sqlx::migrate!("../migrations/sqlite").run(sqlite.pool()).await,
             Self::Postgres(pool) => sqlx::migrate!("../migrations/postgres").run(pool).await,
         }
     }

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{DeliveryId, EventId, SubscriptionId};
-use crate::{ids::OrgId, on_db, Db};
+use crate::{ids::OrgId, on_db, on_tx, Db};
 
 /// Claims at most this many deliveries per query.
 pub const CLAIM_BATCH: usize = 500;
@@ -66,13 +66,25 @@ pub async fn claim(
             "UPDATE outbound_deliveries SET next_attempt_at = $1, locked_until = $1 WHERE id IN ({due}) RETURNING {RETURNING}"
         ),
     };
-    on_db!(db, pool => {
-        let mut q = sqlx::query_as(&sql).bind(lease_until).bind(now).bind(limit as i64);
-        for s in exclude {
-            q = q.bind(*s);
+    macro_rules! run {
+        ($conn:expr) => {{
+            let mut q = sqlx::query_as(&sql).bind(lease_until).bind(now).bind(limit as i64);
+            for s in exclude {
+                q = q.bind(*s);
+            }
+            q.fetch_all($conn).await
+        }};
+    }
+    match db {
+        // In a transaction of its own, so it takes this process's write turn (no busy waits).
+        Db::Sqlite(_) => {
+            let mut tx = db.begin().await?;
+            let claimed = on_tx!(&mut tx, conn => run!(conn))?;
+            tx.commit().await?;
+            Ok(claimed)
         }
-        q.fetch_all(pool).await
-    })
+        Db::Postgres(pool) => run!(pool),
+    }
 }
 
 /// When the next pending delivery falls due, if any.

@@ -54,9 +54,6 @@ struct Shared {
     slot_freed: Notify,
     /// Claimed, unfinished deliveries per subscription (those at the bound are not claimed).
     per_subscription: Mutex<HashMap<SubscriptionId, usize>>,
-    /// Claims and the writer take turns here instead of colliding on SQLite's write lock,
-    /// whose busy handler sleeps in whole milliseconds.
-    write_gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The HTTP client of deliveries: no redirects, no proxy, pooled connections, and (unless
@@ -82,8 +79,7 @@ pub fn delivery_client(d: &Domain) -> reqwest::Client {
 /// the request timeout plus five seconds) and records them.
 pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
     let (tx, rx) = mpsc::unbounded_channel();
-    let write_gate = Arc::new(tokio::sync::Mutex::new(()));
-    let writer = tokio::spawn(writer::run(d.db.clone(), rx, d.outbound_notify.clone(), write_gate.clone()));
+    let writer = tokio::spawn(writer::run(d.db.clone(), rx, d.outbound_notify.clone()));
     let shared = Arc::new(Shared {
         client: delivery_client(&d),
         d,
@@ -91,7 +87,6 @@ pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
         inflight: AtomicUsize::new(0),
         slot_freed: Notify::new(),
         per_subscription: Mutex::new(HashMap::new()),
-        write_gate,
     });
     let mut dispatcher = Dispatcher { shared: shared.clone(), endpoints: HashMap::new(), tasks: JoinSet::new() };
     tokio::pin!(shutdown);
@@ -160,10 +155,7 @@ impl Dispatcher {
             self.shared.per_subscription.lock().expect("not poisoned").iter().filter(|(_, n)| **n >= bound).map(|(s, _)| *s).take(500).collect();
         let now = Utc::now();
         let lease = chrono::Duration::from_std(d.config.outbound.lease).unwrap_or(chrono::Duration::minutes(2));
-        let claimed = {
-            let _turn = shared.write_gate.lock().await;
-            store::claim(&d.db, now, now + lease, want, &busy).await?
-        };
+        let claimed = store::claim(&d.db, now, now + lease, want, &busy).await?;
         if claimed.is_empty() {
             return Ok(0);
         }

@@ -55,7 +55,7 @@ pub enum Outcome {
 
 /// Records outcomes until every sender is gone. `wake` is notified after a batch holding
 /// retries, so the dispatcher re-reads when the next delivery falls due.
-pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Notify>, gate: Arc<tokio::sync::Mutex<()>>) {
+pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Notify>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
         batch.push(first);
@@ -69,10 +69,7 @@ pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Not
         let retries = batch.iter().any(|o| matches!(o, Outcome::Attempted(Attempt { next: Next::Retry { .. }, .. })));
         let mut tries = 0;
         loop {
-            let result = {
-                let _turn = gate.lock().await;
-                write(&db, &batch).await
-            };
+            let result = write(&db, &batch).await;
             match result {
                 Ok(()) => break,
                 Err(error) if tries < 5 => {
