@@ -23,7 +23,7 @@ use super::{
     schedule,
     signing::{SignatureStyle, SigningKey},
     ssrf,
-    store::{self, Claimed, EndpointRow, CLAIM_BATCH},
+    store::{self, Claimed, EndpointRow, SUBSCRIPTIONS_PER_ROUND},
     subscriptions::{PREVIOUS_SECRET_FIELD, SECRET_FIELD},
     writer::{self, Attempt, Next, Outcome},
     EventId, SubscriptionId,
@@ -88,15 +88,15 @@ pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
         slot_freed: Notify::new(),
         per_subscription: Mutex::new(HashMap::new()),
     });
-    let mut dispatcher = Dispatcher { shared: shared.clone(), endpoints: HashMap::new(), tasks: JoinSet::new() };
+    let mut dispatcher = Dispatcher { shared: shared.clone(), endpoints: HashMap::new(), tasks: JoinSet::new(), cursor: None };
     tokio::pin!(shutdown);
     loop {
         let wait = dispatcher.round().await;
         tokio::select! {
             _ = &mut shutdown => break,
             _ = shared.d.outbound_notify.notified() => {}
-            _ = shared.slot_freed.notified(), if wait.is_none() => {}
-            _ = tokio::time::sleep(wait.unwrap_or(POLL_EVERY)) => {}
+            _ = shared.slot_freed.notified(), if wait.for_slot => {}
+            _ = tokio::time::sleep(wait.sleep) => {}
         }
     }
     let grace = shared.d.config.outbound.timeout + Duration::from_secs(5);
@@ -114,48 +114,95 @@ struct Dispatcher {
     shared: Arc<Shared>,
     endpoints: HashMap<SubscriptionId, Arc<Endpoint>>,
     tasks: JoinSet<()>,
+    /// Where the next round's look at subscriptions starts (when there are more than one
+    /// round takes).
+    cursor: Option<SubscriptionId>,
+}
+
+/// What the dispatcher waits for before its next round.
+struct Wait {
+    /// A finished delivery (a subscription with due deliveries is at its bound, or the
+    /// instance is at its overall bound).
+    for_slot: bool,
+    /// At most this long (the next delivery due, or the poll interval).
+    sleep: Duration,
 }
 
 impl Dispatcher {
-    /// Claims and starts what is due while there is room. Returns how long to sleep, or
-    /// `None` when full (then a finished delivery wakes it).
-    async fn round(&mut self) -> Option<Duration> {
+    /// Claims and starts what is due while there is room, subscription by subscription, each
+    /// up to its concurrency bound (so a slow endpoint's backlog never holds up the others,
+    /// and the cost of a round does not grow with any backlog).
+    async fn round(&mut self) -> Wait {
         while self.tasks.try_join_next().is_some() {}
         let limit = self.shared.d.config.outbound.concurrency;
+        let bound = self.shared.d.config.outbound.endpoint_concurrency;
+        // A subscription is claimed for once it has room for a few deliveries, not one at a
+        // time (fewer, larger claims).
+        let min_room = (bound / 4).max(1);
         loop {
             let free = limit.saturating_sub(self.shared.inflight.load(Ordering::Acquire));
-            if free < (limit / 8).clamp(1, 64) {
-                return None;
+            if free == 0 {
+                return Wait { for_slot: true, sleep: POLL_EVERY };
             }
-            let want = free.min(CLAIM_BATCH);
-            match self.claim_and_start(want).await {
-                Ok(n) if n == want => continue,
-                Ok(_) => break,
+            let pending = match store::pending_subscriptions(&self.shared.d.db, self.cursor, SUBSCRIPTIONS_PER_ROUND).await {
+                Ok(p) => p,
                 Err(error) => {
-                    tracing::error!(error = %error, "outbound worker: claiming failed");
-                    return Some(POLL_EVERY);
+                    tracing::error!(error = %error, "outbound worker: reading due subscriptions failed");
+                    return Wait { for_slot: false, sleep: POLL_EVERY };
+                }
+            };
+            self.cursor = if pending.len() == SUBSCRIPTIONS_PER_ROUND { pending.last().map(|(s, _)| *s) } else { None };
+            let now = Utc::now();
+            let mut picks = Vec::new();
+            let mut for_slot = false;
+            let mut next_due: Option<DateTime<Utc>> = None;
+            {
+                let claimed = self.shared.per_subscription.lock().expect("not poisoned");
+                let mut left = free;
+                for (sub, due) in pending {
+                    if due > now {
+                        next_due = Some(next_due.map_or(due, |n| n.min(due)));
+                        continue;
+                    }
+                    let busy = claimed.get(&sub).copied().unwrap_or(0);
+                    let room = bound.saturating_sub(busy).min(left);
+                    if room == 0 || (room < min_room && busy > 0) {
+                        for_slot = true;
+                        continue;
+                    }
+                    picks.push((sub, room));
+                    left -= room;
                 }
             }
-        }
-        match store::next_due(&self.shared.d.db).await {
-            Ok(Some(due)) => Some((due - Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(5), POLL_EVERY)),
-            Ok(None) => Some(POLL_EVERY),
-            Err(error) => {
-                tracing::error!(error = %error, "outbound worker: reading the next due time failed");
-                Some(POLL_EVERY)
+            let asked: usize = picks.iter().map(|(_, n)| n).sum();
+            let got = if picks.is_empty() {
+                0
+            } else {
+                match self.claim_and_start(&picks).await {
+                    Ok(n) => n,
+                    Err(error) => {
+                        tracing::error!(error = %error, "outbound worker: claiming failed");
+                        return Wait { for_slot: false, sleep: POLL_EVERY };
+                    }
+                }
+            };
+            if got == 0 || (got < asked && self.cursor.is_none()) {
+                let sleep = next_due
+                    .map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(1), POLL_EVERY))
+                    .unwrap_or(POLL_EVERY);
+                // Other instances may hold what was due (PostgreSQL): look again soon.
+                let sleep = if got < asked { sleep.min(Duration::from_millis(50)) } else { sleep };
+                return Wait { for_slot, sleep };
             }
         }
     }
 
-    async fn claim_and_start(&mut self, want: usize) -> Result<usize, sqlx::Error> {
+    async fn claim_and_start(&mut self, picks: &[(SubscriptionId, usize)]) -> Result<usize, sqlx::Error> {
         let shared = self.shared.clone();
         let d = &shared.d;
-        let bound = d.config.outbound.endpoint_concurrency;
-        let busy: Vec<SubscriptionId> =
-            self.shared.per_subscription.lock().expect("not poisoned").iter().filter(|(_, n)| **n >= bound).map(|(s, _)| *s).take(500).collect();
         let now = Utc::now();
         let lease = chrono::Duration::from_std(d.config.outbound.lease).unwrap_or(chrono::Duration::minutes(2));
-        let claimed = store::claim(&d.db, now, now + lease, want, &busy).await?;
+        let claimed = store::claim(&d.db, now, now + lease, picks).await?;
         if claimed.is_empty() {
             return Ok(0);
         }
