@@ -312,7 +312,7 @@ struct Response {
 async fn attempt(shared: &Shared, job: Claimed, endpoint: &Endpoint, body: &str) -> Attempt {
     let attempted_at = Utc::now();
     let msg_id = super::message_id(job.id);
-    let (headers, headers_json) = sign(endpoint, &job.event_type, &msg_id, attempted_at.timestamp(), body);
+    let (headers, headers_json) = sign(endpoint, &job.event_type, &msg_id, attempted_at, body);
     let started = Instant::now();
     let result = match refuse_before_sending(shared, endpoint) {
         Some(reason) => Err(reason),
@@ -367,7 +367,13 @@ fn refuse_before_sending(shared: &Shared, endpoint: &Endpoint) -> Option<String>
 
 /// The request headers, and their JSON for the attempt record (signatures included; never
 /// the secret).
-fn sign(endpoint: &Endpoint, event: &str, msg_id: &str, timestamp: i64, body: &str) -> (reqwest::header::HeaderMap, String) {
+///
+/// `X-Webhook-Timestamp` is the attempt's send time in ISO 8601 / RFC 3339 UTC with
+/// milliseconds (`2026-11-22T10:30:00.123Z`, the seed's "ISO timestamp"); the Standard
+/// Webhooks `webhook-timestamp` is the same instant in integer Unix seconds. (The body's
+/// `timestamp` is the event's time, the same on every attempt.)
+fn sign(endpoint: &Endpoint, event: &str, msg_id: &str, sent_at: DateTime<Utc>, body: &str) -> (reqwest::header::HeaderMap, String) {
+    let timestamp = sent_at.timestamp();
     let now = Utc::now();
     let previous = endpoint.previous.as_ref().filter(|(_, until)| *until > now).map(|(k, _)| k);
     let (body_sig, standard) = match &endpoint.key {
@@ -385,11 +391,12 @@ fn sign(endpoint: &Endpoint, event: &str, msg_id: &str, timestamp: i64, body: &s
         None => (String::new(), String::new()),
     };
     let ts = timestamp.to_string();
+    let iso = sent_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let pairs: [(&str, &str); 8] = [
         ("content-type", "application/json"),
         ("user-agent", super::USER_AGENT),
         ("x-webhook-event", event),
-        ("x-webhook-timestamp", &ts),
+        ("x-webhook-timestamp", &iso),
         ("x-webhook-signature", &body_sig),
         ("webhook-id", msg_id),
         ("webhook-timestamp", &ts),
