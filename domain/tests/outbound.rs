@@ -60,9 +60,15 @@ async fn delivers_the_exact_body_and_headers(backend: Backend) {
     assert_eq!(r.header("content-type"), "application/json");
     assert!(r.header("user-agent").starts_with("ConnectGain-Webhooks/"));
     assert_eq!(r.header("x-webhook-event"), "contact.created");
-    let ts: i64 = r.header("x-webhook-timestamp").parse().unwrap();
-    assert!((Utc::now().timestamp() - ts).abs() < 5);
-    assert_eq!(r.header("webhook-timestamp"), r.header("x-webhook-timestamp"));
+    // X-Webhook-Timestamp: the attempt's send time, ISO 8601 UTC with milliseconds and `Z`;
+    // webhook-timestamp: the same instant in Unix seconds.
+    let iso = r.header("x-webhook-timestamp");
+    assert_eq!(iso.len(), "2026-11-22T10:30:00.123Z".len(), "{iso}");
+    assert!(iso.ends_with('Z') && iso.as_bytes()[10] == b'T' && iso.as_bytes()[19] == b'.', "{iso}");
+    let sent = chrono::DateTime::parse_from_rfc3339(&iso).unwrap().with_timezone(&Utc);
+    assert!((Utc::now() - sent).num_seconds().abs() < 5);
+    let ts: i64 = r.header("webhook-timestamp").parse().unwrap();
+    assert_eq!(ts, sent.timestamp());
     assert_eq!(r.header("x-webhook-signature"), hmac_hex(b"my-secret", &r.body));
     assert!(r.header("webhook-id").starts_with("msg_"));
     assert!(r.header("webhook-signature").starts_with("v1,"));

@@ -26,13 +26,16 @@ crate::typed_id!(
     SubscriptionId
 );
 
-crate::typed_id!(
+crate::typed_id!(time_ordered
     /// One event to one subscription; its `webhook-id` is stable across retries and replays.
+    /// Time-ordered (UUIDv7): the deliveries table takes thousands of inserts and updates a
+    /// second by id.
     DeliveryId
 );
 
-crate::typed_id!(
+crate::typed_id!(time_ordered
     /// One emitted event (its stored body is sent to every subscription that wants it).
+    /// Time-ordered (UUIDv7), like deliveries.
     EventId
 );
 

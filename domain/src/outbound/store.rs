@@ -3,10 +3,11 @@
 use chrono::{DateTime, Utc};
 
 use super::{DeliveryId, EventId, SubscriptionId};
-use crate::{ids::OrgId, on_db, Db};
+use crate::{ids::OrgId, on_db, on_tx, Db};
 
-/// Claims at most this many deliveries per query.
-pub const CLAIM_BATCH: usize = 500;
+/// At most this many subscriptions are looked at per round (the next round goes on after
+/// the last one).
+pub const SUBSCRIPTIONS_PER_ROUND: usize = 2000;
 
 /// A claimed delivery.
 #[derive(Debug, sqlx::FromRow)]
@@ -38,48 +39,103 @@ fn placeholders(first: usize, count: usize) -> String {
     (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Takes up to `limit` due deliveries, skipping the subscriptions in `exclude` (already at
-/// their concurrency bound). Each claimed delivery is leased until `lease_until`: its
-/// `next_attempt_at` moves there, so no other instance claims it before, and it falls due
-/// again by itself if this instance dies. On PostgreSQL `SKIP LOCKED` lets instances claim
-/// disjoint batches at once; SQLite has a single writer.
+/// Subscriptions with pending deliveries, each with when its earliest pending delivery
+/// falls due (leased ones count at their lease's end), in id order after `after`, at most
+/// `limit`. A skip scan of the partial index `(subscription_id, next_attempt_at)`: two
+/// probes per subscription, whatever the size of its backlog.
+pub async fn pending_subscriptions(
+    db: &Db,
+    after: Option<SubscriptionId>,
+    limit: usize,
+) -> Result<Vec<(SubscriptionId, DateTime<Utc>)>, sqlx::Error> {
+    // SQLite would otherwise pick the (subscription_id, status) index and walk past every
+    // delivered row of a subscription to reach its pending ones.
+    let ix = match db {
+        Db::Sqlite(_) => "INDEXED BY outbound_deliveries_sub_due",
+        Db::Postgres(_) => "",
+    };
+    let start = if after.is_some() { "AND subscription_id > $2" } else { "" };
+    let sql = format!(
+        "WITH RECURSIVE subs(id) AS ( \
+           SELECT (SELECT subscription_id FROM outbound_deliveries {ix} WHERE status = 'pending' {start} \
+                   ORDER BY subscription_id LIMIT 1) \
+           UNION ALL \
+           SELECT (SELECT subscription_id FROM outbound_deliveries {ix} WHERE status = 'pending' AND subscription_id > subs.id \
+                   ORDER BY subscription_id LIMIT 1) FROM subs WHERE subs.id IS NOT NULL) \
+         SELECT id, (SELECT MIN(next_attempt_at) FROM outbound_deliveries {ix} WHERE status = 'pending' AND subscription_id = subs.id) \
+         FROM subs WHERE id IS NOT NULL LIMIT $1"
+    );
+    let rows: Vec<(SubscriptionId, Option<DateTime<Utc>>)> = on_db!(db, pool => {
+        let mut q = sqlx::query_as(&sql).bind(limit as i64);
+        if let Some(after) = after {
+            q = q.bind(after);
+        }
+        q.fetch_all(pool).await
+    })?;
+    Ok(rows.into_iter().filter_map(|(id, due)| due.map(|due| (id, due))).collect())
+}
+
+/// Claims, for each `(subscription, n)`, its `n` earliest deliveries due by `now`. Each
+/// claimed delivery is leased until `lease_until`: its `next_attempt_at` moves there, so no
+/// other instance claims it before, and it falls due again by itself if this instance dies.
+/// On PostgreSQL `FOR UPDATE SKIP LOCKED` lets instances claim disjoint sets at once; on
+/// SQLite the claim is a write transaction of its own (this process's write turn).
 pub async fn claim(
     db: &Db,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
-    limit: usize,
-    exclude: &[SubscriptionId],
+    picks: &[(SubscriptionId, usize)],
 ) -> Result<Vec<Claimed>, sqlx::Error> {
-    let exclude_sql = if exclude.is_empty() { String::new() } else { format!("AND subscription_id NOT IN ({})", placeholders(4, exclude.len())) };
-    let due = format!(
-        "SELECT id FROM outbound_deliveries WHERE status = 'pending' AND next_attempt_at <= $2 {exclude_sql} \
-         ORDER BY next_attempt_at LIMIT $3"
-    );
     const RETURNING: &str = "id, organization_id, subscription_id, event_id, event_type, attempts, schedule_pos";
-    let sql = match db {
-        Db::Postgres(_) => format!(
-            "WITH due AS ({due} FOR UPDATE SKIP LOCKED) \
-             UPDATE outbound_deliveries d SET next_attempt_at = $1, locked_until = $1 FROM due WHERE d.id = due.id \
-             RETURNING d.id, d.organization_id, d.subscription_id, d.event_id, d.event_type, d.attempts, d.schedule_pos"
-        ),
-        Db::Sqlite(_) => format!(
-            "UPDATE outbound_deliveries SET next_attempt_at = $1, locked_until = $1 WHERE id IN ({due}) RETURNING {RETURNING}"
-        ),
-    };
-    on_db!(db, pool => {
-        let mut q = sqlx::query_as(&sql).bind(lease_until).bind(now).bind(limit as i64);
-        for s in exclude {
-            q = q.bind(*s);
+    let mut claimed = Vec::new();
+    match db {
+        Db::Sqlite(_) => {
+            let mut tx = db.begin().await?;
+            for chunk in picks.chunks(50) {
+                let due = (0..chunk.len())
+                    .map(|i| {
+                        format!(
+                            "SELECT id FROM (SELECT id FROM outbound_deliveries INDEXED BY outbound_deliveries_sub_due \
+                             WHERE subscription_id = ${} AND status = 'pending' AND next_attempt_at <= $2 ORDER BY next_attempt_at LIMIT ${})",
+                            3 + 2 * i,
+                            4 + 2 * i
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" UNION ALL ");
+                let sql = format!(
+                    "UPDATE outbound_deliveries SET next_attempt_at = $1, locked_until = $1 WHERE id IN ({due}) RETURNING {RETURNING}"
+                );
+                let rows: Vec<Claimed> = on_tx!(&mut tx, conn => {
+                    let mut q = sqlx::query_as(&sql).bind(lease_until).bind(now);
+                    for (sub, n) in chunk {
+                        q = q.bind(*sub).bind(*n as i64);
+                    }
+                    q.fetch_all(conn).await
+                })?;
+                claimed.extend(rows);
+            }
+            tx.commit().await?;
         }
-        q.fetch_all(pool).await
-    })
-}
-
-/// When the next pending delivery falls due, if any.
-pub async fn next_due(db: &Db) -> Result<Option<DateTime<Utc>>, sqlx::Error> {
-    on_db!(db, pool => sqlx::query_scalar("SELECT MIN(next_attempt_at) FROM outbound_deliveries WHERE status = 'pending'")
-        .fetch_one(pool)
-        .await)
+        Db::Postgres(pool) => {
+            let subs: Vec<uuid::Uuid> = picks.iter().map(|(s, _)| s.0).collect();
+            let counts: Vec<i64> = picks.iter().map(|(_, n)| *n as i64).collect();
+            claimed = sqlx::query_as(
+                "WITH due AS (SELECT c.id FROM unnest($3::uuid[], $4::int8[]) AS s(subscription_id, n) CROSS JOIN LATERAL \
+                   (SELECT id FROM outbound_deliveries WHERE subscription_id = s.subscription_id AND status = 'pending' \
+                    AND next_attempt_at <= $2 ORDER BY next_attempt_at LIMIT s.n FOR UPDATE SKIP LOCKED) c) \
+                 UPDATE outbound_deliveries d SET next_attempt_at = $1, locked_until = $1 FROM due WHERE d.id = due.id \
+                 RETURNING d.id, d.organization_id, d.subscription_id, d.event_id, d.event_type, d.attempts, d.schedule_pos",
+            )
+            .bind(lease_until)
+            .bind(now)
+            .bind(subs)
+            .bind(counts)
+            .fetch_all(pool)
+            .await?;
+        }
+    }
+    Ok(claimed)
 }
 
 /// The stored bodies of these events.

@@ -23,7 +23,7 @@ use super::{
     schedule,
     signing::{SignatureStyle, SigningKey},
     ssrf,
-    store::{self, Claimed, EndpointRow, CLAIM_BATCH},
+    store::{self, Claimed, EndpointRow, SUBSCRIPTIONS_PER_ROUND},
     subscriptions::{PREVIOUS_SECRET_FIELD, SECRET_FIELD},
     writer::{self, Attempt, Next, Outcome},
     EventId, SubscriptionId,
@@ -54,9 +54,6 @@ struct Shared {
     slot_freed: Notify,
     /// Claimed, unfinished deliveries per subscription (those at the bound are not claimed).
     per_subscription: Mutex<HashMap<SubscriptionId, usize>>,
-    /// Claims and the writer take turns here instead of colliding on SQLite's write lock,
-    /// whose busy handler sleeps in whole milliseconds.
-    write_gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The HTTP client of deliveries: no redirects, no proxy, pooled connections, and (unless
@@ -82,8 +79,7 @@ pub fn delivery_client(d: &Domain) -> reqwest::Client {
 /// the request timeout plus five seconds) and records them.
 pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
     let (tx, rx) = mpsc::unbounded_channel();
-    let write_gate = Arc::new(tokio::sync::Mutex::new(()));
-    let writer = tokio::spawn(writer::run(d.db.clone(), rx, d.outbound_notify.clone(), write_gate.clone()));
+    let writer = tokio::spawn(writer::run(d.db.clone(), rx, d.outbound_notify.clone()));
     let shared = Arc::new(Shared {
         client: delivery_client(&d),
         d,
@@ -91,17 +87,16 @@ pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
         inflight: AtomicUsize::new(0),
         slot_freed: Notify::new(),
         per_subscription: Mutex::new(HashMap::new()),
-        write_gate,
     });
-    let mut dispatcher = Dispatcher { shared: shared.clone(), endpoints: HashMap::new(), tasks: JoinSet::new() };
+    let mut dispatcher = Dispatcher { shared: shared.clone(), endpoints: HashMap::new(), tasks: JoinSet::new(), cursor: None };
     tokio::pin!(shutdown);
     loop {
         let wait = dispatcher.round().await;
         tokio::select! {
             _ = &mut shutdown => break,
             _ = shared.d.outbound_notify.notified() => {}
-            _ = shared.slot_freed.notified(), if wait.is_none() => {}
-            _ = tokio::time::sleep(wait.unwrap_or(POLL_EVERY)) => {}
+            _ = shared.slot_freed.notified(), if wait.for_slot => {}
+            _ = tokio::time::sleep(wait.sleep) => {}
         }
     }
     let grace = shared.d.config.outbound.timeout + Duration::from_secs(5);
@@ -119,51 +114,95 @@ struct Dispatcher {
     shared: Arc<Shared>,
     endpoints: HashMap<SubscriptionId, Arc<Endpoint>>,
     tasks: JoinSet<()>,
+    /// Where the next round's look at subscriptions starts (when there are more than one
+    /// round takes).
+    cursor: Option<SubscriptionId>,
+}
+
+/// What the dispatcher waits for before its next round.
+struct Wait {
+    /// A finished delivery (a subscription with due deliveries is at its bound, or the
+    /// instance is at its overall bound).
+    for_slot: bool,
+    /// At most this long (the next delivery due, or the poll interval).
+    sleep: Duration,
 }
 
 impl Dispatcher {
-    /// Claims and starts what is due while there is room. Returns how long to sleep, or
-    /// `None` when full (then a finished delivery wakes it).
-    async fn round(&mut self) -> Option<Duration> {
+    /// Claims and starts what is due while there is room, subscription by subscription, each
+    /// up to its concurrency bound (so a slow endpoint's backlog never holds up the others,
+    /// and the cost of a round does not grow with any backlog).
+    async fn round(&mut self) -> Wait {
         while self.tasks.try_join_next().is_some() {}
         let limit = self.shared.d.config.outbound.concurrency;
+        let bound = self.shared.d.config.outbound.endpoint_concurrency;
+        // A subscription is claimed for once it has room for a few deliveries, not one at a
+        // time (fewer, larger claims).
+        let min_room = (bound / 4).max(1);
         loop {
             let free = limit.saturating_sub(self.shared.inflight.load(Ordering::Acquire));
-            if free < (limit / 8).clamp(1, 64) {
-                return None;
+            if free == 0 {
+                return Wait { for_slot: true, sleep: POLL_EVERY };
             }
-            let want = free.min(CLAIM_BATCH);
-            match self.claim_and_start(want).await {
-                Ok(n) if n == want => continue,
-                Ok(_) => break,
+            let pending = match store::pending_subscriptions(&self.shared.d.db, self.cursor, SUBSCRIPTIONS_PER_ROUND).await {
+                Ok(p) => p,
                 Err(error) => {
-                    tracing::error!(error = %error, "outbound worker: claiming failed");
-                    return Some(POLL_EVERY);
+                    tracing::error!(error = %error, "outbound worker: reading due subscriptions failed");
+                    return Wait { for_slot: false, sleep: POLL_EVERY };
+                }
+            };
+            self.cursor = if pending.len() == SUBSCRIPTIONS_PER_ROUND { pending.last().map(|(s, _)| *s) } else { None };
+            let now = Utc::now();
+            let mut picks = Vec::new();
+            let mut for_slot = false;
+            let mut next_due: Option<DateTime<Utc>> = None;
+            {
+                let claimed = self.shared.per_subscription.lock().expect("not poisoned");
+                let mut left = free;
+                for (sub, due) in pending {
+                    if due > now {
+                        next_due = Some(next_due.map_or(due, |n| n.min(due)));
+                        continue;
+                    }
+                    let busy = claimed.get(&sub).copied().unwrap_or(0);
+                    let room = bound.saturating_sub(busy).min(left);
+                    if room == 0 || (room < min_room && busy > 0) {
+                        for_slot = true;
+                        continue;
+                    }
+                    picks.push((sub, room));
+                    left -= room;
                 }
             }
-        }
-        match store::next_due(&self.shared.d.db).await {
-            Ok(Some(due)) => Some((due - Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(5), POLL_EVERY)),
-            Ok(None) => Some(POLL_EVERY),
-            Err(error) => {
-                tracing::error!(error = %error, "outbound worker: reading the next due time failed");
-                Some(POLL_EVERY)
+            let asked: usize = picks.iter().map(|(_, n)| n).sum();
+            let got = if picks.is_empty() {
+                0
+            } else {
+                match self.claim_and_start(&picks).await {
+                    Ok(n) => n,
+                    Err(error) => {
+                        tracing::error!(error = %error, "outbound worker: claiming failed");
+                        return Wait { for_slot: false, sleep: POLL_EVERY };
+                    }
+                }
+            };
+            if got == 0 || (got < asked && self.cursor.is_none()) {
+                let sleep = next_due
+                    .map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(1), POLL_EVERY))
+                    .unwrap_or(POLL_EVERY);
+                // Other instances may hold what was due (PostgreSQL): look again soon.
+                let sleep = if got < asked { sleep.min(Duration::from_millis(50)) } else { sleep };
+                return Wait { for_slot, sleep };
             }
         }
     }
 
-    async fn claim_and_start(&mut self, want: usize) -> Result<usize, sqlx::Error> {
+    async fn claim_and_start(&mut self, picks: &[(SubscriptionId, usize)]) -> Result<usize, sqlx::Error> {
         let shared = self.shared.clone();
         let d = &shared.d;
-        let bound = d.config.outbound.endpoint_concurrency;
-        let busy: Vec<SubscriptionId> =
-            self.shared.per_subscription.lock().expect("not poisoned").iter().filter(|(_, n)| **n >= bound).map(|(s, _)| *s).take(500).collect();
         let now = Utc::now();
         let lease = chrono::Duration::from_std(d.config.outbound.lease).unwrap_or(chrono::Duration::minutes(2));
-        let claimed = {
-            let _turn = shared.write_gate.lock().await;
-            store::claim(&d.db, now, now + lease, want, &busy).await?
-        };
+        let claimed = store::claim(&d.db, now, now + lease, picks).await?;
         if claimed.is_empty() {
             return Ok(0);
         }
@@ -273,7 +312,7 @@ struct Response {
 async fn attempt(shared: &Shared, job: Claimed, endpoint: &Endpoint, body: &str) -> Attempt {
     let attempted_at = Utc::now();
     let msg_id = super::message_id(job.id);
-    let (headers, headers_json) = sign(endpoint, &job.event_type, &msg_id, attempted_at.timestamp(), body);
+    let (headers, headers_json) = sign(endpoint, &job.event_type, &msg_id, attempted_at, body);
     let started = Instant::now();
     let result = match refuse_before_sending(shared, endpoint) {
         Some(reason) => Err(reason),
@@ -328,7 +367,13 @@ fn refuse_before_sending(shared: &Shared, endpoint: &Endpoint) -> Option<String>
 
 /// The request headers, and their JSON for the attempt record (signatures included; never
 /// the secret).
-fn sign(endpoint: &Endpoint, event: &str, msg_id: &str, timestamp: i64, body: &str) -> (reqwest::header::HeaderMap, String) {
+///
+/// `X-Webhook-Timestamp` is the attempt's send time in ISO 8601 / RFC 3339 UTC with
+/// milliseconds (`2026-11-22T10:30:00.123Z`, the seed's "ISO timestamp"); the Standard
+/// Webhooks `webhook-timestamp` is the same instant in integer Unix seconds. (The body's
+/// `timestamp` is the event's time, the same on every attempt.)
+fn sign(endpoint: &Endpoint, event: &str, msg_id: &str, sent_at: DateTime<Utc>, body: &str) -> (reqwest::header::HeaderMap, String) {
+    let timestamp = sent_at.timestamp();
     let now = Utc::now();
     let previous = endpoint.previous.as_ref().filter(|(_, until)| *until > now).map(|(k, _)| k);
     let (body_sig, standard) = match &endpoint.key {
@@ -346,11 +391,12 @@ fn sign(endpoint: &Endpoint, event: &str, msg_id: &str, timestamp: i64, body: &s
         None => (String::new(), String::new()),
     };
     let ts = timestamp.to_string();
+    let iso = sent_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     let pairs: [(&str, &str); 8] = [
         ("content-type", "application/json"),
         ("user-agent", super::USER_AGENT),
         ("x-webhook-event", event),
-        ("x-webhook-timestamp", &ts),
+        ("x-webhook-timestamp", &iso),
         ("x-webhook-signature", &body_sig),
         ("webhook-id", msg_id),
         ("webhook-timestamp", &ts),

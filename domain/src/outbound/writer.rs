@@ -16,7 +16,17 @@ const GATHER: Duration = Duration::from_millis(5);
 /// At most this many outcomes per transaction.
 const MAX_BATCH: usize = 2000;
 /// Attempt rows per INSERT statement (12 parameters each).
-const ROWS_PER_INSERT: usize = 80;
+const ROWS_PER_INSERT: usize = 250;
+
+/// The `count` placeholders from `first` on: `?` on SQLite, whose parameter lookup by name
+/// (`$n`) scans every name of the statement per parameter (quadratic in big statements),
+/// `$n` on PostgreSQL.
+fn params(tx: &Tx, first: usize, count: usize) -> Vec<String> {
+    match tx {
+        Tx::Sqlite(..) => vec!["?".to_owned(); count],
+        Tx::Postgres(_) => (first..first + count).map(|i| format!("${i}")).collect(),
+    }
+}
 
 /// What happens to a delivery after an attempt.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,7 +65,7 @@ pub enum Outcome {
 
 /// Records outcomes until every sender is gone. `wake` is notified after a batch holding
 /// retries, so the dispatcher re-reads when the next delivery falls due.
-pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Notify>, gate: Arc<tokio::sync::Mutex<()>>) {
+pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Notify>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
         batch.push(first);
@@ -69,10 +79,7 @@ pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Not
         let retries = batch.iter().any(|o| matches!(o, Outcome::Attempted(Attempt { next: Next::Retry { .. }, .. })));
         let mut tries = 0;
         loop {
-            let result = {
-                let _turn = gate.lock().await;
-                write(&db, &batch).await
-            };
+            let result = write(&db, &batch).await;
             match result {
                 Ok(()) => break,
                 Err(error) if tries < 5 => {
@@ -126,12 +133,11 @@ async fn insert_attempts(tx: &mut Tx, rows: &[&Attempt]) -> Result<(), sqlx::Err
          success, status_code, duration_ms, request_headers, response_body, error) VALUES ",
     );
     for i in 0..rows.len() {
-        let p = i * 12;
         if i > 0 {
             sql.push(',');
         }
         sql.push('(');
-        sql.push_str(&(1..=12).map(|k| format!("${}", p + k)).collect::<Vec<_>>().join(","));
+        sql.push_str(&params(tx, i * 12 + 1, 12).join(","));
         sql.push(')');
     }
     on_tx!(tx, conn => {
@@ -165,10 +171,14 @@ async fn update_delivered(tx: &mut Tx, attempts: &[&Attempt]) -> Result<(), sqlx
     let now = Utc::now();
     for (code, group) in by_code {
         for chunk in group.chunks(500) {
-            let ids = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(",");
+            let p = params(tx, 1, chunk.len() + 3);
             let sql = format!(
-                "UPDATE outbound_deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = $1, \
-                 last_status_code = $2, last_error = NULL, locked_until = NULL, updated_at = $3 WHERE id IN ({ids})"
+                "UPDATE outbound_deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = {}, \
+                 last_status_code = {}, last_error = NULL, locked_until = NULL, updated_at = {} WHERE id IN ({})",
+                p[0],
+                p[1],
+                p[2],
+                p[3..].join(",")
             );
             let last = chunk.iter().map(|a| a.attempted_at).max().unwrap_or(now);
             on_tx!(tx, conn => {
