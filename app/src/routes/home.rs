@@ -160,7 +160,7 @@ fn SignedDelivery() -> impl IntoView {
 "POST /webhooks HTTP/1.1
 Content-Type: application/json
 X-Webhook-Event: contact.created
-X-Webhook-Timestamp: 2026-11-22T10:30:00Z
+X-Webhook-Timestamp: 2026-11-22T10:30:00.120Z
 X-Webhook-Signature: 5d41402abc4b2a76b9719d911017c592…
 webhook-id: msg_2f1c…
 webhook-timestamp: 1795343400

@@ -19,9 +19,9 @@ use crate::{
     error::ErrorKind,
     functions::webhooks::{
         create_subscription, delete_subscription, event_catalogue, list_subscriptions, rotate_subscription_secret,
-        send_test_event, set_subscription_active,
+        send_test_event, set_subscription_active, subscription_stats,
     },
-    models::webhooks::{EventDocView, RevealedSecret, SubscriptionRow},
+    models::{admin::rate_tone, webhooks::{EventDocView, RevealedSecret, SubscriptionRow}},
 };
 
 #[component]
@@ -144,7 +144,10 @@ fn SubscriptionList(
                                     {s.disabled_reason.clone().map(|r| view! { <div class="small danger-text">{r}</div> })}</td>
                                 <td class="mono small">{s.url.clone()}</td>
                                 <td class="small">{s.events.join(", ")}</td>
-                                <td><span class=if active { "tone-ok" } else { "tone-muted" }><span class="badge">{if active { "Active" } else { "Off" }}</span></span></td>
+                                <td>
+                                    <span class=if active { "tone-ok" } else { "tone-muted" }><span class="badge">{if active { "Active" } else { "Off" }}</span></span>
+                                    <SubscriptionStats id=s.id.clone()/>
+                                </td>
                                 <td class="actions">
                                     <select aria-label=format!("Test event for {name}") on:change=move |ev| test_event.set(event_target_value(&ev))>
                                         {docs.iter().map(|d| {
@@ -183,6 +186,27 @@ fn SubscriptionList(
         </div>
     }
     .into_any()
+}
+
+/// Success rate and latency of one subscription's attempts.
+#[component]
+fn SubscriptionStats(id: String) -> impl IntoView {
+    let stats = Resource::new(move || id.clone(), subscription_stats);
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                stats.await.ok().filter(|s| s.total > 0).map(|s| {
+                    let rate = (s.success_rate * 100.0).round() as i64;
+                    view! {
+                        <div class="small muted stats">
+                            <span class=rate_tone(rate)><span class="badge">{format!("{rate}%")}</span></span>
+                            {format!(" of {} · p50 {} ms · p95 {} ms", s.total, s.p50_latency_ms, s.p95_latency_ms)}
+                        </div>
+                    }
+                })
+            })}
+        </Transition>
+    }
 }
 
 #[component]
