@@ -31,8 +31,10 @@ CREATE TABLE integration_events (
     received_at      TIMESTAMPTZ NOT NULL,
     processed_at     TIMESTAMPTZ
 );
--- A repeated Idempotency-Key of a tenant can never store a second event (NULLs never clash).
-CREATE UNIQUE INDEX integration_events_idempotency_key ON integration_events (organization_id, idempotency_key);
+-- A repeated Idempotency-Key of a tenant can never store a second event; events without a
+-- key (most of them) cost this index nothing.
+CREATE UNIQUE INDEX integration_events_idempotency_key ON integration_events (organization_id, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
 CREATE INDEX integration_events_page ON integration_events (organization_id, received_at, id);
 CREATE INDEX integration_events_due ON integration_events (received_at) WHERE status = 'received';
 -- Finding the outbound message a provider receipt is about.

@@ -5,8 +5,9 @@
 //! (defaults 10 s, 64 keep-alive connections). SQLite in a temporary directory; set
 //! `DATABASE_URL=postgres://…/EMPTY_DB` for PostgreSQL. The real server (router, auth,
 //! rate limiter raised out of the way, group-commit writer, background worker) runs in
-//! this process on a free port with the default logging; the load generator (reqwest)
-//! shares the same cores. After the run every answered event is counted in the database.
+//! this process on a free port with the default logging; the load generator (one hyper
+//! HTTP/1.1 keep-alive connection per task, no pipelining) shares the same cores. After the
+//! run every answered event is counted in the database.
 
 use std::{
     sync::{
@@ -57,44 +58,54 @@ async fn main() -> anyhow::Result<()> {
     let key: Value = client.post(format!("{base}/api/v1/inbound/api-key")).bearer_auth(&token).send().await?.json().await?;
     let api_key = key["api_key"].as_str().unwrap_or_default().to_owned();
 
-    let body = r#"{"email":"lead@example.com","name":"Ada Lovelace","source":"website_form","utm_campaign":"summer2025","metadata":{"page_url":"https://example.com/pricing"}}"#;
-    let endpoint = format!("{base}/api/webhooks/bench.lead_seen");
+    let body = bytes::Bytes::from_static(
+        br#"{"email":"lead@example.com","name":"Ada Lovelace","source":"website_form","utm_campaign":"summer2025","metadata":{"page_url":"https://example.com/pricing"}}"#,
+    );
+    let addr = base.trim_start_matches("http://").to_owned();
     let measuring = Arc::new(AtomicBool::new(false));
     let done = Arc::new(AtomicBool::new(false));
     let (accepted_total, failed) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-    let tasks: Vec<_> = (0..connections)
-        .map(|_| {
-            let (client, endpoint, tenant, api_key) = (client.clone(), endpoint.clone(), tenant.clone(), api_key.clone());
-            let (measuring, done, accepted_total, failed) = (measuring.clone(), done.clone(), accepted_total.clone(), failed.clone());
-            tokio::spawn(async move {
-                let mut latencies: Vec<u32> = Vec::with_capacity(200_000);
-                while !done.load(Ordering::Relaxed) {
-                    let start = Instant::now();
-                    let sent = client
-                        .post(&endpoint)
-                        .header("X-Tenant-ID", &tenant)
-                        .header("X-API-Key", &api_key)
-                        .header("Content-Type", "application/json")
-                        .body(body)
-                        .send()
-                        .await;
-                    let ok = match sent {
-                        Ok(r) => r.status() == 200 && r.bytes().await.is_ok(),
-                        Err(_) => false,
-                    };
-                    if ok {
-                        accepted_total.fetch_add(1, Ordering::Relaxed);
-                        if measuring.load(Ordering::Relaxed) {
-                            latencies.push(start.elapsed().as_micros() as u32);
-                        }
-                    } else {
-                        failed.fetch_add(1, Ordering::Relaxed);
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let stream = tokio::net::TcpStream::connect(&addr).await?;
+        stream.set_nodelay(true)?;
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+        tokio::spawn(connection);
+        let (tenant, api_key, body, addr) = (tenant.clone(), api_key.clone(), body.clone(), addr.clone());
+        let (measuring, done, accepted_total, failed) = (measuring.clone(), done.clone(), accepted_total.clone(), failed.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut latencies: Vec<u32> = Vec::with_capacity(200_000);
+            while !done.load(Ordering::Relaxed) {
+                let request = hyper::Request::post("/api/webhooks/bench.lead_seen")
+                    .header("host", &addr)
+                    .header("x-tenant-id", &tenant)
+                    .header("x-api-key", &api_key)
+                    .header("content-type", "application/json")
+                    .body(http_body_util::Full::new(body.clone()))
+                    .expect("a valid request");
+                let start = Instant::now();
+                let ok = match sender.send_request(request).await {
+                    Ok(response) => {
+                        let status = response.status();
+                        http_body_util::BodyExt::collect(response.into_body()).await.is_ok() && status == 200
+                    }
+                    Err(_) => false,
+                };
+                if ok {
+                    accepted_total.fetch_add(1, Ordering::Relaxed);
+                    if measuring.load(Ordering::Relaxed) {
+                        latencies.push(start.elapsed().as_micros() as u32);
+                    }
+                } else {
+                    failed.fetch_add(1, Ordering::Relaxed);
+                    if sender.ready().await.is_err() {
+                        break;
                     }
                 }
-                latencies
-            })
-        })
-        .collect();
+            }
+            latencies
+        }));
+    }
 
     tokio::time::sleep(Duration::from_secs(2)).await; // warm-up
     measuring.store(true, Ordering::Relaxed);

@@ -167,7 +167,7 @@ async fn insert(tx: &mut Tx, jobs: &[Job]) -> Result<Vec<InboundEventId>, sqlx::
         }
         sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, 'received', ${}, 0, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7));
     }
-    sql.push_str(" ON CONFLICT (organization_id, idempotency_key) DO NOTHING RETURNING id");
+    sql.push_str(" ON CONFLICT (organization_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id");
     on_tx!(tx, conn => {
         let mut q = sqlx::query_scalar::<_, InboundEventId>(&sql);
         for job in jobs {

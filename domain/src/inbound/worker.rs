@@ -54,6 +54,7 @@ pub async fn run(d: Domain, stop: impl Future<Output = ()>) {
 /// Claims and processes one batch of due events; answers how many. Tests and the
 /// benchmark call it to drain the queue deterministically.
 pub async fn run_once(d: &Domain) -> Result<usize, sqlx::Error> {
+    let completed = complete_stored(&d.db).await?;
     let mut claimed = claim(&d.db).await?;
     claimed.sort_by_key(|c| c.received_at);
     let count = claimed.len();
@@ -67,7 +68,28 @@ pub async fn run_once(d: &Domain) -> Result<usize, sqlx::Error> {
         let outcome = processors::process(d, &event).await;
         finish(&d.db, &event, outcome).await?;
     }
-    Ok(count)
+    Ok(count + completed)
+}
+
+/// API events without a processor of their own need no work: they are marked processed in
+/// one statement, without a claim (one write per event instead of two).
+async fn complete_stored(db: &Db) -> Result<usize, sqlx::Error> {
+    let now = Utc::now();
+    let names = processors::API_PROCESSORS.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(",");
+    let skip_locked = if matches!(db, Db::Postgres(_)) { "FOR UPDATE SKIP LOCKED" } else { "" };
+    let sql = format!(
+        "UPDATE integration_events SET status = 'processed', result = $1, processed_at = $2, attempts = attempts + 1 WHERE id IN ( \
+         SELECT id FROM integration_events WHERE status = 'received' AND source = 'api' AND event_name NOT IN ({names}) \
+         AND (locked_until IS NULL OR locked_until < $2) ORDER BY received_at LIMIT $3 {skip_locked})"
+    );
+    let done = on_db!(db, pool => sqlx::query(&sql)
+        .bind(processors::stored::RESULT)
+        .bind(now)
+        .bind(BATCH * 4)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(done as usize)
 }
 
 async fn claim(db: &Db) -> Result<Vec<Claimed>, sqlx::Error> {

@@ -28,6 +28,9 @@ pub enum Processor {
     Zoom,
 }
 
+/// The API event names with a processor of their own (all others are only stored).
+pub const API_PROCESSORS: &[&str] = &["lead.captured"];
+
 /// The processor of an event.
 pub fn for_event(source: Source, event_name: &str) -> Processor {
     match (source, event_name) {
@@ -66,5 +69,21 @@ fn describe(error: Error) -> String {
             "An internal error stopped processing; retry the event.".into()
         }
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_processors_lists_exactly_the_api_names_with_a_processor() {
+        for name in API_PROCESSORS {
+            assert_ne!(for_event(Source::Api, name), Processor::Stored, "{name}");
+        }
+        for name in ["payment.received", "test.event", "lead.captured_v2"] {
+            assert_eq!(for_event(Source::Api, name), Processor::Stored, "{name}");
+        }
+        assert_eq!(for_event(Source::Zoom, "zoom.recording.completed"), Processor::Zoom);
     }
 }
