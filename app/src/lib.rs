@@ -20,7 +20,7 @@ use leptos_router::{
 
 use components::{error_page::ErrorPage, layout::Layout};
 use routes::{
-    admin::AdminPage, campaigns::CampaignsPage, contacts::ContactsPage, webhook_logs::WebhookLogsPage, webhooks::WebhooksPage, dashboard::DashboardPage, home::HomePage, invite::InvitePage, login::LoginPage,
+    admin::AdminPage, campaigns::CampaignsPage, contacts::ContactsPage, webhook_logs::WebhookLogsPage, webhooks::WebhooksPage, dashboard::DashboardPage, home::HomePage, inbound::InboundPage, invite::InvitePage, login::LoginPage,
     not_found::NotFound, settings::SettingsPage, signup::SignupPage,
 };
 
@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("contacts") view=ContactsPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("settings"), StaticSegment("webhooks")) view=WebhooksPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("settings"), StaticSegment("inbound")) view=InboundPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("settings"), StaticSegment("webhooks"), StaticSegment("logs")) view=WebhookLogsPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("invite"), ParamSegment("token")) view=InvitePage ssr=SsrMode::Async/>
                     </Routes>

@@ -1,6 +1,7 @@
 //! What pages receive from the server: views with nothing secret in them.
 
 pub mod admin;
+pub mod inbound;
 pub mod webhooks;
 
 use serde::{Deserialize, Serialize};

@@ -19,6 +19,8 @@ pub struct Domain {
     pub login_limiter: Arc<LoginLimiter>,
     /// Wakes the outbound webhook worker (see [`Domain::outbound_wake`]).
     pub outbound_notify: Arc<Notify>,
+    /// Inbound webhooks: key cache, rate limiter, the group-commit writer, the worker's wake-up.
+    pub inbound: Arc<crate::inbound::Runtime>,
 }
 
 impl Domain {
@@ -36,6 +38,7 @@ impl Domain {
             config.appgain_notify_base_url.clone(),
         );
         let login_limiter = Arc::new(LoginLimiter::new(config.login_max_failures));
+        let inbound = Arc::new(crate::inbound::Runtime::new(&config.inbound));
         Self {
             db,
             keys,
@@ -45,6 +48,7 @@ impl Domain {
             provisioning_wake: Arc::new(Notify::new()),
             login_limiter,
             outbound_notify: Arc::new(Notify::new()),
+            inbound,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod ids;
+pub mod inbound;
 pub mod integrations;
 pub mod organizations;
 pub mod outbound;

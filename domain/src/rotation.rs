@@ -32,6 +32,8 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     integration(crate::integrations::sms::VONAGE_API_SECRET),
     integration(crate::integrations::sms::SNS_SECRET_ACCESS_KEY),
     integration(crate::integrations::n8n::API_KEY),
+    integration(crate::inbound::settings::ZOOM_SECRET_TOKEN),
+    integration(crate::inbound::settings::VONAGE_SIGNATURE_SECRET),
     EncryptedColumn { field: organizations::APPGAIN_API_KEY_FIELD, key_column: "id", owner_column: "id" },
     EncryptedColumn { field: crate::appgain::provisioning::USER_BACKUP_FIELD, key_column: "id", owner_column: "id" },
     EncryptedColumn { field: crate::outbound::subscriptions::SECRET_FIELD, key_column: "id", owner_column: "organization_id" },

@@ -116,6 +116,18 @@ impl Application {
                 let _ = stopped.wait_for(|stop| *stop).await;
             }))
         };
+        // Inbound events: the group-commit writer answers requests once their batch has
+        // committed; it stops after the last request (below), storing what is queued.
+        let (stop_ingest, ingest_stopped) = tokio::sync::oneshot::channel::<()>();
+        let ingest = tokio::spawn(connectgain_domain::inbound::ingest::run(self.domain.clone(), async move {
+            let _ = ingest_stopped.await;
+        }));
+        let inbound = {
+            let mut stopped = stopped.clone();
+            tokio::spawn(connectgain_domain::inbound::worker::run(self.domain.clone(), async move {
+                let _ = stopped.wait_for(|stop| *stop).await;
+            }))
+        };
         let cleanup = {
             let store = DbSessionStore::new(self.domain.db.clone());
             let mut stopped = stopped.clone();
@@ -133,7 +145,10 @@ impl Application {
         };
         let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        let _ = stop_ingest.send(());
+        let _ = ingest.await;
         let _ = stop_workers.send(true);
+        let _ = inbound.await;
         let _ = worker.await;
         let _ = deliveries.await;
         let _ = cleanup.await;

@@ -5,4 +5,5 @@ pub mod campaigns;
 pub mod members;
 pub mod admin;
 pub mod settings;
+pub mod inbound;
 pub mod webhooks;

@@ -3,6 +3,7 @@ pub mod campaigns;
 pub mod contacts;
 pub mod dashboard;
 pub mod home;
+pub mod inbound;
 pub mod invite;
 pub mod login;
 pub mod not_found;

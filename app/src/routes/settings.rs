@@ -51,6 +51,7 @@ pub fn SettingsPage() -> impl IntoView {
                                     <a href="/settings" aria-current="page">"Organization"</a>
                                     <A href="/settings/webhooks">"Webhooks"</A>
                                     <A href="/settings/webhooks/logs">"Logs"</A>
+                                    <A href="/settings/inbound">"Inbound"</A>
                                 </nav>
                                 <div class="panel">
                                     <h2>"Appgain credentials"</h2>

@@ -62,6 +62,7 @@ pub fn WebhookLogsPage() -> impl IntoView {
                 <A href="/settings">"Organization"</A>
                 <A href="/settings/webhooks">"Webhooks"</A>
                 <a href="/settings/webhooks/logs" aria-current="page">"Logs"</a>
+                <A href="/settings/inbound">"Inbound"</A>
             </nav>
             <div class="panel">
                 <div class="filters">

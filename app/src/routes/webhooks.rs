@@ -88,6 +88,7 @@ pub fn WebhooksPage() -> impl IntoView {
                                 <A href="/settings">"Organization"</A>
                                 <a href="/settings/webhooks" aria-current="page">"Webhooks"</a>
                                 <A href="/settings/webhooks/logs">"Logs"</A>
+                                <A href="/settings/inbound">"Inbound"</A>
                             </nav>
                             {move || revealed.get().map(|r| view! {
                                 <div class="alert alert-warn secret-once" role="status">

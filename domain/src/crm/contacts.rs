@@ -337,3 +337,16 @@ pub async fn upsert_by_email(d: &Domain, org: OrgId, input: &ContactInput) -> Re
 pub fn parse_id(raw: &str) -> Result<ContactId, Error> {
     raw.parse::<Uuid>().map(ContactId).map_err(|_| Error::NotFound)
 }
+
+/// The contact with this phone number (any formatting [`E164Phone`] accepts), if any.
+pub async fn find_by_phone(d: &Domain, org: OrgId, phone: &str) -> Result<Option<Contact>, Error> {
+    let Ok(phone) = E164Phone::parse(phone) else { return Ok(None) };
+    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM contacts WHERE organization_id = $1 AND phone = $2 ORDER BY created_at LIMIT 1"
+    ))
+    .bind(org)
+    .bind(phone.as_str())
+    .fetch_optional(pool)
+    .await)?;
+    Ok(row.map(Contact::from))
+}

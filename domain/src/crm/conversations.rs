@@ -384,3 +384,56 @@ pub async fn messages(d: &Domain, org: OrgId, conversation: ConversationId, curs
 pub fn parse_message_id(raw: &str) -> Result<MessageId, Error> {
     raw.parse::<Uuid>().map(MessageId).map_err(|_| Error::NotFound)
 }
+
+/// The contact's most recent OPEN conversation on `channel`, if any.
+pub async fn find_open(d: &Domain, org: OrgId, contact: ContactId, channel: &str) -> Result<Option<Conversation>, Error> {
+    Ok(on_db!(&d.db, pool => sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM conversations WHERE organization_id = $1 AND contact_id = $2 AND channel = $3 AND status = 'OPEN' \
+         ORDER BY created_at DESC LIMIT 1"
+    ))
+    .bind(org)
+    .bind(contact)
+    .bind(channel)
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// The message a provider knows by `provider_message_id` (its receipts name it so).
+pub async fn find_by_provider_id(d: &Domain, org: OrgId, provider_message_id: &str) -> Result<Option<Message>, Error> {
+    Ok(on_db!(&d.db, pool => sqlx::query_as(&format!(
+        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE organization_id = $1 AND provider_message_id = $2 ORDER BY created_at LIMIT 1"
+    ))
+    .bind(org)
+    .bind(provider_message_id)
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// The campaign an inbound message on `channel` from `contact` answers: the campaign of the
+/// latest outbound message to that contact on that channel carrying one, sent after `since`.
+pub async fn campaign_answered(d: &Domain, org: OrgId, contact: ContactId, channel: &str, since: DateTime<Utc>) -> Result<Option<CampaignId>, Error> {
+    Ok(on_db!(&d.db, pool => sqlx::query_scalar(
+        "SELECT m.campaign_id FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         WHERE m.organization_id = $1 AND c.organization_id = $1 AND c.contact_id = $2 AND c.channel = $3 \
+         AND m.direction = 'outbound' AND m.campaign_id IS NOT NULL AND m.created_at >= $4 \
+         ORDER BY m.created_at DESC LIMIT 1",
+    )
+    .bind(org)
+    .bind(contact)
+    .bind(channel)
+    .bind(since)
+    .fetch_optional(pool)
+    .await)?)
+}
+
+/// How far a delivery status has come: a late `delivered` never undoes a `read`.
+pub fn status_rank(status: &str) -> u8 {
+    match status {
+        "pending" => 0,
+        "sent" => 1,
+        "delivered" => 2,
+        "read" => 3,
+        "failed" => 4,
+        _ => 0,
+    }
+}

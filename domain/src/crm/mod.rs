@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod conversations;
 pub mod deals;
 pub mod page;
+pub mod sending;
 
 use serde_json::Value;
 

@@ -57,6 +57,16 @@ impl WithoutUrl for reqwest::Error {
     }
 }
 
+/// A message through the tenant's WhatsApp configuration (`to` in E.164).
+pub async fn send_whatsapp(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
+    test_whatsapp(d, org, to, text).await
+}
+
+/// A message through the tenant's SMS provider (`to` in E.164).
+pub async fn send_sms(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
+    test_sms(d, org, to, text).await
+}
+
 /// A test message through the tenant's WhatsApp configuration.
 pub async fn test_whatsapp(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
     let (to, text) = check_message(to, text)?;

@@ -137,3 +137,15 @@ pub async fn message_status(State(s): State<AppState>, m: MemberOf, Path(id): Pa
 pub async fn list_campaigns(State(s): State<AppState>, m: MemberOf, Query(q): Query<ListQuery>) -> Answer {
     Ok(Json(json!(campaigns::list(&s.domain, m.org, q.cursor.as_deref(), q.limit).await?)))
 }
+
+/// Sends `{"body", "campaign_id"?}` through the tenant's WhatsApp or SMS provider; answers
+/// the recorded message (`sent` or `failed`) and the provider's answer.
+pub async fn send_message(
+    State(s): State<AppState>,
+    m: MemberOf,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<connectgain_domain::crm::sending::SendInput>,
+) -> Created {
+    let sent = connectgain_domain::crm::sending::send(&s.domain, m.org, conversations::parse_id(&id)?, &input).await?;
+    Ok((StatusCode::CREATED, Json(json!(sent))))
+}

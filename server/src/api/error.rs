@@ -18,11 +18,18 @@ pub struct ApiError {
     message: String,
     fields: Option<FieldErrors>,
     retry_after: Option<u64>,
+    /// Where a JSON body stopped parsing: `line` and `column` in the error object.
+    position: Option<(usize, usize)>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), fields: None, retry_after: None }
+        Self { status, code, message: message.into(), fields: None, retry_after: None, position: None }
+    }
+
+    /// Adds the line and column where a JSON body went wrong.
+    pub fn with_position(self, line: usize, column: usize) -> Self {
+        Self { position: Some((line, column)), ..self }
     }
 
     pub fn unauthorized() -> Self {
@@ -89,6 +96,10 @@ impl IntoResponse for ApiError {
         let mut error = json!({ "code": self.code, "message": self.message });
         if let Some(fields) = self.fields {
             error["fields"] = json!(fields);
+        }
+        if let Some((line, column)) = self.position {
+            error["line"] = json!(line);
+            error["column"] = json!(column);
         }
         let mut response = (self.status, Json(json!({ "error": error }))).into_response();
         if let Some(secs) = self.retry_after {

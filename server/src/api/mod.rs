@@ -1,8 +1,10 @@
 //! The JSON API under `/api`.
 
 pub mod auth;
+pub mod callbacks;
 pub mod crm;
 pub mod error;
+pub mod inbound;
 pub mod json;
 pub mod organization;
 pub mod platform;
@@ -42,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/conversations/{id}/assign", post(crm::assign_conversation))
         .route("/api/conversations/{id}/status", post(crm::conversation_status))
         .route("/api/conversations/{id}/messages", get(crm::list_messages).post(crm::record_message))
+        .route("/api/conversations/{id}/send", post(crm::send_message))
         .route("/api/messages/{id}/status", post(crm::message_status))
         .route("/api/campaigns", get(crm::list_campaigns))
         .route("/api/v1/webhooks", get(webhooks::list).post(webhooks::create))
@@ -56,6 +59,16 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/webhooks/{id}/stats", get(webhooks::stats))
         .route("/api/v1/webhooks/{id}/rotate-secret", post(webhooks::rotate))
         .route("/api/webhooks/subscriptions", get(webhooks::seed_list).post(webhooks::seed_create))
+        .route("/api/webhooks/{event_name}", post(inbound::receive))
+        .route("/api/v1/inbound/api-key", post(inbound::generate_key))
+        .route("/api/v1/inbound/settings", get(inbound::get_settings).put(inbound::put_settings))
+        .route("/api/v1/inbound/events", get(inbound::list_events))
+        .route("/api/v1/inbound/events/{id}", get(inbound::get_event))
+        .route("/api/v1/inbound/events/{id}/retry", post(inbound::retry_event))
+        .route("/api/callbacks/{tenant_id}/whatsapp", get(callbacks::whatsapp_handshake).post(callbacks::whatsapp_notification))
+        .route("/api/callbacks/{tenant_id}/twilio", post(callbacks::twilio))
+        .route("/api/callbacks/{tenant_id}/vonage", get(callbacks::vonage).post(callbacks::vonage))
+        .route("/api/callbacks/{tenant_id}/zoom", post(callbacks::zoom))
         .route("/api/platform/tenants", get(platform::list_tenants))
         .route("/api/platform/tenants/{tenant_id}/integrations", get(platform::get_integrations))
         .route("/api/platform/tenants/{tenant_id}/integrations/whatsapp", put(platform::put_whatsapp))

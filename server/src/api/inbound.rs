@@ -1,0 +1,145 @@
+//! Inbound webhooks: `POST /api/webhooks/{event_name}` for automation platforms (tenant id +
+//! API key), and the owner's `/api/v1/inbound/...` endpoints (key, settings, events,
+//! retries). The receive handler is the hot path: it checks in the order that reveals the
+//! least and costs the least (name, credentials, rate, size, JSON), then waits for the
+//! group-commit writer and answers the seed's shape.
+
+use axum::{
+    body::Body,
+    extract::{Path, Query, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    Json,
+};
+use chrono::SecondsFormat;
+use connectgain_domain::{
+    inbound::{
+        events::{self, EventFilter},
+        ingest::{NewEvent, Received},
+        keys,
+        settings::{self, CallbackSecretsInput},
+        EventName, Source,
+    },
+    Error,
+};
+use serde_json::{json, Value};
+
+use super::{error::ApiError, json::ApiJson};
+use crate::{auth::OwnerOf, state::AppState};
+
+type Answer = Result<Json<Value>, ApiError>;
+
+fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+pub async fn receive(State(s): State<AppState>, Path(event_name): Path<String>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+    let d = &s.domain;
+    let name = EventName::parse(&event_name).map_err(|_| ApiError::not_found())?;
+    let org = keys::authenticate(d, header_str(&headers, "x-tenant-id"), header_str(&headers, "x-api-key")).await?;
+    d.inbound.limiter.check(org).map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
+    if let Some(kind) = header_str(&headers, header::CONTENT_TYPE.as_str()) {
+        let media = kind.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if media != "application/json" && !media.ends_with("+json") {
+            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json."));
+        }
+    }
+    let payload = read_json(body, &headers, d.config.inbound.max_body_bytes).await?;
+    let idempotency_key = idempotency_key(&headers)?;
+    let event = NewEvent { org, source: Source::Api, event_name: name.as_str().to_owned(), payload, idempotency_key };
+    let received = d.inbound.ingest.submit(event).await?;
+    Ok(answer(&received))
+}
+
+/// The body, at most `limit` bytes, checked to be JSON (400 names the line and column).
+pub(crate) async fn read_json(body: Body, headers: &HeaderMap, limit: usize) -> Result<String, ApiError> {
+    let bytes = read_limited(body, headers, limit).await?;
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+        let message = format!("The body is not valid JSON: {e}.");
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", message)
+            .with_position(e.line(), e.column()));
+    }
+    // Valid JSON is valid UTF-8.
+    String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "The body is not UTF-8."))
+}
+
+pub(crate) async fn read_limited(body: Body, headers: &HeaderMap, limit: usize) -> Result<bytes::Bytes, ApiError> {
+    let too_large = || {
+        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("The request body is larger than {limit} bytes."))
+    };
+    let declared = header_str(headers, header::CONTENT_LENGTH.as_str()).and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, limit).await.map_err(|_| too_large())
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get("idempotency-key") else { return Ok(None) };
+    let key = value.to_str().map(str::trim).unwrap_or_default();
+    if key.is_empty() || key.len() > 255 || key.chars().any(|c| c.is_control()) {
+        return Err(Error::invalid("Idempotency-Key", "Use a printable key of 1 to 255 characters.").into());
+    }
+    Ok(Some(key.to_owned()))
+}
+
+/// `{id, tenant_id, event_name, payload, status: "received", received_at}`; the payload is
+/// echoed as received. A repeat of an idempotency key says so in `Idempotent-Replayed`.
+fn answer(r: &Received) -> Response {
+    let body = format!(
+        r#"{{"id":"{}","tenant_id":"{}","event_name":"{}","payload":{},"status":"received","received_at":"{}"}}"#,
+        r.id,
+        r.org,
+        r.event_name,
+        r.payload,
+        r.received_at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+    );
+    let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response();
+    if r.replayed {
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    response
+}
+
+/// Generates or rotates the key; it is in this answer only.
+pub async fn generate_key(State(s): State<AppState>, o: OwnerOf, ApiJson(_): ApiJson<Value>) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let issued = keys::generate(&s.domain, o.org).await?;
+    let body = json!({ "api_key": issued.api_key, "hint": issued.status.hint, "created_at": issued.status.created_at, "tenant_id": o.org });
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+/// Where to send things, and what is configured (secrets masked).
+pub async fn get_settings(State(s): State<AppState>, o: OwnerOf) -> Answer {
+    let view = settings::get(&s.domain, o.org).await?;
+    Ok(Json(settings_body(&s, o.org, json!(view))))
+}
+
+pub async fn put_settings(State(s): State<AppState>, o: OwnerOf, ApiJson(input): ApiJson<CallbackSecretsInput>) -> Answer {
+    let view = settings::put(&s.domain, o.org, &input).await?;
+    Ok(Json(settings_body(&s, o.org, json!(view))))
+}
+
+fn settings_body(s: &AppState, org: connectgain_domain::ids::OrgId, mut view: Value) -> Value {
+    let base = &s.domain.config.public_url;
+    view["tenant_id"] = json!(org);
+    view["endpoint"] = json!(format!("{base}/api/webhooks/{{event_name}}"));
+    view["callbacks"] = json!({
+        "whatsapp": format!("{base}/api/callbacks/{org}/whatsapp"),
+        "twilio": format!("{base}/api/callbacks/{org}/twilio"),
+        "vonage": format!("{base}/api/callbacks/{org}/vonage"),
+        "zoom": format!("{base}/api/callbacks/{org}/zoom"),
+    });
+    view
+}
+
+pub async fn list_events(State(s): State<AppState>, o: OwnerOf, Query(filter): Query<EventFilter>) -> Answer {
+    Ok(Json(json!(events::list(&s.domain, o.org, &filter).await?)))
+}
+
+pub async fn get_event(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer {
+    Ok(Json(json!(events::get(&s.domain, o.org, events::parse_id(&id)?).await?)))
+}
+
+pub async fn retry_event(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer {
+    Ok(Json(json!(events::retry(&s.domain, o.org, events::parse_id(&id)?).await?)))
+}
