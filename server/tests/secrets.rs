@@ -203,3 +203,15 @@ backend_tests!(
     rotate_key_reports_values_no_key_can_read,
     a_restarted_server_reads_the_secrets_it_stored,
 );
+
+/// The values shown once on a page must serialize, so only their `Debug` guards the logs.
+#[test]
+fn secrets_revealed_once_are_redacted_in_debug_output() {
+    use connectgain_app::models::{inbound::RevealedKey, webhooks::RevealedSecret};
+    let secret = RevealedSecret { subscription: "crm".into(), secret: "whsec_c2VjcmV0LXZhbHVl".into() };
+    let key = RevealedKey { api_key: "cgin_live_0123456789abcdef".into() };
+    let printed = format!("{secret:?} {key:?} {secret:#?}");
+    assert!(!printed.contains("whsec_c2VjcmV0LXZhbHVl") && !printed.contains("cgin_live_0123456789abcdef"), "{printed}");
+    assert!(printed.contains("crm"), "the non-secret field stays visible: {printed}");
+    assert!(serde_json::to_string(&secret).unwrap().contains("whsec_c2VjcmV0LXZhbHVl"), "the page still receives it");
+}

@@ -18,10 +18,17 @@ pub struct InboundPage {
     pub callbacks: Vec<(String, String)>,
 }
 
-/// A key shown once, right after it was generated.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A key shown once, right after it was generated. Its `Debug` is redacted: see
+/// [`super::webhooks::RevealedSecret`].
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevealedKey {
     pub api_key: String,
+}
+
+impl std::fmt::Debug for RevealedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RevealedKey").field("api_key", &"[redacted]").finish()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

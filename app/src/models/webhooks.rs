@@ -16,11 +16,18 @@ pub struct SubscriptionRow {
     pub created_at: String,
 }
 
-/// A secret shown once: after creating a subscription or rotating its secret.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A secret shown once: after creating a subscription or rotating its secret. It must reach
+/// the page, so it serializes; its `Debug` is redacted so that no log line ever carries it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevealedSecret {
     pub subscription: String,
     pub secret: String,
+}
+
+impl std::fmt::Debug for RevealedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RevealedSecret").field("subscription", &self.subscription).field("secret", &"[redacted]").finish()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
