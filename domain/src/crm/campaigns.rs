@@ -4,9 +4,14 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
-use super::{begin, commit, emit, page::{self, Cursor, Page}};
-use crate::{ids::OrgId, on_db, on_tx, outbound::events::EventType, Domain, Error};
+use super::{
+    begin, commit, emit,
+    page::Page,
+    table::{self, Table},
+};
+use crate::{ids::OrgId, on_tx, outbound::events::EventType, Domain, Error};
 
 crate::typed_id!(
     /// A campaign sent by an organization.
@@ -29,6 +34,17 @@ pub struct Campaign {
 }
 
 const COLUMNS: &str = "id, organization_id, name, channel, message, status, provider_status, created_at, completed_at";
+
+impl Table for Campaign {
+    type Row = Campaign;
+    type Id = CampaignId;
+    const NAME: &'static str = "campaigns";
+    const COLUMNS: &'static str = COLUMNS;
+
+    fn page_key(&self) -> (DateTime<Utc>, Uuid) {
+        (self.created_at, self.id.0)
+    }
+}
 
 /// Records a campaign about to be sent (campaign.started).
 pub async fn start(d: &Domain, org: OrgId, name: &str, channel: &str, message: &str) -> Result<Campaign, Error> {
@@ -83,15 +99,5 @@ pub async fn finish(d: &Domain, mut campaign: Campaign, provider_status: Option<
 }
 
 pub async fn list(d: &Domain, org: OrgId, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Campaign>, Error> {
-    let cursor = Cursor::parse(cursor)?;
-    let limit = page::limit(limit);
-    let sql = format!("SELECT {COLUMNS} FROM campaigns WHERE organization_id = $1 AND {} ORDER BY created_at DESC, id DESC LIMIT $4", page::after(2));
-    let rows: Vec<Campaign> = on_db!(&d.db, pool => sqlx::query_as(&sql)
-        .bind(org)
-        .bind(cursor.map(|c| c.created_at))
-        .bind(cursor.map(|c| c.id))
-        .bind(limit + 1)
-        .fetch_all(pool)
-        .await)?;
-    Ok(page::page(rows, limit, |r| (r.created_at, r.id.0)))
+    table::list(&d.db, org, cursor, limit).await
 }

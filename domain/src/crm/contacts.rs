@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use super::{
     assignee, attributes, begin, commit, emit, optional_text,
-    page::{self, Cursor, Page},
+    page::Page,
+    table::{self, Table},
 };
 use crate::{
     accounts::fields::{E164Phone, Email},
@@ -42,7 +43,7 @@ pub struct Contact {
 }
 
 #[derive(sqlx::FromRow)]
-struct Row {
+pub(crate) struct Row {
     id: ContactId,
     organization_id: OrgId,
     first_name: Option<String>,
@@ -73,6 +74,17 @@ impl From<Row> for Contact {
 }
 
 const COLUMNS: &str = "id, organization_id, first_name, last_name, email, phone, attributes, assigned_to, created_at, updated_at";
+
+impl Table for Contact {
+    type Row = Row;
+    type Id = ContactId;
+    const NAME: &'static str = "contacts";
+    const COLUMNS: &'static str = COLUMNS;
+
+    fn page_key(&self) -> (DateTime<Utc>, Uuid) {
+        (self.created_at, self.id.0)
+    }
+}
 
 /// A create, or an update where absent fields keep their value and `""` clears one.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -181,21 +193,11 @@ async fn insert(tx: &mut Tx, c: &Contact) -> Result<(), Error> {
 }
 
 async fn find(tx: &mut Tx, org: OrgId, id: ContactId) -> Result<Contact, Error> {
-    let row: Option<Row> = on_tx!(tx, conn => sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE id = $1 AND organization_id = $2"))
-        .bind(id)
-        .bind(org)
-        .fetch_optional(conn)
-        .await)?;
-    row.map(Contact::from).ok_or(Error::NotFound)
+    table::find(tx, org, id).await
 }
 
 pub async fn get(d: &Domain, org: OrgId, id: ContactId) -> Result<Contact, Error> {
-    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE id = $1 AND organization_id = $2"))
-        .bind(id)
-        .bind(org)
-        .fetch_optional(pool)
-        .await)?;
-    row.map(Contact::from).ok_or(Error::NotFound)
+    table::get(&d.db, org, id).await
 }
 
 /// The contact with this e-mail address, if any.
@@ -215,20 +217,7 @@ pub async fn list(d: &Domain, org: OrgId, email: Option<&str>, cursor: Option<&s
         let found = find_by_email(d, org, email).await?;
         return Ok(Page { data: found.into_iter().collect(), next_cursor: None });
     }
-    let cursor = Cursor::parse(cursor)?;
-    let limit = page::limit(limit);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM contacts WHERE organization_id = $1 AND {} ORDER BY created_at DESC, id DESC LIMIT $4",
-        page::after(2)
-    );
-    let rows: Vec<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql)
-        .bind(org)
-        .bind(cursor.map(|c| c.created_at))
-        .bind(cursor.map(|c| c.id))
-        .bind(limit + 1)
-        .fetch_all(pool)
-        .await)?;
-    Ok(page::page(rows.into_iter().map(Contact::from).collect(), limit, |c| (c.created_at, c.id.0)))
+    table::list(&d.db, org, cursor, limit).await
 }
 
 /// Changes the given fields; emits contact.updated (and contact.assigned when the assignee

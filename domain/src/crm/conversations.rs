@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::{
     assignee, begin, campaigns::CampaignId, commit, contacts::ContactId, emit, optional_text,
     page::{self, Cursor, Page},
+    table::{self, Table},
 };
 use crate::{
     db::Tx,
@@ -53,6 +54,17 @@ struct StatusChange<'a> {
 }
 
 const COLUMNS: &str = "id, organization_id, contact_id, channel, subject, status, assigned_to, created_at, updated_at";
+
+impl Table for Conversation {
+    type Row = Conversation;
+    type Id = ConversationId;
+    const NAME: &'static str = "conversations";
+    const COLUMNS: &'static str = COLUMNS;
+
+    fn page_key(&self) -> (DateTime<Utc>, Uuid) {
+        (self.created_at, self.id.0)
+    }
+}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ConversationInput {
@@ -119,35 +131,15 @@ pub async fn create(d: &Domain, org: OrgId, input: &ConversationInput) -> Result
 }
 
 async fn find(tx: &mut Tx, org: OrgId, id: ConversationId) -> Result<Conversation, Error> {
-    on_tx!(tx, conn => sqlx::query_as(&format!("SELECT {COLUMNS} FROM conversations WHERE id = $1 AND organization_id = $2"))
-        .bind(id)
-        .bind(org)
-        .fetch_optional(conn)
-        .await)?
-    .ok_or(Error::NotFound)
+    table::find(tx, org, id).await
 }
 
 pub async fn get(d: &Domain, org: OrgId, id: ConversationId) -> Result<Conversation, Error> {
-    on_db!(&d.db, pool => sqlx::query_as(&format!("SELECT {COLUMNS} FROM conversations WHERE id = $1 AND organization_id = $2"))
-        .bind(id)
-        .bind(org)
-        .fetch_optional(pool)
-        .await)?
-    .ok_or(Error::NotFound)
+    table::get(&d.db, org, id).await
 }
 
 pub async fn list(d: &Domain, org: OrgId, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Conversation>, Error> {
-    let cursor = Cursor::parse(cursor)?;
-    let limit = page::limit(limit);
-    let sql = format!("SELECT {COLUMNS} FROM conversations WHERE organization_id = $1 AND {} ORDER BY created_at DESC, id DESC LIMIT $4", page::after(2));
-    let rows: Vec<Conversation> = on_db!(&d.db, pool => sqlx::query_as(&sql)
-        .bind(org)
-        .bind(cursor.map(|c| c.created_at))
-        .bind(cursor.map(|c| c.id))
-        .bind(limit + 1)
-        .fetch_all(pool)
-        .await)?;
-    Ok(page::page(rows, limit, |r| (r.created_at, r.id.0)))
+    table::list(&d.db, org, cursor, limit).await
 }
 
 async fn save(tx: &mut Tx, c: &Conversation) -> Result<(), Error> {

@@ -7,13 +7,14 @@ use uuid::Uuid;
 
 use super::{
     assignee, begin, commit, contacts::ContactId, emit, optional_text,
-    page::{self, Cursor, Page},
+    page::Page,
+    table::{self, Table},
 };
 use crate::{
     db::Tx,
     error::FieldErrors,
     ids::{OrgId, UserId},
-    on_db, on_tx,
+    on_tx,
     outbound::events::EventType,
     Domain, Error,
 };
@@ -51,6 +52,17 @@ struct StageChange<'a> {
 }
 
 const COLUMNS: &str = "id, organization_id, title, value_cents, currency, stage, contact_id, assigned_to, created_at, updated_at";
+
+impl Table for Deal {
+    type Row = Deal;
+    type Id = DealId;
+    const NAME: &'static str = "deals";
+    const COLUMNS: &'static str = COLUMNS;
+
+    fn page_key(&self) -> (DateTime<Utc>, Uuid) {
+        (self.created_at, self.id.0)
+    }
+}
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct DealInput {
@@ -169,35 +181,15 @@ pub async fn create(d: &Domain, org: OrgId, input: &DealInput) -> Result<Deal, E
 }
 
 async fn find(tx: &mut Tx, org: OrgId, id: DealId) -> Result<Deal, Error> {
-    on_tx!(tx, conn => sqlx::query_as(&format!("SELECT {COLUMNS} FROM deals WHERE id = $1 AND organization_id = $2"))
-        .bind(id)
-        .bind(org)
-        .fetch_optional(conn)
-        .await)?
-    .ok_or(Error::NotFound)
+    table::find(tx, org, id).await
 }
 
 pub async fn get(d: &Domain, org: OrgId, id: DealId) -> Result<Deal, Error> {
-    on_db!(&d.db, pool => sqlx::query_as(&format!("SELECT {COLUMNS} FROM deals WHERE id = $1 AND organization_id = $2"))
-        .bind(id)
-        .bind(org)
-        .fetch_optional(pool)
-        .await)?
-    .ok_or(Error::NotFound)
+    table::get(&d.db, org, id).await
 }
 
 pub async fn list(d: &Domain, org: OrgId, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Deal>, Error> {
-    let cursor = Cursor::parse(cursor)?;
-    let limit = page::limit(limit);
-    let sql = format!("SELECT {COLUMNS} FROM deals WHERE organization_id = $1 AND {} ORDER BY created_at DESC, id DESC LIMIT $4", page::after(2));
-    let rows: Vec<Deal> = on_db!(&d.db, pool => sqlx::query_as(&sql)
-        .bind(org)
-        .bind(cursor.map(|c| c.created_at))
-        .bind(cursor.map(|c| c.id))
-        .bind(limit + 1)
-        .fetch_all(pool)
-        .await)?;
-    Ok(page::page(rows, limit, |r| (r.created_at, r.id.0)))
+    table::list(&d.db, org, cursor, limit).await
 }
 
 /// Changes the given fields: deal.updated, plus deal.stage.changed and deal.assigned when

@@ -10,6 +10,7 @@ pub mod conversations;
 pub mod deals;
 pub mod page;
 pub mod sending;
+mod table;
 
 use serde_json::Value;
 

@@ -1,0 +1,72 @@
+//! What the CRM objects share: each lives in one table, always read within its
+//! organization, and is listed newest first in keyset pages. An object names its table and
+//! columns once ([`Table`]); reading one by id and listing them happen only here, so the
+//! tenant condition cannot be forgotten in one of them.
+
+use chrono::{DateTime, Utc};
+use sqlx::{postgres::PgRow, sqlite::SqliteRow, FromRow, Postgres, Sqlite};
+use uuid::Uuid;
+
+use super::page::{self, Cursor, Page};
+use crate::{db::Tx, ids::OrgId, on_db, on_tx, Db, Error};
+
+/// A value bound the same way on both backends.
+pub(crate) trait Bindable:
+    Copy + Send + Sync + 'static + for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + for<'q> sqlx::Encode<'q, Postgres> + sqlx::Type<Postgres>
+{
+}
+
+impl<T> Bindable for T where
+    T: Copy + Send + Sync + 'static + for<'q> sqlx::Encode<'q, Sqlite> + sqlx::Type<Sqlite> + for<'q> sqlx::Encode<'q, Postgres> + sqlx::Type<Postgres>
+{
+}
+
+/// A CRM object stored in a table of its own with `id`, `organization_id` and `created_at`.
+pub(crate) trait Table: Sized {
+    /// The row as read: the object itself, or a raw form it is made from.
+    type Row: Send + Unpin + for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Into<Self>;
+    type Id: Bindable;
+    const NAME: &'static str;
+    const COLUMNS: &'static str;
+
+    /// Where it stands in the newest-first order (created_at, id).
+    fn page_key(&self) -> (DateTime<Utc>, Uuid);
+}
+
+fn by_id<T: Table>() -> String {
+    format!("SELECT {} FROM {} WHERE id = $1 AND organization_id = $2", T::COLUMNS, T::NAME)
+}
+
+/// The organization's object with this id, read within a change.
+pub(crate) async fn find<T: Table>(tx: &mut Tx, org: OrgId, id: T::Id) -> Result<T, Error> {
+    let sql = by_id::<T>();
+    let row: Option<T::Row> = on_tx!(tx, conn => sqlx::query_as(&sql).bind(id).bind(org).fetch_optional(conn).await)?;
+    row.map(Into::into).ok_or(Error::NotFound)
+}
+
+/// The organization's object with this id.
+pub(crate) async fn get<T: Table>(db: &Db, org: OrgId, id: T::Id) -> Result<T, Error> {
+    let sql = by_id::<T>();
+    let row: Option<T::Row> = on_db!(db, pool => sqlx::query_as(&sql).bind(id).bind(org).fetch_optional(pool).await)?;
+    row.map(Into::into).ok_or(Error::NotFound)
+}
+
+/// A page of the organization's objects, newest first, after `cursor`.
+pub(crate) async fn list<T: Table>(db: &Db, org: OrgId, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<T>, Error> {
+    let cursor = Cursor::parse(cursor)?;
+    let limit = page::limit(limit);
+    let sql = format!(
+        "SELECT {} FROM {} WHERE organization_id = $1 AND {} ORDER BY created_at DESC, id DESC LIMIT $4",
+        T::COLUMNS,
+        T::NAME,
+        page::after(2)
+    );
+    let rows: Vec<T::Row> = on_db!(db, pool => sqlx::query_as(&sql)
+        .bind(org)
+        .bind(cursor.map(|c| c.created_at))
+        .bind(cursor.map(|c| c.id))
+        .bind(limit + 1)
+        .fetch_all(pool)
+        .await)?;
+    Ok(page::page(rows.into_iter().map(Into::into).collect(), limit, T::page_key))
+}
