@@ -1,7 +1,10 @@
 pub mod admin;
 pub mod appgain_status;
+pub mod confirm;
 pub mod error_page;
 pub mod form;
+pub mod form_data;
 pub mod layout;
 pub mod members;
 pub mod status;
+pub mod toast;

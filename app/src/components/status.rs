@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::error::{AppError, ErrorKind};
+
 /// Sets the response status while rendering on the server (no-op in the browser).
 pub fn set_status(code: u16) {
     #[cfg(feature = "ssr")]
@@ -35,5 +37,16 @@ pub fn LoginRequired() -> impl IntoView {
             <p>"You need to be logged in to see this page."</p>
             <A href="/login" attr:class="button">"Log in"</A>
         </section>
+    }
+}
+
+/// What a page shows instead of its content when loading it failed: the log-in prompt
+/// (401), the not-allowed notice (403), or the error's message.
+#[component]
+pub fn LoadFailed(error: AppError) -> impl IntoView {
+    match error.kind {
+        ErrorKind::Unauthorized => view! { <LoginRequired/> }.into_any(),
+        ErrorKind::Forbidden => view! { <Forbidden message=error.message/> }.into_any(),
+        _ => view! { <div class="alert alert-error" role="alert">{error.message}</div> }.into_any(),
     }
 }

@@ -11,16 +11,11 @@ use leptos_router::{
 
 use crate::{
     components::{
-        admin::{
-            confirm::{Confirm, ConfirmDialog},
-            n8n::N8nTab,
-            sms::SmsTab,
-            toast::{ToastStack, Toasts},
-            whatsapp::WhatsappTab,
-        },
-        status::{Forbidden, LoginRequired},
+        admin::{n8n::N8nTab, sms::SmsTab, whatsapp::WhatsappTab},
+        confirm::{Confirm, ConfirmDialog},
+        toast::{ToastStack, Toasts},
+        status::LoadFailed,
     },
-    error::ErrorKind,
     functions::admin::admin_tenants,
     models::admin::TenantOption,
 };
@@ -39,9 +34,7 @@ pub fn AdminPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match tenants.await {
                     Ok(tenants) => view! { <Console tenants/> }.into_any(),
-                    Err(e) if e.kind == ErrorKind::Unauthorized => view! { <LoginRequired/> }.into_any(),
-                    Err(e) if e.kind == ErrorKind::Forbidden => view! { <Forbidden message=e.message/> }.into_any(),
-                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
             })}
         </Suspense>

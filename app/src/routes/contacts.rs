@@ -6,11 +6,10 @@ use leptos_meta::Title;
 
 use crate::{
     components::{
-        admin::form_data::form_json,
+        form_data::form_json,
         form::{Field, FormAlert},
-        status::{Forbidden, LoginRequired},
+        status::LoadFailed,
     },
-    error::ErrorKind,
     functions::webhooks::{create_contact, list_contacts},
     models::admin::short_time,
 };
@@ -69,9 +68,7 @@ pub fn ContactsPage() -> impl IntoView {
                             </div>
                         </section>
                     }.into_any(),
-                    Err(e) if e.kind == ErrorKind::Unauthorized => view! { <LoginRequired/> }.into_any(),
-                    Err(e) if e.kind == ErrorKind::Forbidden => view! { <Forbidden message=e.message/> }.into_any(),
-                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -8,14 +8,12 @@ use leptos_router::components::A;
 
 use crate::{
     components::{
-        admin::{
-            confirm::{Confirm, ConfirmDialog, Confirmation},
-            form_data::form_json,
-            toast::{ToastStack, Toasts},
-        },
-        status::{Forbidden, LoginRequired},
+        confirm::{Confirm, ConfirmDialog, Confirmation},
+        form_data::form_json,
+        toast::{ToastStack, Toasts},
+        status::LoadFailed,
     },
-    error::{AppError, ErrorKind},
+    error::AppError,
     functions::inbound::{generate_inbound_key, get_inbound, list_inbound_events, retry_inbound_event, save_callback_secrets},
     models::inbound::{InboundEventRow, InboundPage, RevealedKey},
 };
@@ -58,9 +56,7 @@ pub fn InboundPage() -> impl IntoView {
                             <Events toasts/>
                         </section>
                     }.into_any(),
-                    Err(e) if e.kind == ErrorKind::Unauthorized => view! { <LoginRequired/> }.into_any(),
-                    Err(e) if e.kind == ErrorKind::Forbidden => view! { <Forbidden message=e.message/> }.into_any(),
-                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -10,9 +10,8 @@ use crate::{
         appgain_status::AppgainStatus,
         members::Members,
         form::{form_error, Field, FormAlert},
-        status::{Forbidden, LoginRequired},
+        status::LoadFailed,
     },
-    error::ErrorKind,
     functions::settings::{get_settings, RetryProvisioning, SaveAppgainCredentials},
 };
 
@@ -78,9 +77,7 @@ pub fn SettingsPage() -> impl IntoView {
                         }
                         .into_any()
                     }
-                    Err(e) if e.kind == ErrorKind::Unauthorized => view! { <LoginRequired/> }.into_any(),
-                    Err(e) if e.kind == ErrorKind::Forbidden => view! { <Forbidden message=e.message/> }.into_any(),
-                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
             })}
         </Suspense>

@@ -10,10 +10,9 @@ use leptos_router::components::A;
 
 use crate::{
     components::{
-        admin::toast::{ToastStack, Toasts},
-        status::{Forbidden, LoginRequired},
+        toast::{ToastStack, Toasts},
+        status::LoadFailed,
     },
-    error::ErrorKind,
     functions::webhooks::{event_catalogue, list_attempts, list_subscriptions, replay_delivery, replay_failed},
     models::{admin::short_time, webhooks::AttemptRow},
 };
@@ -109,9 +108,7 @@ pub fn WebhookLogsPage() -> impl IntoView {
                                     {page.data.into_iter().map(|a| view! { <AttemptLine a replay/> }).collect_view()}
                                 </table>
                             }.into_any(),
-                            Err(e) if e.kind == ErrorKind::Unauthorized => view! { <LoginRequired/> }.into_any(),
-                            Err(e) if e.kind == ErrorKind::Forbidden => view! { <Forbidden message=e.message/> }.into_any(),
-                            Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
+                            Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                         }
                     })}
                 </Transition>

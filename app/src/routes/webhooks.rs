@@ -8,15 +8,12 @@ use leptos_router::components::A;
 
 use crate::{
     components::{
-        admin::{
-            confirm::{Confirm, ConfirmDialog, Confirmation},
-            form_data::form_json,
-            toast::{ToastStack, Toasts},
-        },
+        confirm::{Confirm, ConfirmDialog, Confirmation},
+        form_data::form_json,
+        toast::{ToastStack, Toasts},
         form::{Field, FormAlert},
-        status::{Forbidden, LoginRequired},
+        status::LoadFailed,
     },
-    error::ErrorKind,
     functions::webhooks::{
         create_subscription, delete_subscription, event_catalogue, list_subscriptions, rotate_subscription_secret,
         send_test_event, set_subscription_active, subscription_stats,
@@ -101,9 +98,7 @@ pub fn WebhooksPage() -> impl IntoView {
                             <Catalogue docs/>
                         </section>
                     }.into_any(),
-                    Err(e) if e.kind == ErrorKind::Unauthorized => view! { <LoginRequired/> }.into_any(),
-                    Err(e) if e.kind == ErrorKind::Forbidden => view! { <Forbidden message=e.message/> }.into_any(),
-                    Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
+                    Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
             })}
         </Suspense>

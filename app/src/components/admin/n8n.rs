@@ -5,12 +5,14 @@ use leptos::{ev::SubmitEvent, prelude::*};
 
 use super::{
     analytics::AnalyticsDashboard,
-    form_data::{clear_secrets, form_json},
     settings_form::{save_action, save_error},
     webhooks::WorkflowWebhooks,
 };
 use crate::{
-    components::form::{Field, FormAlert},
+    components::{
+        form::{Field, FormAlert},
+        form_data::{clear_secrets, form_json},
+    },
     functions::admin::admin_integrations,
 };
 

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::toast::Toasts;
+use crate::components::toast::Toasts;
 use crate::{error::AppError, functions::admin::admin_save_integration};
 
 /// Saves `channel` for `tenant` from a form's JSON; says how it went in a toast.

@@ -2,7 +2,7 @@
 
 use leptos::{ev::SubmitEvent, prelude::*};
 
-use super::{form_data::form_text, toast::Toasts};
+use crate::components::{form_data::form_text, toast::Toasts};
 use crate::{
     components::form::Field,
     functions::admin::admin_test_message,

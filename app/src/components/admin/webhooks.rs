@@ -3,14 +3,14 @@
 
 use leptos::{ev::SubmitEvent, prelude::*};
 
-use super::{
-    confirm::{Confirm, Confirmation},
-    form_data::{clear_secrets, form_json, form_text},
-    n8n::WebhooksChanged,
-    toast::Toasts,
-};
+use super::n8n::WebhooksChanged;
 use crate::{
-    components::form::{Field, FormAlert, Toggle},
+    components::{
+        confirm::{Confirm, Confirmation},
+        form::{Field, FormAlert, Toggle},
+        form_data::{clear_secrets, form_json, form_text},
+        toast::Toasts,
+    },
     error::AppError,
     functions::admin::{admin_call_webhook, admin_delete_webhook, admin_save_webhook, admin_webhooks},
     models::admin::{short_time, CallOutcome, WorkflowWebhook},

@@ -3,12 +3,14 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use super::{
-    form_data::{clear_secrets, form_json},
     settings_form::{save_action, save_error},
     test_message::TestMessage,
 };
 use crate::{
-    components::form::{Field, FormAlert, Toggle},
+    components::{
+        form::{Field, FormAlert, Toggle},
+        form_data::{clear_secrets, form_json},
+    },
     functions::admin::admin_integrations,
 };
 
