@@ -56,12 +56,15 @@ fn arg(name: &str, default: &str) -> String {
     args.iter().position(|a| a == name).and_then(|i| args.get(i + 1).cloned()).unwrap_or_else(|| default.to_owned())
 }
 
-fn mem() -> (u64, u64) {
+/// Memory in MiB: (resident, resident peak, anonymous resident). SQLite maps the database
+/// file (mmap), so its pages read count as resident too: page cache the kernel reclaims,
+/// not memory the process allocated, which is the anonymous part.
+fn mem() -> (u64, u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb = |key: &str| {
         status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
     };
-    (kb("VmRSS:") / 1024, kb("VmHWM:") / 1024)
+    (kb("VmRSS:") / 1024, kb("VmHWM:") / 1024, kb("RssAnon:") / 1024)
 }
 
 #[derive(Default)]
@@ -159,7 +162,7 @@ async fn main() {
     }
 
     // Memory samples every second, printed every 30 s.
-    let samples: Arc<Mutex<Vec<(u64, u64, u64)>>> = Arc::default();
+    let samples: Arc<Mutex<Vec<(u64, u64, u64)>>> = Arc::default(); // (second, RSS, anonymous)
     let wal_max = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     {
@@ -167,8 +170,8 @@ async fn main() {
         let wal_max = wal_max.clone();
         tokio::spawn(async move {
             loop {
-                let (rss, hwm) = mem();
-                samples.lock().unwrap().push((started.elapsed().as_secs(), rss, hwm));
+                let (rss, _, anon) = mem();
+                samples.lock().unwrap().push((started.elapsed().as_secs(), rss, anon));
                 if let Ok(m) = std::fs::metadata(&wal_path) {
                     wal_max.fetch_max(m.len(), Ordering::Relaxed);
                 }
@@ -208,7 +211,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(100)).await;
         if last.1.elapsed() >= Duration::from_secs(2) {
             let n = sink.received.load(Ordering::Relaxed);
-            println!("  drain: {n}/{total} received, {:.0}/s over the last 2 s, RSS {} MiB", (n - last.0) as f64 / last.1.elapsed().as_secs_f64(), mem().0);
+            println!("  drain: {n}/{total} received, {:.0}/s over the last 2 s, RSS {} MiB (anonymous {})", (n - last.0) as f64 / last.1.elapsed().as_secs_f64(), mem().0, mem().2);
             last = (n, Instant::now());
         }
     }
@@ -263,8 +266,8 @@ async fn main() {
             _ = tokio::time::sleep(Duration::from_millis(200)) => {}
         }
         if t.elapsed().as_secs() >= next_report {
-            let (rss, hwm) = mem();
-            println!("  paced: {}s, {} events, RSS {rss} MiB (peak {hwm} MiB)", next_report, emitted.load(Ordering::Relaxed));
+            let (rss, hwm, anon) = mem();
+            println!("  paced: {}s, {} events, RSS {rss} MiB (peak {hwm} MiB), anonymous {anon} MiB", next_report, emitted.load(Ordering::Relaxed));
             next_report += 30;
         }
     }
@@ -288,9 +291,13 @@ async fn main() {
     let _ = stop.send(());
     worker.await.unwrap();
     let s = samples.lock().unwrap().clone();
-    let line: Vec<String> = s.iter().filter(|(sec, _, _)| sec % 30 == 0 || *sec == s.last().unwrap().0).map(|(sec, rss, _)| format!("{sec}s:{rss}")).collect();
-    println!("MEMORY RSS MiB over time: {}", line.join(" "));
-    println!("MEMORY peak (VmHWM): {} MiB", mem().1);
+    let every_30s = |pick: fn(&(u64, u64, u64)) -> u64| -> String {
+        let last = s.last().map_or(0, |l| l.0);
+        s.iter().filter(|x| x.0 % 30 == 0 || x.0 == last).map(|x| format!("{}s:{}", x.0, pick(x))).collect::<Vec<_>>().join(" ")
+    };
+    println!("MEMORY RSS MiB over time: {}", every_30s(|x| x.1));
+    println!("MEMORY anonymous (heap) MiB over time: {}", every_30s(|x| x.2));
+    println!("MEMORY peak: RSS (VmHWM) {} MiB, anonymous {} MiB", mem().1, s.iter().map(|x| x.2).max().unwrap_or(0));
     if backend != "postgres" {
         println!("WAL largest size seen: {:.1} MiB", wal_max.load(Ordering::Relaxed) as f64 / 1048576.0);
     }

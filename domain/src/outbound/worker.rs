@@ -7,7 +7,7 @@ use std::{
     collections::HashMap,
     future::Future,
     sync::{
-        atomic::{AtomicUsize, Ordering},
+        atomic::{AtomicU64, AtomicUsize, Ordering},
         Arc, Mutex,
     },
     time::{Duration, Instant},
@@ -34,6 +34,12 @@ use crate::{crypto::SecretBinding, Domain};
 const POLL_EVERY: Duration = Duration::from_secs(1);
 /// Response bodies are kept up to this many bytes.
 const MAX_RESPONSE_BODY: usize = 4096;
+/// A fast endpoint gets up to this many times its concurrency bound claimed: the next
+/// deliveries are ready the moment a request finishes, and claims come in fewer, larger
+/// write transactions. (Only as many times as the lease allows: see [`claim_ahead`].)
+const MAX_CLAIM_AHEAD: usize = 4;
+/// An endpoint whose recent answers average under this is fast.
+const FAST_ENDPOINT_MS: u64 = 250;
 
 /// A subscription ready to send to: URL parsed, keys derived (decrypted once per change).
 struct Endpoint {
@@ -43,13 +49,39 @@ struct Endpoint {
     previous: Option<(SigningKey, DateTime<Utc>)>,
     is_active: bool,
     updated_at: DateTime<Utc>,
+    /// Requests to this endpoint in flight at most (the per-endpoint bound).
     permits: Arc<Semaphore>,
+    /// Recent request durations, a moving average in ms (`u64::MAX` until the first).
+    latency_ms: Arc<AtomicU64>,
+}
+
+impl Endpoint {
+    fn is_fast(&self) -> bool {
+        self.latency_ms.load(Ordering::Relaxed) < FAST_ENDPOINT_MS
+    }
+
+    fn record_latency(&self, ms: u64) {
+        let old = self.latency_ms.load(Ordering::Relaxed);
+        let new = if old == u64::MAX { ms } else { (old * 7 + ms) / 8 };
+        self.latency_ms.store(new, Ordering::Relaxed);
+    }
+}
+
+/// How many times its concurrency bound a fast endpoint may have claimed. A claimed
+/// delivery waiting for a slot must still be sent within its lease, even if every request
+/// ahead of it runs into the timeout: `ahead` timeouts must fit in the lease.
+fn claim_ahead(lease: Duration, timeout: Duration) -> usize {
+    let fits = (lease.as_millis() / timeout.as_millis().max(1)) as usize;
+    fits.saturating_sub(1).clamp(1, MAX_CLAIM_AHEAD)
 }
 
 struct Shared {
     d: Domain,
     client: reqwest::Client,
     outcomes: mpsc::UnboundedSender<Outcome>,
+    /// Requests in flight at most, over all endpoints.
+    sending: Arc<Semaphore>,
+    /// Claimed, unfinished deliveries (sending or waiting for a slot).
     inflight: AtomicUsize,
     slot_freed: Notify,
     /// Claimed, unfinished deliveries per subscription (those at the bound are not claimed).
@@ -82,6 +114,7 @@ pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
     let writer = tokio::spawn(writer::run(d.db.clone(), rx, d.outbound_notify.clone()));
     let shared = Arc::new(Shared {
         client: delivery_client(&d),
+        sending: Arc::new(Semaphore::new(d.config.outbound.concurrency)),
         d,
         outcomes: tx,
         inflight: AtomicUsize::new(0),
@@ -134,11 +167,10 @@ impl Dispatcher {
     /// and the cost of a round does not grow with any backlog).
     async fn round(&mut self) -> Wait {
         while self.tasks.try_join_next().is_some() {}
-        let limit = self.shared.d.config.outbound.concurrency;
-        let bound = self.shared.d.config.outbound.endpoint_concurrency;
-        // A subscription is claimed for once it has room for a few deliveries, not one at a
-        // time (fewer, larger claims).
-        let min_room = (bound / 4).max(1);
+        let o = &self.shared.d.config.outbound;
+        let ahead = claim_ahead(o.lease, o.timeout);
+        let limit = o.concurrency * ahead;
+        let bound = o.endpoint_concurrency;
         loop {
             let free = limit.saturating_sub(self.shared.inflight.load(Ordering::Acquire));
             if free == 0 {
@@ -165,7 +197,12 @@ impl Dispatcher {
                         continue;
                     }
                     let busy = claimed.get(&sub).copied().unwrap_or(0);
-                    let room = bound.saturating_sub(busy).min(left);
+                    let fast = self.endpoints.get(&sub).is_some_and(|e| e.is_fast());
+                    let cap = if fast { bound * ahead } else { bound };
+                    // A subscription is claimed for once it has room for a few deliveries,
+                    // not one at a time (fewer, larger claims).
+                    let min_room = (cap / 4).max(1);
+                    let room = cap.saturating_sub(busy).min(left);
                     if room == 0 || (room < min_room && busy > 0) {
                         for_slot = true;
                         continue;
@@ -236,8 +273,8 @@ impl Dispatcher {
             for row in store::endpoints(&self.shared.d.db, chunk).await? {
                 let fresh = self.endpoints.get(&row.id).is_some_and(|e| e.updated_at == row.updated_at);
                 if !fresh {
-                    let permits = self.endpoints.get(&row.id).map(|e| e.permits.clone());
-                    let endpoint = self.build_endpoint(row.id, &row, permits);
+                    let kept = self.endpoints.get(&row.id).map(|e| (e.permits.clone(), e.latency_ms.clone()));
+                    let endpoint = self.build_endpoint(row.id, &row, kept);
                     self.endpoints.insert(row.id, Arc::new(endpoint));
                 }
             }
@@ -245,7 +282,8 @@ impl Dispatcher {
         Ok(())
     }
 
-    fn build_endpoint(&self, id: SubscriptionId, row: &EndpointRow, permits: Option<Arc<Semaphore>>) -> Endpoint {
+    /// `kept`: the bound and latency of the endpoint's previous version, if any.
+    fn build_endpoint(&self, id: SubscriptionId, row: &EndpointRow, kept: Option<(Arc<Semaphore>, Arc<AtomicU64>)>) -> Endpoint {
         let keys = &self.shared.d.keys;
         let key = match keys.decrypt(&row.secret_enc, &SecretBinding::new(SECRET_FIELD, row.organization_id)) {
             Ok(secret) => Some(SigningKey::new(&secret)),
@@ -262,6 +300,9 @@ impl Dispatcher {
             _ => None,
         };
         let url = reqwest::Url::parse(&row.url).unwrap_or_else(|_| reqwest::Url::parse("http://invalid.invalid/").expect("valid"));
+        let (permits, latency_ms) = kept.unwrap_or_else(|| {
+            (Arc::new(Semaphore::new(self.shared.d.config.outbound.endpoint_concurrency)), Arc::new(AtomicU64::new(u64::MAX)))
+        });
         Endpoint {
             url,
             style: SignatureStyle::parse(&row.signature_style).unwrap_or(SignatureStyle::Hex),
@@ -269,7 +310,8 @@ impl Dispatcher {
             previous,
             is_active: row.is_active,
             updated_at: row.updated_at,
-            permits: permits.unwrap_or_else(|| Arc::new(Semaphore::new(self.shared.d.config.outbound.endpoint_concurrency))),
+            permits,
+            latency_ms,
         }
     }
 
@@ -280,8 +322,13 @@ impl Dispatcher {
         self.tasks.spawn(async move {
             let subscription = job.subscription_id;
             let outcome = if endpoint.is_active {
-                let _permit = endpoint.permits.clone().acquire_owned().await;
-                Outcome::Attempted(attempt(&shared, job, &endpoint, &body).await)
+                // The endpoint's slot first, then the instance's: a backlog waiting for one
+                // slow endpoint never holds instance slots.
+                let _slot = endpoint.permits.acquire().await;
+                let _sending = shared.sending.acquire().await;
+                let attempt = attempt(&shared, job, &endpoint, &body).await;
+                endpoint.record_latency(attempt.duration_ms.unsigned_abs());
+                Outcome::Attempted(attempt)
             } else {
                 Outcome::Cancelled(job.id)
             };
@@ -479,5 +526,15 @@ mod tests {
         let cut = truncate_utf8(s.as_bytes(), MAX_RESPONSE_BODY);
         assert!(cut.len() <= MAX_RESPONSE_BODY && cut.len() >= MAX_RESPONSE_BODY - 3);
         assert!(cut.chars().all(|c| c == 'é'));
+    }
+
+    #[test]
+    fn deliveries_are_claimed_ahead_only_as_far_as_the_lease_covers_timeouts() {
+        let s = Duration::from_secs;
+        assert_eq!(claim_ahead(s(75), s(15)), 4, "the defaults: 4 timeouts and the own request fit in 75 s");
+        assert_eq!(claim_ahead(s(600), s(15)), MAX_CLAIM_AHEAD);
+        assert_eq!(claim_ahead(s(40), s(15)), 1, "two timeouts do not fit: no claiming ahead");
+        assert_eq!(claim_ahead(s(16), s(15)), 1);
+        assert_eq!(claim_ahead(s(1), Duration::from_millis(100)), MAX_CLAIM_AHEAD);
     }
 }

@@ -18,16 +18,6 @@ const MAX_BATCH: usize = 2000;
 /// Attempt rows per INSERT statement (12 parameters each).
 const ROWS_PER_INSERT: usize = 250;
 
-/// The `count` placeholders from `first` on: `?` on SQLite, whose parameter lookup by name
-/// (`$n`) scans every name of the statement per parameter (quadratic in big statements),
-/// `$n` on PostgreSQL.
-fn params(tx: &Tx, first: usize, count: usize) -> Vec<String> {
-    match tx {
-        Tx::Sqlite(..) => vec!["?".to_owned(); count],
-        Tx::Postgres(_) => (first..first + count).map(|i| format!("${i}")).collect(),
-    }
-}
-
 /// What happens to a delivery after an attempt.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Next {
@@ -137,7 +127,7 @@ async fn insert_attempts(tx: &mut Tx, rows: &[&Attempt]) -> Result<(), sqlx::Err
             sql.push(',');
         }
         sql.push('(');
-        sql.push_str(&params(tx, i * 12 + 1, 12).join(","));
+        sql.push_str(&tx.placeholders(i * 12 + 1, 12).join(","));
         sql.push(')');
     }
     on_tx!(tx, conn => {
@@ -171,7 +161,7 @@ async fn update_delivered(tx: &mut Tx, attempts: &[&Attempt]) -> Result<(), sqlx
     let now = Utc::now();
     for (code, group) in by_code {
         for chunk in group.chunks(500) {
-            let p = params(tx, 1, chunk.len() + 3);
+            let p = tx.placeholders(1, chunk.len() + 3);
             let sql = format!(
                 "UPDATE outbound_deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = {}, \
                  last_status_code = {}, last_error = NULL, locked_until = NULL, updated_at = {} WHERE id IN ({})",
