@@ -1,8 +1,10 @@
 //! Benchmark of the inbound webhook endpoint: sustained accepted requests per second, with
 //! every event committed before its answer, and the latency distribution.
 //!
-//! `cargo run --release -p connectgain --example inbound_bench [-- SECONDS CONNECTIONS]`
-//! (defaults 10 s, 64 keep-alive connections). SQLite in a temporary directory; set
+//! `cargo run --release -p connectgain --example inbound_bench [-- SECONDS CONNECTIONS EVENT]`
+//! (defaults 10 s, 64 keep-alive connections, `bench.lead_seen`: a name without a
+//! processor, complete once stored; `lead.captured` makes the worker upsert a contact per
+//! event, and the run reports how far processing got). SQLite in a temporary directory; set
 //! `DATABASE_URL=postgres://…/EMPTY_DB` for PostgreSQL. The real server (router, auth,
 //! rate limiter raised out of the way, group-commit writer, background worker) runs in
 //! this process on a free port with the default logging; the load generator (one hyper
@@ -26,6 +28,8 @@ async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let seconds: u64 = args.next().map(|n| n.parse()).transpose()?.unwrap_or(10);
     let connections: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(64);
+    let event = args.next().unwrap_or_else(|| "bench.lead_seen".to_owned());
+    let path: &'static str = Box::leak(format!("/api/webhooks/{event}").into_boxed_str());
     connectgain::telemetry::init(connectgain_domain::config::LogFormat::Human);
 
     let dir = std::env::temp_dir().join(format!("cg-inbound-bench-{}", uuid::Uuid::new_v4().simple()));
@@ -76,7 +80,7 @@ async fn main() -> anyhow::Result<()> {
         tasks.push(tokio::spawn(async move {
             let mut latencies: Vec<u32> = Vec::with_capacity(200_000);
             while !done.load(Ordering::Relaxed) {
-                let request = hyper::Request::post("/api/webhooks/bench.lead_seen")
+                let request = hyper::Request::post(path)
                     .header("host", &addr)
                     .header("x-tenant-id", &tenant)
                     .header("x-api-key", &api_key)

@@ -8,19 +8,28 @@
 //! event and nothing waits on a timer. An `Idempotency-Key` repeat finds the first event
 //! (the unique index on tenant + key decides races, even between instances) and stores
 //! nothing new.
+//!
+//! An event without a processor (`payment.received`, names nobody handles yet) is complete
+//! once stored: it is written `processed` in the same insert, rather than written again by
+//! the worker a moment later for nothing.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, SubsecRound, Utc};
 use tokio::sync::{mpsc, oneshot, Mutex};
 
-use super::{InboundEventId, Source};
+use super::{
+    processors::{self, stored, Processor},
+    InboundEventId, Source,
+};
 use crate::{db::Tx, ids::OrgId, on_tx, Domain, Error};
 
 /// Events per transaction at most.
 pub const MAX_BATCH: usize = 2000;
-/// Rows per INSERT statement (9 parameters each).
+/// Rows per INSERT statement.
 const ROWS_PER_INSERT: usize = 100;
+/// Parameters per row.
+const COLUMNS_PER_ROW: usize = 10;
 const QUEUE: usize = 65_536;
 
 /// An event to store.
@@ -158,28 +167,35 @@ async fn write(d: &Domain, batch: &[Job]) -> Result<Vec<Result<Received, Error>>
 
 async fn insert(tx: &mut Tx, jobs: &[Job]) -> Result<Vec<InboundEventId>, sqlx::Error> {
     let mut sql = String::from(
-        "INSERT INTO integration_events (id, organization_id, source, event_name, payload, status, idempotency_key, attempts, received_at) VALUES ",
+        "INSERT INTO integration_events (id, organization_id, source, event_name, payload, status, result, idempotency_key, \
+         attempts, received_at, processed_at) VALUES ",
     );
     for i in 0..jobs.len() {
-        let p = i * 7;
+        let p = tx.placeholders(i * COLUMNS_PER_ROW + 1, COLUMNS_PER_ROW);
         if i > 0 {
             sql.push(',');
         }
-        sql.push_str(&format!("(${}, ${}, ${}, ${}, ${}, 'received', ${}, 0, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6, p + 7));
+        sql.push_str(&format!("({}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {})", p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]));
     }
     sql.push_str(" ON CONFLICT (organization_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id");
     on_tx!(tx, conn => {
         let mut q = sqlx::query_scalar::<_, InboundEventId>(&sql);
         for job in jobs {
             let e = &job.event;
+            let stored_only = processors::for_event(e.source, &e.event_name) == Processor::Stored;
+            let (status, result, processed_at) =
+                if stored_only { ("processed", Some(stored::RESULT), Some(job.received_at)) } else { ("received", None, None) };
             q = q
                 .bind(job.id)
                 .bind(e.org)
                 .bind(e.source.as_str())
                 .bind(&e.event_name)
                 .bind(&e.payload)
+                .bind(status)
+                .bind(result)
                 .bind(&e.idempotency_key)
-                .bind(job.received_at);
+                .bind(job.received_at)
+                .bind(processed_at);
         }
         q.fetch_all(conn).await
     })

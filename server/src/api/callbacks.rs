@@ -3,6 +3,7 @@
 //! `connectgain_domain::inbound::callbacks`), then stored durably and processed in the
 //! background like any inbound event. A callback that fails verification answers 401 (403
 //! for the WhatsApp handshake, as Meta expects) and is stored nowhere.
+//! A provider's retry of a callback answers the first event (see `callbacks::event`).
 
 use std::collections::HashMap;
 
@@ -15,8 +16,7 @@ use axum::{
 };
 use connectgain_domain::{
     inbound::{
-        callbacks::{twilio, vonage, whatsapp, zoom},
-        ingest::NewEvent,
+        callbacks::{self, twilio, vonage, whatsapp, zoom},
         EventName, Source,
     },
     ids::OrgId,
@@ -32,8 +32,7 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 async fn store(s: &AppState, org: OrgId, source: Source, event_name: &str, payload: String) -> Result<Value, ApiError> {
-    let event = NewEvent { org, source, event_name: event_name.to_owned(), payload, idempotency_key: None };
-    let received = s.domain.inbound.ingest.submit(event).await?;
+    let received = s.domain.inbound.ingest.submit(callbacks::event(org, source, event_name, payload)).await?;
     Ok(json!({ "id": received.id, "status": "received" }))
 }
 

@@ -8,8 +8,10 @@ pub mod vonage;
 pub mod whatsapp;
 pub mod zoom;
 
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::{ingest::NewEvent, Source};
 use crate::{ids::OrgId, Error};
 
 /// How far a signed timestamp may be from now (Zoom, Vonage): replays are refused after.
@@ -26,4 +28,14 @@ pub(crate) fn tenant(raw: &str) -> Result<OrgId, Error> {
 /// Constant-time equality of two strings (their lengths may differ).
 pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// A verified callback as an event to store. Providers retry a callback they think failed
+/// (Meta for days, Zoom three times) with the same body, so its idempotency key is the
+/// body's digest: a retry answers the first event, and nothing is stored, processed or
+/// emitted twice.
+pub fn event(org: OrgId, source: Source, event_name: &str, payload: String) -> NewEvent {
+    let digest = hex::encode(Sha256::digest(payload.as_bytes()));
+    let idempotency_key = Some(format!("{}:{digest}", source.as_str()));
+    NewEvent { org, source, event_name: event_name.to_owned(), payload, idempotency_key }
 }
