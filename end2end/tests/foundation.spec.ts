@@ -65,3 +65,24 @@ test('an unknown address answers 404 with a page that leads back', async ({ page
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('the WASM bundle is sent compressed', async ({ page, request }) => {
+  // What the browser itself asks for (Chromium accepts br and gzip).
+  const [wasm] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('.wasm')),
+    page.goto('/'),
+  ]);
+  expect(['br', 'gzip']).toContain(await wasm.headerValue('content-encoding'));
+  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
+
+  // Each precompressed form, for clients that accept only one of them.
+  const path = new URL(wasm.url()).pathname;
+  for (const encoding of ['br', 'gzip']) {
+    const response = await request.get(path, { headers: { 'Accept-Encoding': encoding } });
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-encoding']).toBe(encoding);
+  }
+  const plain = await request.get(path, { headers: { 'Accept-Encoding': 'identity' } });
+  expect(plain.headers()['content-encoding']).toBeUndefined();
+  expect((await plain.body()).subarray(0, 4)).toEqual(Buffer.from([0x00, 0x61, 0x73, 0x6d]));
+});
