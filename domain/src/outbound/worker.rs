@@ -7,7 +7,7 @@ use std::{
     collections::HashMap,
     future::Future,
     sync::{
-        atomic::{AtomicU64, AtomicUsize, Ordering},
+        atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
         Arc, Mutex,
     },
     time::{Duration, Instant},
@@ -53,6 +53,11 @@ struct Endpoint {
     permits: Arc<Semaphore>,
     /// Recent request durations, a moving average in ms (`u64::MAX` until the first).
     latency_ms: Arc<AtomicU64>,
+    /// The receiver answered 410: deliveries still waiting for a slot are not sent.
+    gone: AtomicBool,
+    /// The subscription changed (URL, keys, turned off) after this version was loaded:
+    /// deliveries still waiting for a slot go back to be claimed with the new one.
+    superseded: AtomicBool,
 }
 
 impl Endpoint {
@@ -83,6 +88,8 @@ struct Shared {
     sending: Arc<Semaphore>,
     /// Claimed, unfinished deliveries (sending or waiting for a slot).
     inflight: AtomicUsize,
+    /// Shutting down: deliveries still waiting for a slot are released, not sent.
+    stopping: AtomicBool,
     slot_freed: Notify,
     /// Claimed, unfinished deliveries per subscription (those at the bound are not claimed).
     per_subscription: Mutex<HashMap<SubscriptionId, usize>>,
@@ -118,6 +125,7 @@ pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
         d,
         outcomes: tx,
         inflight: AtomicUsize::new(0),
+        stopping: AtomicBool::new(false),
         slot_freed: Notify::new(),
         per_subscription: Mutex::new(HashMap::new()),
     });
@@ -132,6 +140,7 @@ pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
             _ = tokio::time::sleep(wait.sleep) => {}
         }
     }
+    shared.stopping.store(true, Ordering::Release);
     let grace = shared.d.config.outbound.timeout + Duration::from_secs(5);
     let mut tasks = std::mem::take(&mut dispatcher.tasks);
     if tokio::time::timeout(grace, async { while tasks.join_next().await.is_some() {} }).await.is_err() {
@@ -273,7 +282,11 @@ impl Dispatcher {
             for row in store::endpoints(&self.shared.d.db, chunk).await? {
                 let fresh = self.endpoints.get(&row.id).is_some_and(|e| e.updated_at == row.updated_at);
                 if !fresh {
-                    let kept = self.endpoints.get(&row.id).map(|e| (e.permits.clone(), e.latency_ms.clone()));
+                    let old = self.endpoints.get(&row.id);
+                    if let Some(old) = old {
+                        old.superseded.store(true, Ordering::Release);
+                    }
+                    let kept = old.map(|e| (e.permits.clone(), e.latency_ms.clone()));
                     let endpoint = self.build_endpoint(row.id, &row, kept);
                     self.endpoints.insert(row.id, Arc::new(endpoint));
                 }
@@ -312,6 +325,8 @@ impl Dispatcher {
             updated_at: row.updated_at,
             permits,
             latency_ms,
+            gone: AtomicBool::new(false),
+            superseded: AtomicBool::new(false),
         }
     }
 
@@ -319,16 +334,32 @@ impl Dispatcher {
         let shared = self.shared.clone();
         shared.inflight.fetch_add(1, Ordering::AcqRel);
         *shared.per_subscription.lock().expect("not poisoned").entry(job.subscription_id).or_default() += 1;
+        let o = &shared.d.config.outbound;
+        // A delivery that waited for a slot is sent only while its request still ends
+        // before the lease does; later, another claim may already hold it.
+        let send_by = Instant::now() + o.lease.saturating_sub(o.timeout);
         self.tasks.spawn(async move {
             let subscription = job.subscription_id;
-            let outcome = if endpoint.is_active {
+            let outcome = if endpoint.is_active && !endpoint.gone.load(Ordering::Acquire) {
                 // The endpoint's slot first, then the instance's: a backlog waiting for one
                 // slow endpoint never holds instance slots.
-                let _slot = endpoint.permits.acquire().await;
-                let _sending = shared.sending.acquire().await;
-                let attempt = attempt(&shared, job, &endpoint, &body).await;
-                endpoint.record_latency(attempt.duration_ms.unsigned_abs());
-                Outcome::Attempted(attempt)
+                let (_slot, waited_slot) = permit(&endpoint.permits).await;
+                let (_sending, waited_sending) = permit(&shared.sending).await;
+                let waited = waited_slot || waited_sending;
+                if endpoint.gone.load(Ordering::Acquire) {
+                    Outcome::Cancelled(job.id)
+                } else if waited
+                    && (shared.stopping.load(Ordering::Acquire) || endpoint.superseded.load(Ordering::Acquire) || Instant::now() > send_by)
+                {
+                    Outcome::Released(job.id)
+                } else {
+                    let attempt = attempt(&shared, job, &endpoint, &body).await;
+                    endpoint.record_latency(attempt.duration_ms.unsigned_abs());
+                    if attempt.next == Next::Gone {
+                        endpoint.gone.store(true, Ordering::Release);
+                    }
+                    Outcome::Attempted(attempt)
+                }
             } else {
                 Outcome::Cancelled(job.id)
             };
@@ -345,6 +376,14 @@ impl Dispatcher {
             shared.inflight.fetch_sub(1, Ordering::AcqRel);
             shared.slot_freed.notify_one();
         });
+    }
+}
+
+/// A permit of `semaphore`, and whether it had to be waited for.
+async fn permit(semaphore: &Semaphore) -> (Option<tokio::sync::SemaphorePermit<'_>>, bool) {
+    match semaphore.try_acquire() {
+        Ok(p) => (Some(p), false),
+        Err(_) => (semaphore.acquire().await.ok(), true),
     }
 }
 

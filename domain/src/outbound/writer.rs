@@ -51,10 +51,13 @@ pub enum Outcome {
     Attempted(Attempt),
     /// Not sent: the subscription was turned off meanwhile.
     Cancelled(DeliveryId),
+    /// Not sent: it waited for a slot too long to be sent within its lease, the
+    /// subscription changed, or the worker is stopping. Due again at once, for a new claim.
+    Released(DeliveryId),
 }
 
 /// Records outcomes until every sender is gone. `wake` is notified after a batch holding
-/// retries, so the dispatcher re-reads when the next delivery falls due.
+/// retries or released deliveries, so the dispatcher re-reads when the next one falls due.
 pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Notify>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
@@ -66,7 +69,7 @@ pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Not
                 Err(_) => break,
             }
         }
-        let retries = batch.iter().any(|o| matches!(o, Outcome::Attempted(Attempt { next: Next::Retry { .. }, .. })));
+        let retries = batch.iter().any(|o| matches!(o, Outcome::Attempted(Attempt { next: Next::Retry { .. }, .. }) | Outcome::Released(_)));
         let mut tries = 0;
         loop {
             let result = write(&db, &batch).await;
@@ -102,6 +105,17 @@ async fn write(db: &Db, batch: &[Outcome]) -> Result<(), sqlx::Error> {
         update_failed(&mut tx, a).await?;
     }
     for o in batch {
+        if let Outcome::Released(id) = o {
+            let now = Utc::now();
+            on_tx!(&mut tx, conn => sqlx::query(
+                "UPDATE outbound_deliveries SET next_attempt_at = $1, locked_until = NULL, updated_at = $1 WHERE id = $2 AND status = 'pending'",
+            )
+            .bind(now)
+            .bind(*id)
+            .execute(conn)
+            .await
+            .map(|r| r.rows_affected()))?;
+        }
         if let Outcome::Cancelled(id) = o {
             on_tx!(&mut tx, conn => sqlx::query(
                 "UPDATE outbound_deliveries SET status = 'cancelled', locked_until = NULL, updated_at = $1 WHERE id = $2 AND status = 'pending'",
@@ -164,7 +178,7 @@ async fn update_delivered(tx: &mut Tx, attempts: &[&Attempt]) -> Result<(), sqlx
             let p = tx.placeholders(1, chunk.len() + 3);
             let sql = format!(
                 "UPDATE outbound_deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = {}, \
-                 last_status_code = {}, last_error = NULL, locked_until = NULL, updated_at = {} WHERE id IN ({})",
+                 last_status_code = {}, last_error = NULL, locked_until = NULL, updated_at = {} WHERE status = 'pending' AND id IN ({})",
                 p[0],
                 p[1],
                 p[2],
