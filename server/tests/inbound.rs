@@ -215,11 +215,16 @@ async fn an_idempotency_key_repeat_answers_the_first_result_and_stores_nothing(b
     // The same key for something else is refused; another tenant's same key is its own.
     let (status, conflict, _) = post_event(&app, "payment.received", &org, &key, r#"{"amount": 2}"#, &[("Idempotency-Key", "pay-1")]).await;
     assert_eq!(status, 409, "{conflict}");
+    // The provider callbacks' keys are theirs: a client cannot take one in advance.
+    let (status, taken, _) = post_event(&app, "payment.received", &org, &key, body, &[("Idempotency-Key", "zoom:9f86d081884c7d65")]).await;
+    assert_eq!(status, 422, "{taken}");
+    let (status, _, _) = post_event(&app, "payment.received", &org, &key, body, &[("Idempotency-Key", "zoomer:1")]).await;
+    assert_eq!(status, 200);
     let (other_org, _, other_key) = tenant(&app, "boss@globex.io").await;
     let (status, other, _) = post_event(&app, "payment.received", &other_org, &other_key, body, &[("Idempotency-Key", "pay-1")]).await;
     assert_eq!(status, 200);
     assert_ne!(other["id"], first["id"]);
-    assert_eq!(events(&app, &owner, "").await.len(), 2);
+    assert_eq!(events(&app, &owner, "").await.len(), 3, "pay-1, pay-2 and zoomer:1");
 }
 
 async fn the_rate_limit_answers_429_with_retry_after_per_tenant(backend: Backend) {

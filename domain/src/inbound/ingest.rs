@@ -124,10 +124,13 @@ pub async fn run(d: Domain, stop: impl std::future::Future<Output = ()>) {
 async fn write_and_answer(d: &Domain, batch: Vec<Job>) {
     match write(d, &batch).await {
         Ok(mut answers) => {
+            let to_process = batch.iter().any(|job| !stored_only(&job.event));
             for job in batch.into_iter().rev() {
                 let _ = job.reply.send(answers.pop().unwrap_or_else(|| Err(Error::internal(anyhow::anyhow!("no answer")))));
             }
-            d.inbound.wake.notify_one();
+            if to_process {
+                d.inbound.wake.notify_one();
+            }
         }
         Err(error) => {
             tracing::error!(error = %error, events = batch.len(), "inbound writer: a batch could not be stored");
@@ -182,9 +185,8 @@ async fn insert(tx: &mut Tx, jobs: &[Job]) -> Result<Vec<InboundEventId>, sqlx::
         let mut q = sqlx::query_scalar::<_, InboundEventId>(&sql);
         for job in jobs {
             let e = &job.event;
-            let stored_only = processors::for_event(e.source, &e.event_name) == Processor::Stored;
             let (status, result, processed_at) =
-                if stored_only { ("processed", Some(stored::RESULT), Some(job.received_at)) } else { ("received", None, None) };
+                if stored_only(e) { ("processed", Some(stored::RESULT), Some(job.received_at)) } else { ("received", None, None) };
             q = q
                 .bind(job.id)
                 .bind(e.org)
@@ -199,6 +201,11 @@ async fn insert(tx: &mut Tx, jobs: &[Job]) -> Result<Vec<InboundEventId>, sqlx::
         }
         q.fetch_all(conn).await
     })
+}
+
+/// Whether the event has no processor: complete once stored.
+fn stored_only(e: &NewEvent) -> bool {
+    processors::for_event(e.source, &e.event_name) == Processor::Stored
 }
 
 /// The event that first used this request's idempotency key.

@@ -48,7 +48,7 @@ pub async fn run(d: Domain, stop: impl Future<Output = ()>) {
         let full = match run_once(&d).await {
             Ok(n) => n >= BATCH as usize,
             Err(error) => {
-                tracing::warn!(%error, "inbound worker: could not claim events");
+                tracing::warn!(%error, "inbound worker: a batch failed; its events are taken up again when their lease ends");
                 false
             }
         };

@@ -14,6 +14,7 @@ use axum::{
 use chrono::SecondsFormat;
 use connectgain_domain::{
     inbound::{
+        callbacks,
         events::{self, EventFilter},
         ingest::{NewEvent, Received},
         keys,
@@ -79,6 +80,9 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     let key = value.to_str().map(str::trim).unwrap_or_default();
     if key.is_empty() || key.len() > 255 || key.chars().any(|c| c.is_control()) {
         return Err(Error::invalid("Idempotency-Key", "Use a printable key of 1 to 255 characters.").into());
+    }
+    if callbacks::is_callback_key(key) {
+        return Err(Error::invalid("Idempotency-Key", "Keys starting with whatsapp:, twilio:, vonage: or zoom: are kept for provider callbacks.").into());
     }
     Ok(Some(key.to_owned()))
 }
