@@ -125,12 +125,25 @@ async fn main() -> anyhow::Result<()> {
     latencies.sort_unstable();
     let pct = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1))).copied().unwrap_or(0) as f64 / 1000.0;
 
-    let _ = stop.send(());
-    server.await??;
     let config = Config::from_lookup(lookup)?;
     let db = Db::connect(&config).await?;
-    let stored: i64 = on_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM integration_events").fetch_one(pool).await)?;
-    let processed: i64 = on_db!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM integration_events WHERE status = 'processed'").fetch_one(pool).await)?;
+    let count = |sql: &'static str| {
+        let db = db.clone();
+        async move { on_db!(&db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await) }
+    };
+    let processed = count("SELECT COUNT(*) FROM integration_events WHERE status = 'processed'").await?;
+    // The backlog the load left to the worker (events with a processor), worked off with
+    // no requests arriving: for up to 30 s.
+    let backlog_sql = "SELECT COUNT(*) FROM integration_events WHERE status = 'received'";
+    let (backlog, drain_started) = (count(backlog_sql).await?, Instant::now());
+    let mut left = backlog;
+    while left > 0 && drain_started.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        left = count(backlog_sql).await?;
+    }
+    let _ = stop.send(());
+    server.await??;
+    let stored = count("SELECT COUNT(*) FROM integration_events").await?;
     let answered = accepted_total.load(Ordering::Relaxed);
 
     println!("backend            {}", db.backend());
@@ -143,6 +156,10 @@ async fn main() -> anyhow::Result<()> {
     println!("errors             {}", failed.load(Ordering::Relaxed));
     println!("answered 200 (all) {answered}");
     println!("stored in database {stored}  (processed by the worker meanwhile: {processed})");
+    if backlog > 0 {
+        let secs = drain_started.elapsed().as_secs_f64();
+        println!("backlog after load {backlog}: {} processed in {secs:.1} s with no load = {:.0}/s", backlog - left, (backlog - left) as f64 / secs);
+    }
     anyhow::ensure!(stored as u64 >= answered, "an answered event is missing from the database");
     db.close().await;
     if std::env::var("DATABASE_URL").is_err() {
