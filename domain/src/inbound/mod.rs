@@ -19,8 +19,10 @@ pub mod rate_limit;
 pub mod settings;
 pub mod worker;
 
-crate::typed_id!(
-    /// One received integration event.
+crate::typed_id!(time_ordered
+    /// One received integration event. Time-ordered: thousands arrive each second, and
+    /// random ids would dirty a different index page per event (measured: ~75 MB/s written
+    /// at 10k events/s).
     InboundEventId
 );
 
