@@ -18,7 +18,7 @@ use secrecy::ExposeSecret;
 use serde_json::json;
 use support::{eventually, Backend, Fixture, Receiver, Reply, Worker};
 
-const WAIT: Duration = Duration::from_secs(10);
+const WAIT: Duration = Duration::from_secs(30);
 
 fn input(url: &str, secret: Option<&str>, style: &str) -> SubscriptionInput {
     SubscriptionInput {

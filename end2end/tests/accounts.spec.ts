@@ -38,7 +38,7 @@ test('sign up, see provisioning finish, log out, log in, and replace the credent
   await expect(async () => {
     await page.reload();
     await expect(page.locator('.status-card')).toHaveAttribute('data-status', 'provisioned', { timeout: 500 });
-  }).toPass({ timeout: 15_000 });
+  }).toPass({ timeout: 45_000 });
 
   // Log out, then back in.
   await hydrated(page);

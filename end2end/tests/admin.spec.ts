@@ -18,7 +18,7 @@ async function toast(page: Page, text: string | RegExp) {
 }
 
 test('a platform admin configures WhatsApp, Twilio and an n8n webhook, calls it and sees it in the analytics', async ({ page, request }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   // A tenant to configure, signed up through the API.
   const org = `Admin Target ${Date.now()}`;
   const signup = await request.post('/api/v1/auth/signup', {
@@ -119,7 +119,7 @@ test('a platform admin configures WhatsApp, Twilio and an n8n webhook, calls it 
   await page.evaluate(() => ((window as any).__stillThisPage = true));
   const api = await page.request.post(`/api/platform/tenants/${tenantId}/webhooks/by-name/contact_form/call`, { data: { via: 'api' } });
   expect(api.status()).toBe(200);
-  await expect(total).toHaveText('2', { timeout: 40_000 });
+  await expect(total).toHaveText('2', { timeout: 60_000 });
   expect(await page.evaluate(() => (window as any).__stillThisPage)).toBe(true);
 
   // Nothing secret in the page.

@@ -49,7 +49,7 @@ test('an owner generates an inbound key, a lead posted with it is processed and 
     const row = page.locator(`.inbound-events tr[data-event-id="${body.id}"]`);
     await expect(row).toContainText('lead.captured', { timeout: 1000 });
     await expect(row).toContainText('processed', { timeout: 1000 });
-  }).toPass({ timeout: 15_000 });
+  }).toPass({ timeout: 45_000 });
   await expect(page.getByLabel('Inbound API key')).toHaveCount(0);
   await expect(page.locator('body')).not.toContainText(apiKey);
   const row = page.locator(`.inbound-events tr[data-event-id="${body.id}"]`);

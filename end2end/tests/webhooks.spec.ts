@@ -58,7 +58,7 @@ test('an owner adds a webhook, creates a contact and sees the signed delivery in
     await expect(page.locator('.contact-list')).toContainText('Ada Lovelace');
 
     // The receiver got the event, signed over the exact body (the seed's Node check).
-    await expect.poll(() => hook.got.length, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => hook.got.length, { timeout: 30_000 }).toBe(1);
     const { headers, body } = hook.got[0];
     const event = JSON.parse(body);
     expect(event.event).toBe('contact.created');
@@ -77,7 +77,7 @@ test('an owner adds a webhook, creates a contact and sees the signed delivery in
 
     // Replay sends the same delivery again.
     await row.getByRole('button', { name: 'Replay' }).click();
-    await expect.poll(() => hook.got.length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => hook.got.length, { timeout: 30_000 }).toBe(2);
     expect(hook.got[1].body).toBe(body);
     expect(hook.got[1].headers['webhook-id']).toBe(headers['webhook-id']);
     expect(await page.content()).not.toContain(secret);

@@ -9,5 +9,6 @@ pub mod session_store;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
+mod unread_body;
 
 pub use startup::{Application, StartupError};

@@ -206,6 +206,7 @@ fn router(domain: Domain) -> Router {
         .route("/api/{*rest}", any(api_not_found))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_domain, shell))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(crate::unread_body::drain_unread_body))
         // One span per request with its method, path (never the query: it may carry tokens)
         // and an `x-request-id`, which is also returned to the client. The last layer added
         // runs first, so the id exists before the span is made.

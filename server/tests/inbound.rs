@@ -66,7 +66,7 @@ async fn settled(app: &TestApp, owner: &str, id: &str) -> Value {
         if event.body["status"] != "received" {
             return event.body;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "never processed: {}", event.body);
+        assert!(start.elapsed() < Duration::from_secs(60), "never processed: {}", event.body);
         tokio::time::sleep(Duration::from_millis(30)).await;
     }
 }
@@ -118,7 +118,7 @@ async fn a_captured_lead_ends_as_a_contact_and_a_signed_delivery(backend: Backen
 
     let start = Instant::now();
     while received.0.lock().unwrap().len() < 2 {
-        assert!(start.elapsed() < Duration::from_secs(15), "deliveries missing");
+        assert!(start.elapsed() < Duration::from_secs(60), "deliveries missing");
         tokio::time::sleep(Duration::from_millis(30)).await;
     }
     let got = received.0.lock().unwrap().clone();
@@ -348,7 +348,64 @@ async fn events_left_received_are_processed_after_a_restart(backend: Backend) {
     assert_eq!(found.body["data"][0]["first_name"], "Late");
 }
 
+/// One HTTP/1.1 exchange on an open connection, the way a client that sends its whole body
+/// before it looks for an answer does it (Python requests): (status, connection header).
+async fn exchange(stream: &mut tokio::net::TcpStream, head: &str, body: &[u8]) -> std::io::Result<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(format!("{head}Content-Length: {}\r\n\r\n", body.len()).as_bytes()).await?;
+    stream.write_all(body).await?;
+    let mut got = Vec::new();
+    let mut buf = [0u8; 8192];
+    let (status, connection) = loop {
+        let n = stream.read(&mut buf).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        got.extend_from_slice(&buf[..n]);
+        let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") else { continue };
+        let head = String::from_utf8_lossy(&got[..end]).to_ascii_lowercase();
+        let status = head[9..12].parse::<u16>().unwrap();
+        let length: usize = head.lines().find_map(|l| l.strip_prefix("content-length:")).map_or(0, |v| v.trim().parse().unwrap());
+        let connection = head.lines().find_map(|l| l.strip_prefix("connection:")).unwrap_or("").trim().to_owned();
+        while got.len() < end + 4 + length {
+            let n = stream.read(&mut buf).await?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::UnexpectedEof.into());
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+        break (status, connection);
+    };
+    Ok((status, connection))
+}
+
+async fn answers_before_the_body_is_read_reach_the_client_and_keep_the_connection(backend: Backend) {
+    let env = TestEnv::new(backend).await;
+    let app = TestApp::spawn_with(env, &[("CONNECTGAIN_INBOUND_RATE_LIMIT", "60/m"), ("CONNECTGAIN_INBOUND_RATE_BURST", "1")]).await;
+    let (org, _, key) = tenant(&app, "owner@acme.io").await;
+    let head = |key: &str| format!("POST /api/webhooks/test.event HTTP/1.1\r\nHost: {}\r\nX-Tenant-ID: {org}\r\nX-API-Key: {key}\r\nContent-Type: application/json\r\n", app.addr);
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+
+    // Far over the limit (1 MiB): answered 413 after the body is taken in, and the
+    // connection still serves the next request.
+    let huge = format!(r#"{{"blob": "{}"}}"#, "x".repeat(6 << 20));
+    let (status, connection) = exchange(&mut stream, &head(&key), huge.as_bytes()).await.expect("the 413 is readable");
+    assert_eq!((status, connection.as_str()), (413, ""));
+    assert_eq!(exchange(&mut stream, &head(&key), b"{}").await.unwrap().0, 200, "the connection is reused");
+
+    // Refused before the body is read (429: the burst of 1 is spent; 401: a wrong key), on
+    // one kept-alive connection: every request gets its answer.
+    let body = format!(r#"{{"pad": "{}"}}"#, "y".repeat(256 << 10));
+    for round in 0..40 {
+        let key = if round % 4 == 0 { "cgi_wrong" } else { key.as_str() };
+        let (status, connection) = exchange(&mut stream, &head(key), body.as_bytes()).await.unwrap_or_else(|e| panic!("request {round}: {e}"));
+        assert!(status == 429 || status == 401 || status == 200, "request {round}: {status}");
+        assert_ne!(connection, "close", "request {round}: the body was read, so the connection stays");
+    }
+}
+
 backend_tests!(
+    answers_before_the_body_is_read_reach_the_client_and_keep_the_connection,
     a_captured_lead_ends_as_a_contact_and_a_signed_delivery,
     every_credential_failure_is_the_same_401_and_stores_nothing,
     an_idempotency_key_repeat_answers_the_first_result_and_stores_nothing,

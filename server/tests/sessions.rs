@@ -70,7 +70,7 @@ async fn credentials_that_arrive_after_login_reach_the_session(backend: Backend)
     assert!(body.contains("Appgain credentials not available. Please log in again."));
 
     fake.set_mode(provisioned());
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let (status, _, body) = post_with_cookie(&app, "/api/v1/campaigns/send", &cookie, Some(campaign.clone())).await;
         if status == 200 {

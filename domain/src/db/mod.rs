@@ -11,7 +11,7 @@ use std::{str::FromStr, sync::Arc, time::Duration};
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    PgPool, SqlitePool,
+    Connection, PgPool, SqlitePool, TransactionManager,
 };
 
 mod tx;
@@ -82,6 +82,24 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// memory: the kernel's page cache backs it).
 const SQLITE_MMAP_SIZE: u64 = 1 << 30;
 
+/// Whether a connection coming back to its pool may be reused: never while it is still
+/// inside a transaction, whatever left it there (a future dropped at an unlucky point). A
+/// dropped transaction's rollback may still be queued on the connection, so it is let
+/// through first; a connection still in a transaction after that is closed, which rolls
+/// the transaction back and frees SQLite's write lock, instead of being handed to the next
+/// caller with the lock held.
+async fn outside_transaction<M: TransactionManager>(conn: &mut <M::Database as sqlx::Database>::Connection) -> Result<bool, sqlx::Error> {
+    if M::get_transaction_depth(conn) == 0 {
+        return Ok(true);
+    }
+    conn.ping().await?;
+    let depth = M::get_transaction_depth(conn);
+    if depth > 0 {
+        tracing::error!(depth, "a connection came back to the pool inside a transaction; closing it");
+    }
+    Ok(depth == 0)
+}
+
 impl Db {
     /// Opens a pool as configured; a SQLite file (and its directory) is created when missing.
     pub async fn connect(config: &Config) -> Result<Self, ConnectError> {
@@ -108,6 +126,7 @@ impl Db {
                 let pool = SqlitePoolOptions::new()
                     .max_connections(config.db_max_connections)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .after_release(|conn, _| Box::pin(outside_transaction::<sqlx::sqlite::SqliteTransactionManager>(conn)))
                     .connect_with(options)
                     .await?;
                 Ok(Self::Sqlite(SqliteDb::new(pool)))
@@ -117,6 +136,7 @@ impl Db {
                 let pool = PgPoolOptions::new()
                     .max_connections(config.db_max_connections)
                     .acquire_timeout(ACQUIRE_TIMEOUT)
+                    .after_release(|conn, _| Box::pin(outside_transaction::<sqlx::postgres::PgTransactionManager>(conn)))
                     .connect_with(options)
                     .await?;
                 Ok(Self::Postgres(pool))

@@ -41,15 +41,42 @@ impl Db {
     /// on SQLite: it would wait for itself until the busy timeout, as it always did.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(sqlite) => {
-                let turn = tokio::time::timeout(SQLITE_BUSY_TIMEOUT, sqlite.write_turn.clone().lock_owned())
-                    .await
-                    .map_err(|_| sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::TimedOut, "database is locked: waited too long for a write turn")))?;
-                Tx::Sqlite(sqlite.pool().begin_with("BEGIN IMMEDIATE").await?, WriteTurn(turn))
-            }
+            Db::Sqlite(sqlite) => begin_sqlite(sqlite.clone()).await?,
+            // sqlx rolls a PostgreSQL `BEGIN` back itself when its future is dropped midway.
             Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
+}
+
+/// Opens a SQLite write transaction in a task of its own, so that the caller going away
+/// (a client that disconnects drops its request's future) can never interrupt it halfway.
+///
+/// sqlx's `begin_with("BEGIN IMMEDIATE")` awaits once more after SQLite has begun the
+/// transaction (to check that the statement did begin one); a future dropped at that point
+/// used to return its connection to the pool still inside the transaction, holding
+/// SQLite's write lock for good, while our write turn was released: every later write then
+/// waited out the busy timeout until the process restarted. Here the transaction is always
+/// either handed over or dropped (rolled back) by the task, and the turn goes with it.
+async fn begin_sqlite(sqlite: super::SqliteDb) -> Result<Tx, sqlx::Error> {
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let turn = match tokio::time::timeout(SQLITE_BUSY_TIMEOUT, sqlite.write_turn.clone().lock_owned()).await {
+            Ok(turn) => turn,
+            Err(_) => {
+                let waited = std::io::Error::new(std::io::ErrorKind::TimedOut, "database is locked: waited too long for a write turn");
+                let _ = sender.send(Err(sqlx::Error::Io(waited)));
+                return;
+            }
+        };
+        // Nobody waits any more: give the turn to the next writer without touching SQLite.
+        if sender.is_closed() {
+            return;
+        }
+        let result = sqlite.pool().begin_with("BEGIN IMMEDIATE").await.map(|tx| Tx::Sqlite(tx, WriteTurn(turn)));
+        // When the caller is gone the transaction comes back here and is dropped: rolled back.
+        let _ = sender.send(result);
+    });
+    receiver.await.map_err(|_| sqlx::Error::WorkerCrashed)?
 }
 
 impl Tx {
