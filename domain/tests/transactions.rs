@@ -9,7 +9,7 @@ use support::{Backend, Fixture};
 
 async fn rename(db: &Db, org: OrgId, name: String) -> Result<(), sqlx::Error> {
     let mut tx: Tx = db.begin().await?;
-    on_tx!(&mut tx, conn => sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2").bind(name).bind(org).execute(conn).await)?;
+    on_tx!(&mut tx, conn => sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2").bind(name).bind(org).execute(conn).await.map(|r| r.rows_affected()))?;
     tx.commit().await
 }
 
