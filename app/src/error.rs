@@ -1,5 +1,6 @@
 //! The error server functions answer: a message for the page, and messages per field.
-//! Never carries internals: the server logs those and sends a generic message.
+//! Never carries internals: the server logs those and sends a generic message. Its kind is
+//! also the answer's HTTP status (see [`ErrorKind::status`]).
 
 use std::collections::BTreeMap;
 
@@ -26,7 +27,25 @@ pub enum ErrorKind {
     NotFound,
     Conflict,
     RateLimited,
+    /// The request body was larger than the server reads.
+    TooLarge,
     Internal,
+}
+
+impl ErrorKind {
+    /// The HTTP status a server function answers with this error.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::Invalid => 422,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::RateLimited => 429,
+            Self::TooLarge => 413,
+            Self::Internal => 500,
+        }
+    }
 }
 
 impl AppError {
@@ -43,7 +62,24 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::new(ErrorKind::Internal, format!("The request failed: {value}"))
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                Self::new(ErrorKind::Invalid, format!("The request could not be read: {value}"))
+            }
+            // server_fn passes the body limit's error on as text only ("length limit exceeded").
+            ServerFnErrorErr::Deserialization(ref m) if m.contains("length limit") => {
+                Self::new(ErrorKind::TooLarge, "The request is too large.")
+            }
+            _ => Self::new(ErrorKind::Internal, format!("The request failed: {value}")),
+        }
+    }
+
+    /// Called once per failed server function, to write its body: the one place where the
+    /// error's status is given to the response.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        crate::server::set_error_status(self.kind);
+        <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self).unwrap_or_default()
     }
 }
 

@@ -37,6 +37,17 @@ pub fn form_failed(page: &str, error: AppError) -> AppError {
     error
 }
 
+/// Gives the response of a failed server function the status of its error (see
+/// `AppError::ser`). A plain form post keeps its redirect back to the form.
+pub fn set_error_status(kind: ErrorKind) {
+    if is_plain_form_post() {
+        return;
+    }
+    if let (Some(response), Ok(status)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(kind.status())) {
+        response.set_status(status);
+    }
+}
+
 /// The session of this request.
 pub async fn session_handle() -> Result<tower_sessions::Session, AppError> {
     leptos_axum::extract::<tower_sessions::Session>()
