@@ -157,7 +157,30 @@ async fn campaigns_without_credentials_get_the_seeds_error(backend: Backend) {
     app.stop().await;
 }
 
+async fn a_control_character_in_a_posted_invitation_token_answers_a_redirect(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn_with_appgain(backend, &fake).await;
+    // The invitation page's form without JavaScript, with a token no link could carry.
+    let form = format!("token=%01bad%0D%0A&email=new%40a.io&password={}", connectgain_domain::text::percent_encode(PASSWORD));
+    let response = app
+        .client
+        .post(app.url("/api/invitation/accept"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .body(form)
+        .send()
+        .await
+        .expect("an answer, not a dropped connection");
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/invite/%01bad%0D%0A?form_error="), "back to the form, token encoded: {location}");
+    let page = app.client.get(app.url(&location)).send().await.unwrap();
+    assert_eq!(page.status(), 404, "the page says the link is not valid");
+    app.stop().await;
+}
+
 backend_tests!(
+    a_control_character_in_a_posted_invitation_token_answers_a_redirect,
     owners_see_masked_credentials_and_replace_them,
     members_cannot_open_or_change_the_settings,
     invitations_work_once_and_members_can_be_removed,

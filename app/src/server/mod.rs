@@ -32,9 +32,22 @@ pub fn is_plain_form_post() -> bool {
 pub fn form_failed(page: &str, error: AppError) -> AppError {
     if is_plain_form_post() {
         let json = serde_json::to_string(&error).unwrap_or_default();
-        leptos_axum::redirect(&format!("{page}?form_error={}", percent_encode(&json)));
+        redirect(&format!("{page}?form_error={}", percent_encode(&json)));
     }
     error
+}
+
+/// Redirects to `path`, a local path whose parts from user input the caller percent-encoded.
+/// `leptos_axum::redirect` panics on a value that cannot be a header (a control character):
+/// such a path is refused here instead, and the browser sent home.
+pub fn redirect(path: &str) {
+    let local = path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\");
+    if local && http::HeaderValue::from_str(path).is_ok() {
+        leptos_axum::redirect(path);
+    } else {
+        tracing::warn!("refused to redirect to a path that is not a plain local path");
+        leptos_axum::redirect("/");
+    }
 }
 
 /// Gives the response of a failed server function the status of its error (see
