@@ -94,14 +94,18 @@ impl From<connectgain_domain::Error> for AppError {
                 fields: fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
             },
             E::Conflict(m) => Self::new(ErrorKind::Conflict, m),
+            E::LimitReached(m) => Self::new(ErrorKind::Invalid, m),
             E::NotFound => Self::new(ErrorKind::NotFound, "Not found."),
             E::Unauthorized(m) => Self::new(ErrorKind::Unauthorized, m),
             E::Forbidden(m) => Self::new(ErrorKind::Forbidden, m),
             E::Upstream(m) => Self::new(ErrorKind::Internal, m),
-            E::RateLimited { retry_after_secs } => Self::new(
-                ErrorKind::RateLimited,
-                format!("Too many attempts. Try again in {} minutes.", retry_after_secs.div_ceil(60)),
-            ),
+            E::RateLimited { retry_after_secs } => {
+                let wait = match retry_after_secs {
+                    0..=90 => format!("{retry_after_secs} seconds"),
+                    _ => format!("{} minutes", retry_after_secs.div_ceil(60)),
+                };
+                Self::new(ErrorKind::RateLimited, format!("Too many attempts. Try again in {wait}."))
+            }
             E::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error in a server function");
                 Self::new(ErrorKind::Internal, "Something went wrong on our side. Please try again.")

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::{error::AppError, models::Viewer};
 
 #[cfg(feature = "ssr")]
-use crate::server::{domain, form_failed, redirect, session, session_handle};
+use crate::server::{client_address, domain, form_failed, redirect, session, session_handle};
 
 /// The logged-in user, or `None`.
 #[server(endpoint = "viewer")]
@@ -30,7 +30,7 @@ pub async fn signup(
     let form = SignupForm { email, password, organization_name, first_name, last_name, phone };
     let outcome = async {
         let parsed = Signup::parse(&form)?;
-        domain_signup::signup(&d, parsed).await
+        domain_signup::signup(&d, parsed, client_address()).await
     }
     .await
     .map_err(|e| form_failed("/signup", e.into()))?;

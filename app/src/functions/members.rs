@@ -8,7 +8,7 @@ use crate::{
 };
 
 #[cfg(feature = "ssr")]
-use crate::server::{domain, form_failed, redirect, require_owner, session, session_handle};
+use crate::server::{client_address, domain, form_failed, redirect, require_owner, session, session_handle};
 
 #[server(endpoint = "members")]
 pub async fn list_members() -> Result<Vec<MemberView>, AppError> {
@@ -66,7 +66,7 @@ pub async fn accept_invitation(
     // The token is whatever was posted: encoded, so the way back to its page is a valid URL.
     let page = format!("/invite/{}", connectgain_domain::text::percent_encode(&token));
     let form = AcceptForm { email, password, first_name, last_name };
-    let user = invitations::accept(&d, &token, &form).await.map_err(|e| {
+    let user = invitations::accept(&d, &token, &form, client_address()).await.map_err(|e| {
         let error = match e {
             connectgain_domain::Error::NotFound => AppError::new(crate::error::ErrorKind::NotFound, invitations::INVALID_LINK),
             other => other.into(),

@@ -61,6 +61,17 @@ pub fn set_error_status(kind: ErrorKind) {
     }
 }
 
+/// The address of the client of this request (server functions), for per-address quotas.
+pub fn client_address() -> Option<std::net::IpAddr> {
+    use_context::<http::request::Parts>().and_then(|parts| client_address_of(&parts))
+}
+
+/// The one place that says who the client is, for server functions and REST handlers alike:
+/// the peer of the connection.
+pub fn client_address_of(parts: &http::request::Parts) -> Option<std::net::IpAddr> {
+    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
+}
+
 /// The session of this request.
 pub async fn session_handle() -> Result<tower_sessions::Session, AppError> {
     leptos_axum::extract::<tower_sessions::Session>()
