@@ -1,5 +1,6 @@
 //! The error server functions answer: a message for the page, and messages per field.
-//! Never carries internals: the server logs those and sends a generic message.
+//! Never carries internals: the server logs those and sends a generic message. Its kind is
+//! also the answer's HTTP status (see [`ErrorKind::status`]).
 
 use std::collections::BTreeMap;
 
@@ -26,7 +27,25 @@ pub enum ErrorKind {
     NotFound,
     Conflict,
     RateLimited,
+    /// The request body was larger than the server reads.
+    TooLarge,
     Internal,
+}
+
+impl ErrorKind {
+    /// The HTTP status a server function answers with this error.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::Invalid => 422,
+            Self::Unauthorized => 401,
+            Self::Forbidden => 403,
+            Self::NotFound => 404,
+            Self::Conflict => 409,
+            Self::RateLimited => 429,
+            Self::TooLarge => 413,
+            Self::Internal => 500,
+        }
+    }
 }
 
 impl AppError {
@@ -43,7 +62,24 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::new(ErrorKind::Internal, format!("The request failed: {value}"))
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                Self::new(ErrorKind::Invalid, format!("The request could not be read: {value}"))
+            }
+            // server_fn passes the body limit's error on as text only ("length limit exceeded").
+            ServerFnErrorErr::Deserialization(ref m) if m.contains("length limit") => {
+                Self::new(ErrorKind::TooLarge, "The request is too large.")
+            }
+            _ => Self::new(ErrorKind::Internal, format!("The request failed: {value}")),
+        }
+    }
+
+    /// Called once per failed server function, to write its body: the one place where the
+    /// error's status is given to the response.
+    fn ser(&self) -> leptos::server_fn::Bytes {
+        #[cfg(feature = "ssr")]
+        crate::server::set_error_status(self.kind);
+        <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self).unwrap_or_default()
     }
 }
 
@@ -58,14 +94,18 @@ impl From<connectgain_domain::Error> for AppError {
                 fields: fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
             },
             E::Conflict(m) => Self::new(ErrorKind::Conflict, m),
+            E::LimitReached(m) => Self::new(ErrorKind::Invalid, m),
             E::NotFound => Self::new(ErrorKind::NotFound, "Not found."),
             E::Unauthorized(m) => Self::new(ErrorKind::Unauthorized, m),
             E::Forbidden(m) => Self::new(ErrorKind::Forbidden, m),
             E::Upstream(m) => Self::new(ErrorKind::Internal, m),
-            E::RateLimited { retry_after_secs } => Self::new(
-                ErrorKind::RateLimited,
-                format!("Too many attempts. Try again in {} minutes.", retry_after_secs.div_ceil(60)),
-            ),
+            E::RateLimited { retry_after_secs } => {
+                let wait = match retry_after_secs {
+                    0..=90 => format!("{retry_after_secs} seconds"),
+                    _ => format!("{} minutes", retry_after_secs.div_ceil(60)),
+                };
+                Self::new(ErrorKind::RateLimited, format!("Too many attempts. Try again in {wait}."))
+            }
             E::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error in a server function");
                 Self::new(ErrorKind::Internal, "Something went wrong on our side. Please try again.")

@@ -142,6 +142,7 @@ async fn main() {
     vars.insert("DATABASE_URL".into(), database_url);
     vars.insert("CONNECTGAIN_ALLOW_PRIVATE_TARGETS".into(), "true".into());
     vars.entry("CONNECTGAIN_DB_MAX_CONNECTIONS".into()).or_insert_with(|| "10".into());
+    vars.insert("CONNECTGAIN_MAX_SUBSCRIPTIONS".into(), subs.max(50).to_string());
     let config = Config::from_lookup(|n| vars.get(n).cloned()).unwrap();
     println!(
         "backend={backend} burst={burst} subs={subs} history={history} rate={rate}/s emitters={emitters} paced={paced_secs}s concurrency={} per-endpoint={} cores={}",

@@ -21,6 +21,8 @@ pub struct Domain {
     pub outbound_notify: Arc<Notify>,
     /// Inbound webhooks: key cache, rate limiter, the group-commit writer, the worker's wake-up.
     pub inbound: Arc<crate::inbound::Runtime>,
+    /// Signups, failed inbound key checks and test sends, counted in this process.
+    pub quotas: Arc<crate::quotas::Quotas>,
 }
 
 impl Domain {
@@ -39,6 +41,7 @@ impl Domain {
         );
         let login_limiter = Arc::new(LoginLimiter::new(config.login_max_failures));
         let inbound = Arc::new(crate::inbound::Runtime::new(&config.inbound));
+        let quotas = Arc::new(crate::quotas::Quotas::new(&config.quotas));
         Self {
             db,
             keys,
@@ -49,6 +52,7 @@ impl Domain {
             login_limiter,
             outbound_notify: Arc::new(Notify::new()),
             inbound,
+            quotas,
         }
     }
 

@@ -23,6 +23,9 @@ pub enum Error {
     Upstream(String),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
+    /// A cap on how many of something an organization may have (e.g. subscriptions).
+    #[error("{0}")]
+    LimitReached(String),
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }

@@ -18,6 +18,7 @@ pub mod integrations;
 pub mod organizations;
 pub mod outbound;
 pub mod providers;
+pub mod quotas;
 pub mod rotation;
 pub mod secret;
 pub mod text;

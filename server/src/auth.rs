@@ -8,6 +8,19 @@ use tower_sessions::Session;
 
 use crate::{api::error::ApiError, state::AppState};
 
+/// The client's address, for per-address quotas (`None` when the server was not given the
+/// connection's peer). Decided by [`connectgain_app::server::client_address_of`], which server
+/// functions use too.
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(connectgain_app::server::client_address_of(parts)))
+    }
+}
+
 /// An authenticated caller, and the token they used (none with a session cookie).
 pub struct Authenticated {
     pub user: User,

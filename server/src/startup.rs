@@ -4,6 +4,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use axum::{
     body::Body,
+    extract::MatchedPath,
     http::Request,
     routing::{any, get},
     Router,
@@ -206,16 +207,26 @@ fn router(domain: Domain) -> Router {
         .route("/api/{*rest}", any(api_not_found))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_domain, shell))
         .layer(sessions)
+<<<<<<< HEAD
         .layer(axum::middleware::from_fn(crate::unread_body::drain_unread_body))
         // One span per request with its method, path (never the query: it may carry tokens)
         // and an `x-request-id`, which is also returned to the client. The last layer added
         // runs first, so the id exists before the span is made.
+=======
+        // One span per request with its method, route and an `x-request-id`, which is also
+        // returned to the client. The route is the matched pattern (`/api/v1/invitations/
+        // {token}/accept`), never the raw path or query: they may carry tokens. The last
+        // layer added runs first, so the id exists before the span is made.
+>>>>>>> sec-quotas
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|request: &Request<Body>| {
                     let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
+                    // `Router::layer` wraps each route, so routing has run; the fallback
+                    // (files, unknown pages) has no pattern.
+                    let route = request.extensions().get::<MatchedPath>().map_or("(unmatched)", MatchedPath::as_str);
+                    tracing::info_span!("request", method = %request.method(), route = %route, request_id = %id)
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Millis)),
         )

@@ -341,7 +341,49 @@ async fn rotate_key_reencrypts_every_kind_of_stored_secret(backend: Backend) {
     db.close().await;
 }
 
+async fn signups_and_invitation_accepts_are_limited_per_client_address(backend: Backend) {
+    use common::api::PASSWORD;
+    let fake = FakeAppgain::start(provisioned()).await;
+    let (url, base) = (fake.signup_url(), fake.base_url());
+    let limits = [("APPGAIN_SIGNUP_WEBHOOK_URL", url.as_str()), ("APPGAIN_NOTIFY_BASE_URL", &base), ("CONNECTGAIN_SIGNUP_LIMIT", "3/h")];
+    let app = TestApp::spawn_with(TestEnv::new(backend).await, &limits).await;
+    let (_, owner) = app.owner("owner@a.io", "A").await;
+    app.member(&owner, "member@a.io").await;
+    app.owner("second@b.io", "B").await;
+
+    let third = json!({"email": "third@c.io", "password": PASSWORD, "organization_name": "C"});
+    let (status, body, headers) = post(&app, "/api/v1/auth/signup", &third).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["error"]["code"], "rate_limited");
+    let wait: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=1200).contains(&wait), "3 an hour refill one each 20 minutes: {wait}");
+    // An invitation accept takes from the same budget.
+    let invite = app.client.post(app.url("/api/v1/organization/invitations")).bearer_auth(&owner).send().await.unwrap();
+    let token = invite.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let (status, body, headers) = post(&app, &format!("/api/v1/invitations/{token}/accept"), &json!({"email": "late@a.io", "password": PASSWORD})).await;
+    assert_eq!(status, 429, "{body}");
+    assert!(headers.contains_key("retry-after"));
+    // So does the signup page's server function, with a message a person can read.
+    let form = format!("email=fourth%40d.io&password={}&organization_name=D", connectgain_domain::text::percent_encode(PASSWORD));
+    let response = app
+        .client
+        .post(app.url("/api/signup"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+    let error: Value = response.json().await.unwrap();
+    assert!(error["message"].as_str().unwrap().starts_with("Too many attempts. Try again in"), "{error}");
+
+    assert_eq!(fake.signups().len(), 2, "refused signups call nobody");
+    assert_eq!(post(&app, "/api/v1/auth/login", &json!({"email": "third@c.io", "password": PASSWORD})).await.0, 401, "and create nobody");
+    app.stop().await;
+}
+
 backend_tests!(
+    signups_and_invitation_accepts_are_limited_per_client_address,
     rotate_key_reencrypts_every_kind_of_stored_secret,
     signup_provisions_credentials_when_the_webhook_answers,
     signup_succeeds_and_retries_in_the_background_whatever_the_webhook_does,

@@ -247,6 +247,27 @@ async fn the_rate_limit_answers_429_with_retry_after_per_tenant(backend: Backend
     assert_eq!(events(&app, &owner, "").await.len(), 4, "refused requests are not stored");
 }
 
+async fn failed_key_checks_are_limited_per_client_address(backend: Backend) {
+    let env = TestEnv::new(backend).await;
+    let app = TestApp::spawn_with(env, &[("CONNECTGAIN_INBOUND_KEY_FAILURE_LIMIT", "3/m")]).await;
+    let (org, owner, key) = tenant(&app, "owner@acme.io").await;
+    for _ in 0..5 {
+        assert_eq!(post_event(&app, "test.event", &org, &key, "{}", &[]).await.0, 200, "right keys cost nothing");
+    }
+    for guess in ["cgi_guess1", "cgi_guess2", "cgi_guess3"] {
+        assert_eq!(post_event(&app, "test.event", &org, guess, "{}", &[]).await.0, 401);
+    }
+    let (status, body, headers) = post_event(&app, "test.event", &org, "cgi_guess4", "{}", &[]).await;
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["error"]["code"], "rate_limited");
+    let wait: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=20).contains(&wait), "3 a minute refill one each 20 s: {wait}");
+    // Refused before the check: a right guess now would not be confirmed.
+    assert_eq!(post_event(&app, "test.event", &org, &key, "{}", &[]).await.0, 429);
+    assert_eq!(events(&app, &owner, "").await.len(), 5);
+    app.stop().await;
+}
+
 async fn size_json_name_and_media_type_are_checked(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (org, owner, key) = tenant(&app, "owner@acme.io").await;
@@ -406,6 +427,7 @@ async fn answers_before_the_body_is_read_reach_the_client_and_keep_the_connectio
 
 backend_tests!(
     answers_before_the_body_is_read_reach_the_client_and_keep_the_connection,
+    failed_key_checks_are_limited_per_client_address,
     a_captured_lead_ends_as_a_contact_and_a_signed_delivery,
     every_credential_failure_is_the_same_401_and_stores_nothing,
     an_idempotency_key_repeat_answers_the_first_result_and_stores_nothing,

@@ -5,6 +5,7 @@ mod common;
 use common::{
     api::{spawn_with_appgain, PASSWORD},
     appgain::{FakeAppgain, Mode},
+    logs::captured_logs,
     Backend,
 };
 use reqwest::Method;
@@ -157,7 +158,51 @@ async fn campaigns_without_credentials_get_the_seeds_error(backend: Backend) {
     app.stop().await;
 }
 
+async fn a_control_character_in_a_posted_invitation_token_answers_a_redirect(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn_with_appgain(backend, &fake).await;
+    // The invitation page's form without JavaScript, with a token no link could carry.
+    let form = format!("token=%01bad%0D%0A&email=new%40a.io&password={}", connectgain_domain::text::percent_encode(PASSWORD));
+    let response = app
+        .client
+        .post(app.url("/api/invitation/accept"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "text/html")
+        .body(form)
+        .send()
+        .await
+        .expect("an answer, not a dropped connection");
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/invite/%01bad%0D%0A?form_error="), "back to the form, token encoded: {location}");
+    let page = app.client.get(app.url(&location)).send().await.unwrap();
+    assert_eq!(page.status(), 404, "the page says the link is not valid");
+    app.stop().await;
+}
+
+async fn request_logs_name_the_route_not_the_invitation_token(backend: Backend) {
+    let logs = captured_logs();
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn_with_appgain(backend, &fake).await;
+    let (_, owner) = app.owner("owner@a.io", "A").await;
+    let invite = app.call(Method::POST, "/api/v1/organization/invitations", Some(&owner), None).await;
+    let token = invite.body["token"].as_str().unwrap().to_owned();
+    assert_eq!(app.client.get(app.url(&format!("/invite/{token}"))).send().await.unwrap().status(), 200);
+    let body = json!({"email": "mo@a.io", "password": PASSWORD});
+    let joined = app.call(Method::POST, &format!("/api/v1/invitations/{token}/accept"), None, Some(&body)).await;
+    assert_eq!(joined.status, 201, "{}", joined.body);
+    app.stop().await;
+
+    let text = String::from_utf8_lossy(&logs.lock().unwrap()).into_owned();
+    // (Field names are colored: look for the values.)
+    assert!(text.contains("/api/v1/invitations/{token}/accept"), "the accept's request is logged by its route");
+    assert!(text.contains("/invite/{token}"), "so is the page's");
+    assert!(!text.contains(&token), "an invitation token is in the logs");
+}
+
 backend_tests!(
+    a_control_character_in_a_posted_invitation_token_answers_a_redirect,
+    request_logs_name_the_route_not_the_invitation_token,
     owners_see_masked_credentials_and_replace_them,
     members_cannot_open_or_change_the_settings,
     invitations_work_once_and_members_can_be_removed,

@@ -13,7 +13,8 @@ use axum::{extract::State, http::HeaderMap, http::StatusCode, routing::post, Rou
 use common::{
     api::spawn_with_appgain,
     appgain::{FakeAppgain, Mode},
-    Backend, TestApp,
+    browser::{browser_login, post_form_with_cookie},
+    Backend, TestApp, TestEnv,
 };
 use hmac::{Hmac, Mac};
 use reqwest::Method;
@@ -297,6 +298,68 @@ async fn contacts_are_validated_unique_findable_and_paged(backend: Backend) {
     app.stop().await;
 }
 
+async fn test_sends_are_limited_per_organization(backend: Backend) {
+    let app = TestApp::spawn_with(TestEnv::new(backend).await, &[("CONNECTGAIN_WEBHOOK_TEST_LIMIT", "2/m")]).await;
+    let (_, acme) = app.owner("owner@acme.io", "Acme").await;
+    let (_, globex) = app.owner("boss@globex.io", "Globex").await;
+    let (url, _) = receiver(200).await;
+    let (acme_hook, _) = subscribe(&app, &acme, &url, json!(["*"])).await;
+    let (globex_hook, _) = subscribe(&app, &globex, &url, json!(["*"])).await;
+    let test = json!({"eventType": "deal.created"});
+    for _ in 0..2 {
+        let sent = app.call(Method::POST, &format!("/api/v1/webhooks/{acme_hook}/test"), Some(&acme), Some(&test)).await;
+        assert_eq!(sent.status, 202, "{}", sent.body);
+    }
+    let refused = app.call(Method::POST, &format!("/api/v1/webhooks/{acme_hook}/test"), Some(&acme), Some(&test)).await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert_eq!(refused.body["error"]["code"], "rate_limited");
+    let wait: u64 = refused.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=30).contains(&wait), "2 a minute refill one each 30 s: {wait}");
+    // The page's "send test" button shares the budget, and says why it refused.
+    let (_, cookie) = browser_login(&app, "owner@acme.io", None).await;
+    let (status, body) = post_form_with_cookie(&app, "/api/webhooks/test", &cookie, &[("id", &acme_hook), ("event", "deal.created")]).await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("Too many attempts"), "{body}");
+    let other = app.call(Method::POST, &format!("/api/v1/webhooks/{globex_hook}/test"), Some(&globex), Some(&test)).await;
+    assert_eq!(other.status, 202, "another organization has its own budget: {}", other.body);
+    app.stop().await;
+}
+
+async fn subscriptions_are_capped_per_organization(backend: Backend) {
+    let app = TestApp::spawn_with(TestEnv::new(backend).await, &[("CONNECTGAIN_MAX_SUBSCRIPTIONS", "3")]).await;
+    let (_, acme) = app.owner("owner@acme.io", "Acme").await;
+    let (_, globex) = app.owner("boss@globex.io", "Globex").await;
+    let (url, _) = receiver(200).await;
+    let mut hooks = Vec::new();
+    for _ in 0..2 {
+        hooks.push(subscribe(&app, &acme, &url, json!(["*"])).await.0);
+    }
+    let seed = json!({"event_name": "contact.created", "target_url": url, "enabled": true});
+    assert_eq!(app.call(Method::POST, "/api/webhooks/subscriptions", Some(&acme), Some(&seed)).await.status, 201);
+    for (path, body) in [("/api/v1/webhooks", json!({"name": "one more", "url": url, "events": ["*"]})), ("/api/webhooks/subscriptions", seed.clone())] {
+        let over = app.call(Method::POST, path, Some(&acme), Some(&body)).await;
+        assert_eq!(over.status, 422, "{path}: {}", over.body);
+        assert_eq!(over.body["error"]["code"], "limit_reached");
+    }
+    subscribe(&app, &globex, &url, json!(["*"])).await;
+
+    // With one place free, of several creates at once exactly one gets it.
+    let deleted = app.call(Method::DELETE, &format!("/api/v1/webhooks/{}", hooks[0]), Some(&acme), None).await;
+    assert_eq!(deleted.status, 204);
+    let mut racers = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let (client, path, token) = (app.client.clone(), app.url("/api/v1/webhooks"), acme.clone());
+        let body = json!({"name": "racer", "url": url, "events": ["*"]});
+        racers.spawn(async move { client.post(path).bearer_auth(token).json(&body).send().await.unwrap().status().as_u16() });
+    }
+    let statuses = racers.join_all().await;
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 1, "{statuses:?}");
+    assert!(statuses.iter().all(|s| *s == 201 || *s == 422), "{statuses:?}");
+    let listed = app.call(Method::GET, "/api/v1/webhooks", Some(&acme), None).await;
+    assert_eq!(listed.body.as_array().unwrap().len(), 3);
+    app.stop().await;
+}
+
 fn urlencode(s: &str) -> String {
     connectgain_domain::text::percent_encode(s)
 }
@@ -306,4 +369,6 @@ backend_tests!(
     subscriptions_in_both_shapes_with_field_errors_and_tenancy,
     logs_stats_test_sends_and_replay,
     contacts_are_validated_unique_findable_and_paged,
+    test_sends_are_limited_per_organization,
+    subscriptions_are_capped_per_organization,
 );

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::{
     api::{spawn_with_appgain, PASSWORD},
-    browser::{browser_login, get_with_cookie, post_with_cookie},
+    browser::{browser_login, get_with_cookie, post_form_with_cookie, post_with_cookie},
     logs::captured_logs,
     appgain::{FakeAppgain, Mode},
     Backend, TestApp, TestEnv,
@@ -175,7 +175,37 @@ async fn a_member_gets_a_403_page_for_settings_and_visitors_a_401(backend: Backe
     app.stop().await;
 }
 
+async fn server_functions_answer_the_status_of_their_error(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn_with_appgain(backend, &fake).await;
+    let (_, owner) = app.owner("owner@a.io", "A").await;
+    app.member(&owner, "member@a.io").await;
+    let form = |path: &str| app.client.post(app.url(path)).header("content-type", "application/x-www-form-urlencoded");
+
+    let anonymous = form("/api/members").body("").send().await.unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(anonymous.json::<serde_json::Value>().await.unwrap()["kind"], "Unauthorized");
+    let (_, cookie) = browser_login(&app, "owner@a.io", None).await;
+    let missing = uuid::Uuid::new_v4().to_string();
+    let (status, body) = post_form_with_cookie(&app, "/api/webhooks/delete", &cookie, &[("id", &missing)]).await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(post_form_with_cookie(&app, "/api/invitation", &cookie, &[("token", "cgi_nothing")]).await.0, 404);
+    let invalid = json!({"fields": {"name": "", "url": "nope", "events": []}});
+    let (status, _, body) = post_with_cookie(&app, "/api/webhooks/create", &cookie, Some(invalid)).await;
+    assert_eq!(status, 422, "{body}");
+    let (_, member) = browser_login(&app, "member@a.io", None).await;
+    assert_eq!(post_with_cookie(&app, "/api/members", &member, None).await.0, 403);
+    // One byte over the 2 MiB body limit (all of it is read, so the answer arrives).
+    let too_large = form("/api/login").body(format!("email={}", "a".repeat((2 << 20) + 1 - 6))).send().await.unwrap();
+    assert_eq!(too_large.status(), 413);
+    // A plain form post still goes back to its form.
+    let plain = form("/api/login").header("accept", "text/html").body("email=owner%40a.io&password=wrong+password").send().await.unwrap();
+    assert_eq!(plain.status(), 302);
+    app.stop().await;
+}
+
 backend_tests!(
+    server_functions_answer_the_status_of_their_error,
     a_member_gets_a_403_page_for_settings_and_visitors_a_401,
     the_session_cookie_is_http_only_lax_and_rotated_at_login,
     the_cookie_is_secure_behind_https,

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::{error::AppError, models::Viewer};
 
 #[cfg(feature = "ssr")]
-use crate::server::{domain, form_failed, session, session_handle};
+use crate::server::{client_address, domain, form_failed, redirect, session, session_handle};
 
 /// The logged-in user, or `None`.
 #[server(endpoint = "viewer")]
@@ -30,13 +30,13 @@ pub async fn signup(
     let form = SignupForm { email, password, organization_name, first_name, last_name, phone };
     let outcome = async {
         let parsed = Signup::parse(&form)?;
-        domain_signup::signup(&d, parsed).await
+        domain_signup::signup(&d, parsed, client_address()).await
     }
     .await
     .map_err(|e| form_failed("/signup", e.into()))?;
     let session = session_handle().await?;
     session::log_in(&session, &d, &outcome.user).await?;
-    leptos_axum::redirect("/dashboard?welcome=1");
+    redirect("/dashboard?welcome=1");
     Ok(())
 }
 
@@ -53,7 +53,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         .map_err(|e| form_failed("/login", e.into()))?;
     let session = session_handle().await?;
     session::log_in(&session, &d, &user).await?;
-    leptos_axum::redirect("/dashboard");
+    redirect("/dashboard");
     Ok(())
 }
 
@@ -61,6 +61,6 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 pub async fn logout() -> Result<(), AppError> {
     let session = session_handle().await?;
     session::log_out(&session).await?;
-    leptos_axum::redirect("/");
+    redirect("/");
     Ok(())
 }

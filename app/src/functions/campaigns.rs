@@ -16,7 +16,7 @@ pub async fn send_campaign(name: String, channel: String, message: String) -> Re
     let form = CampaignForm { name, channel, message, extra: None };
     let result = campaigns::send(&d, org, credentials, &form).await.map_err(|e| form_failed("/campaigns", e.into()))?;
     if crate::server::is_plain_form_post() {
-        leptos_axum::redirect(&format!("/campaigns?sent={}", result.status));
+        crate::server::redirect(&format!("/campaigns?sent={}", result.status));
     }
     Ok(CampaignResultView { status: result.status, accepted: result.accepted, response: result.response })
 }

@@ -8,7 +8,7 @@ use crate::{
 };
 
 #[cfg(feature = "ssr")]
-use crate::server::{domain, form_failed, require_owner, session, session_handle};
+use crate::server::{client_address, domain, form_failed, redirect, require_owner, session, session_handle};
 
 #[server(endpoint = "members")]
 pub async fn list_members() -> Result<Vec<MemberView>, AppError> {
@@ -36,7 +36,7 @@ pub async fn remove_member(member_id: String) -> Result<(), AppError> {
     let id = member_id.parse().map_err(|_| AppError::from(connectgain_domain::Error::NotFound))?;
     connectgain_domain::accounts::members::remove(&d, org, id).await.map_err(|e| form_failed("/settings", e.into()))?;
     if crate::server::is_plain_form_post() {
-        leptos_axum::redirect("/settings");
+        redirect("/settings");
     }
     Ok(())
 }
@@ -63,9 +63,10 @@ pub async fn accept_invitation(
 ) -> Result<(), AppError> {
     use connectgain_domain::accounts::invitations::{self, AcceptForm};
     let d = domain()?;
-    let page = format!("/invite/{token}");
+    // The token is whatever was posted: encoded, so the way back to its page is a valid URL.
+    let page = format!("/invite/{}", connectgain_domain::text::percent_encode(&token));
     let form = AcceptForm { email, password, first_name, last_name };
-    let user = invitations::accept(&d, &token, &form).await.map_err(|e| {
+    let user = invitations::accept(&d, &token, &form, client_address()).await.map_err(|e| {
         let error = match e {
             connectgain_domain::Error::NotFound => AppError::new(crate::error::ErrorKind::NotFound, invitations::INVALID_LINK),
             other => other.into(),
@@ -74,6 +75,6 @@ pub async fn accept_invitation(
     })?;
     let session = session_handle().await?;
     session::log_in(&session, &d, &user).await?;
-    leptos_axum::redirect("/dashboard");
+    redirect("/dashboard");
     Ok(())
 }

@@ -20,7 +20,7 @@ pub async fn save_appgain_credentials(suit_id: String, #[server(default)] api_ke
         .await
         .map_err(|e| form_failed("/settings", e.into()))?;
     if crate::server::is_plain_form_post() {
-        leptos_axum::redirect("/settings?saved=1");
+        crate::server::redirect("/settings?saved=1");
     }
     Ok(())
 }
@@ -32,7 +32,7 @@ pub async fn retry_provisioning() -> Result<(), AppError> {
         .await
         .map_err(|e| form_failed("/settings", e.into()))?;
     if crate::server::is_plain_form_post() {
-        leptos_axum::redirect("/settings?retrying=1");
+        crate::server::redirect("/settings?retrying=1");
     }
     Ok(())
 }

@@ -32,9 +32,44 @@ pub fn is_plain_form_post() -> bool {
 pub fn form_failed(page: &str, error: AppError) -> AppError {
     if is_plain_form_post() {
         let json = serde_json::to_string(&error).unwrap_or_default();
-        leptos_axum::redirect(&format!("{page}?form_error={}", percent_encode(&json)));
+        redirect(&format!("{page}?form_error={}", percent_encode(&json)));
     }
     error
+}
+
+/// Redirects to `path`, a local path whose parts from user input the caller percent-encoded.
+/// `leptos_axum::redirect` panics on a value that cannot be a header (a control character):
+/// such a path is refused here instead, and the browser sent home.
+pub fn redirect(path: &str) {
+    let local = path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\");
+    if local && http::HeaderValue::from_str(path).is_ok() {
+        leptos_axum::redirect(path);
+    } else {
+        tracing::warn!("refused to redirect to a path that is not a plain local path");
+        leptos_axum::redirect("/");
+    }
+}
+
+/// Gives the response of a failed server function the status of its error (see
+/// `AppError::ser`). A plain form post keeps its redirect back to the form.
+pub fn set_error_status(kind: ErrorKind) {
+    if is_plain_form_post() {
+        return;
+    }
+    if let (Some(response), Ok(status)) = (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(kind.status())) {
+        response.set_status(status);
+    }
+}
+
+/// The address of the client of this request (server functions), for per-address quotas.
+pub fn client_address() -> Option<std::net::IpAddr> {
+    use_context::<http::request::Parts>().and_then(|parts| client_address_of(&parts))
+}
+
+/// The one place that says who the client is, for server functions and REST handlers alike:
+/// the peer of the connection.
+pub fn client_address_of(parts: &http::request::Parts) -> Option<std::net::IpAddr> {
+    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
 }
 
 /// The session of this request.

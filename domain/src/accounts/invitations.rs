@@ -73,8 +73,9 @@ pub struct AcceptForm {
     pub last_name: Option<String>,
 }
 
-/// Uses the invitation (once) and creates the member.
-pub async fn accept(d: &Domain, token: &str, form: &AcceptForm) -> Result<User, Error> {
+/// Uses the invitation (once) and creates the member. `client` is the caller's address:
+/// accepts share the signup quota, since each costs a password hash.
+pub async fn accept(d: &Domain, token: &str, form: &AcceptForm, client: Option<std::net::IpAddr>) -> Result<User, Error> {
     let mut errors = FieldErrors::new();
     let email = Email::parse(&form.email).map_err(|m| errors.insert("email", m)).ok();
     let secret = Password::parse(&form.password).map_err(|m| errors.insert("password", m)).ok();
@@ -83,6 +84,7 @@ pub async fn accept(d: &Domain, token: &str, form: &AcceptForm) -> Result<User, 
     let (Some(email), Some(secret), Some(first), Some(last)) = (email, secret, first, last) else {
         return Err(Error::Invalid(errors));
     };
+    d.quotas.signup(client)?;
     let hash = password::hash(secret.secret()).await?;
 
     let mut tx = d.db.begin().await?;

@@ -1,6 +1,8 @@
 //! Signing up: a user, their organization, and its Appgain credentials — provisioned now
 //! when the webhook answers, or later by the retry job when it does not.
 
+use std::net::IpAddr;
+
 use chrono::Utc;
 use serde::Deserialize;
 
@@ -101,7 +103,10 @@ pub struct SignupOutcome {
 pub const PENDING_WARNING: &str = "Your account is ready, but your Appgain credentials could not be set up yet. \
      We keep retrying in the background; you can also enter them in Settings.";
 
-pub async fn signup(d: &Domain, signup: Signup) -> Result<SignupOutcome, Error> {
+/// Signs up; `client` is the caller's address, for the signup quota (charged before the
+/// e-mail check, so probing which addresses have accounts is limited too).
+pub async fn signup(d: &Domain, signup: Signup, client: Option<IpAddr>) -> Result<SignupOutcome, Error> {
+    d.quotas.signup(client)?;
     let email_taken = || Error::Conflict(EMAIL_TAKEN.into());
     if users::email_taken(&d.db, signup.email.as_str()).await? {
         return Err(email_taken());

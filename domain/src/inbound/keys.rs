@@ -10,6 +10,7 @@
 
 use std::{
     collections::HashMap,
+    net::IpAddr,
     sync::RwLock,
     time::{Duration, Instant},
 };
@@ -130,9 +131,14 @@ async fn stored_hash(d: &Domain, org: OrgId) -> Result<Option<Hash>, Error> {
 }
 
 /// The tenant whose `X-Tenant-ID` and `X-API-Key` these are. Every failure (no headers, a
-/// malformed or unknown tenant, no key yet, a wrong key) is the same `Unauthorized`.
-pub async fn authenticate(d: &Domain, tenant: Option<&str>, api_key: Option<&str>) -> Result<OrgId, Error> {
-    let denied = || Error::Unauthorized("Send a valid X-Tenant-ID and X-API-Key.".into());
+/// malformed or unknown tenant, no key yet, a wrong key) is the same `Unauthorized`, and
+/// counts against `client`'s quota of failures; past it, `RateLimited` before any check.
+pub async fn authenticate(d: &Domain, tenant: Option<&str>, api_key: Option<&str>, client: Option<IpAddr>) -> Result<OrgId, Error> {
+    d.quotas.inbound_key_check(client)?;
+    let denied = || {
+        d.quotas.inbound_key_failed(client);
+        Error::Unauthorized("Send a valid X-Tenant-ID and X-API-Key.".into())
+    };
     let given = digest(api_key.unwrap_or_default());
     let org = tenant.and_then(|t| t.trim().parse::<OrgId>().ok());
     let stored = match org {

@@ -260,6 +260,8 @@ pub async fn send_test(
     event_type: EventType,
     payload: &serde_json::Value,
 ) -> Result<DeliveryId, Error> {
+    // Each test is an outbound request on the tenant's say: limited per organization.
+    d.quotas.test_send(org)?;
     let sub = super::subscriptions::get(d, org, subscription).await?;
     if !sub.is_active {
         return Err(Error::Conflict("The webhook is turned off; turn it on to send a test event.".into()));

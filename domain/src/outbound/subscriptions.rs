@@ -11,7 +11,7 @@ use super::{
     signing::{self, SignatureStyle},
     ssrf, SubscriptionId,
 };
-use crate::{crypto::SecretBinding, error::FieldErrors, ids::OrgId, on_db, Domain, Error};
+use crate::{crypto::SecretBinding, db::Tx, error::FieldErrors, ids::OrgId, on_db, on_tx, Domain, Error};
 
 /// The column holding a subscription's current secret (bound to its organization).
 pub const SECRET_FIELD: &str = "outbound_subscriptions.secret_enc";
@@ -208,16 +208,35 @@ fn seal(d: &Domain, field: &'static str, org: OrgId, secret: &SecretString) -> S
 }
 
 /// Creates a subscription; its secret (given or generated) is in the answer, and only there.
+/// An organization has at most `CONNECTGAIN_MAX_SUBSCRIPTIONS` (`LimitReached` past it).
 #[tracing::instrument(skip_all, fields(org_id = %org), err)]
 pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result<Created, Error> {
     let v = validate(d, input).await?;
     let secret = v.secret.unwrap_or_else(signing::generate_secret);
     let now = Utc::now();
+    let mut tx = d.db.begin().await?;
+    // The count and the insert in one transaction, creates of one organization one at a
+    // time: SQLite's write lock does it; on PostgreSQL, a lock on the organization's row
+    // (NO KEY: inserts that merely reference the organization are not held up).
+    let lock = if matches!(tx, Tx::Postgres(_)) { " FOR NO KEY UPDATE" } else { "" };
+    on_tx!(&mut tx, conn => sqlx::query(&format!("SELECT id FROM organizations WHERE id = $1{lock}"))
+        .bind(org)
+        .fetch_optional(&mut *conn)
+        .await
+        .map(|_| ()))?;
+    let count: i64 = on_tx!(&mut tx, conn => sqlx::query_scalar("SELECT COUNT(*) FROM outbound_subscriptions WHERE organization_id = $1")
+        .bind(org)
+        .fetch_one(&mut *conn)
+        .await)?;
+    let max = d.config.quotas.max_subscriptions;
+    if count >= i64::from(max) {
+        return Err(Error::LimitReached(format!("An organization can have at most {max} webhooks; delete one to add another.")));
+    }
     let sql = format!(
         "INSERT INTO outbound_subscriptions (id, organization_id, name, url, events, secret_enc, signature_style, \
          is_active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {COLUMNS}"
     );
-    let row: Row = on_db!(&d.db, pool => sqlx::query_as(&sql)
+    let row: Row = on_tx!(&mut tx, conn => sqlx::query_as(&sql)
         .bind(SubscriptionId::new())
         .bind(org)
         .bind(&v.name)
@@ -227,8 +246,9 @@ pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result
         .bind(v.style.unwrap_or(SignatureStyle::Hex).as_str())
         .bind(v.is_active.unwrap_or(true))
         .bind(now)
-        .fetch_one(pool)
+        .fetch_one(&mut *conn)
         .await)?;
+    tx.commit().await?;
     Ok(Created { view: row.into(), secret })
 }
 

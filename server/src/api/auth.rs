@@ -21,11 +21,18 @@ use tower_sessions::Session;
 use serde_json::{json, Value};
 
 use super::{error::ApiError, json::ApiJson};
-use crate::{auth::Authenticated, state::AppState};
+use crate::{
+    auth::{Authenticated, ClientAddress},
+    state::AppState,
+};
 
-pub async fn signup(State(state): State<AppState>, ApiJson(form): ApiJson<SignupForm>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn signup(
+    State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    ApiJson(form): ApiJson<SignupForm>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let parsed = Signup::parse(&form)?;
-    let outcome = signup::signup(&state.domain, parsed).await?;
+    let outcome = signup::signup(&state.domain, parsed, client).await?;
     let mut body = json!({
         "user_id": outcome.user.id,
         "organization_id": outcome.organization_id,

@@ -26,7 +26,10 @@ use connectgain_domain::{
 use serde_json::{json, Value};
 
 use super::{error::ApiError, json::ApiJson};
-use crate::{auth::OwnerOf, state::AppState};
+use crate::{
+    auth::{ClientAddress, OwnerOf},
+    state::AppState,
+};
 
 type Answer = Result<Json<Value>, ApiError>;
 
@@ -34,10 +37,16 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-pub async fn receive(State(s): State<AppState>, Path(event_name): Path<String>, headers: HeaderMap, body: Body) -> Result<Response, ApiError> {
+pub async fn receive(
+    State(s): State<AppState>,
+    ClientAddress(client): ClientAddress,
+    Path(event_name): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
     let d = &s.domain;
     let name = EventName::parse(&event_name).map_err(|_| ApiError::not_found())?;
-    let org = keys::authenticate(d, header_str(&headers, "x-tenant-id"), header_str(&headers, "x-api-key")).await?;
+    let org = keys::authenticate(d, header_str(&headers, "x-tenant-id"), header_str(&headers, "x-api-key"), client).await?;
     d.inbound.limiter.check(org).map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
     if let Some(kind) = header_str(&headers, header::CONTENT_TYPE.as_str()) {
         let media = kind.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();

@@ -18,7 +18,7 @@ use tower_sessions::Session;
 
 use super::{error::ApiError, json::ApiJson};
 use crate::{
-    auth::{Authenticated, OwnerOf},
+    auth::{Authenticated, ClientAddress, OwnerOf},
     state::AppState,
 };
 
@@ -95,10 +95,11 @@ pub async fn create_invitation(State(state): State<AppState>, owner: OwnerOf) ->
 
 pub async fn accept_invitation(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     Path(token): Path<String>,
     ApiJson(form): ApiJson<invitations::AcceptForm>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let user = invitations::accept(&state.domain, &token, &form).await.map_err(|e| match e {
+    let user = invitations::accept(&state.domain, &token, &form, client).await.map_err(|e| match e {
         Error::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", invitations::INVALID_LINK),
         other => other.into(),
     })?;

@@ -111,6 +111,10 @@ impl TestEnv {
             ("APPGAIN_SIGNUP_TIMEOUT_MS", "500".to_owned()),
             ("CONNECTGAIN_PROVISIONING_RETRY_BASE_MS", "100".to_owned()),
             ("CONNECTGAIN_PROVISIONING_RETRY_MAX_MS", "400".to_owned()),
+            // Every test's requests come from 127.0.0.1: quotas are tested where they are set small.
+            ("CONNECTGAIN_SIGNUP_LIMIT", "10000/h".to_owned()),
+            ("CONNECTGAIN_INBOUND_KEY_FAILURE_LIMIT", "10000/m".to_owned()),
+            ("CONNECTGAIN_WEBHOOK_TEST_LIMIT", "10000/m".to_owned()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
