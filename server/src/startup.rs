@@ -5,6 +5,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 use axum::{
     body::Body,
     http::Request,
+    middleware,
     routing::{any, get},
     Router,
 };
@@ -28,7 +29,14 @@ use tracing::Level;
 
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
-use crate::{api, api::error::ApiError, health, session_store::DbSessionStore, state::AppState};
+use crate::{
+    api,
+    api::error::ApiError,
+    csrf::{self, SameOrigin, SESSION_COOKIE},
+    health,
+    session_store::DbSessionStore,
+    state::AppState,
+};
 
 /// Why the server could not start. Each message is one line naming the setting at fault.
 #[derive(Debug, thiserror::Error)]
@@ -86,8 +94,16 @@ impl Application {
     /// Opens everything and binds the listening socket (port 0 picks a free port).
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let addr = config.site_addr;
-        let resources = Resources::open(config).await?;
+        let mut resources = Resources::open(config).await?;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { addr, source })?;
+        // The default public URL names the listening address; with port 0 that is no address
+        // a browser can use (nor an origin it sends), so it becomes the port actually bound.
+        let bound = listener.local_addr().map_err(|source| StartupError::Bind { addr, source })?;
+        if let Some(config) = Arc::get_mut(&mut resources.config) {
+            if addr.port() == 0 && config.public_url == format!("http://{addr}") {
+                config.public_url = format!("http://{bound}");
+            }
+        }
         let domain = Domain::new(resources.db, Arc::new(resources.keys), resources.config);
         prepare(&domain).await.map_err(StartupError::Prepare)?;
         let router = router(domain.clone());
@@ -96,6 +112,11 @@ impl Application {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// How browsers reach this server (`CONNECTGAIN_PUBLIC_URL`, by default the bound address).
+    pub fn public_url(&self) -> &str {
+        &self.domain.config.public_url
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight and closes
@@ -190,6 +211,7 @@ fn router(domain: Domain) -> Router {
     let context_domain = state.domain.clone();
     // Server functions and server-rendered pages reach the domain through context.
     let provide_domain = move || provide_context(context_domain.clone());
+    let same_origin = SameOrigin::new(&config.public_url).expect("the public URL was validated as an http(s) URL");
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -206,6 +228,8 @@ fn router(domain: Domain) -> Router {
         .route("/api/{*rest}", any(api_not_found))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_domain, shell))
         .layer(sessions)
+        // Forged requests are refused before they reach a session or a handler.
+        .layer(middleware::from_fn_with_state(same_origin, csrf::require_same_origin))
         // One span per request with its method, path (never the query: it may carry tokens)
         // and an `x-request-id`, which is also returned to the client. The last layer added
         // runs first, so the id exists before the span is made.
@@ -227,7 +251,7 @@ fn router(domain: Domain) -> Router {
 fn session_layer(domain: &Domain) -> SessionManagerLayer<DbSessionStore> {
     let ttl = time::Duration::seconds(i64::try_from(domain.config.session_ttl.as_secs()).unwrap_or(i64::MAX));
     SessionManagerLayer::new(DbSessionStore::new(domain.db.clone()))
-        .with_name("cg_session")
+        .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(domain.config.public_url.starts_with("https://"))
