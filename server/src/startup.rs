@@ -34,6 +34,7 @@ use crate::{
     api::error::ApiError,
     csrf::{self, SameOrigin, SESSION_COOKIE},
     health,
+    security_headers::{self, SecurityHeaders},
     session_store::DbSessionStore,
     state::AppState,
 };
@@ -209,9 +210,14 @@ fn router(domain: Domain) -> Router {
     let state = AppState { leptos_options, domain };
     let routes = generate_route_list(App);
     let context_domain = state.domain.clone();
-    // Server functions and server-rendered pages reach the domain through context.
-    let provide_domain = move || provide_context(context_domain.clone());
+    // Server functions and server-rendered pages reach the domain through context, and
+    // render scripts with the nonce the Content-Security-Policy header names.
+    let provide_domain = move || {
+        provide_context(context_domain.clone());
+        security_headers::provide_request_nonce();
+    };
     let same_origin = SameOrigin::new(&config.public_url).expect("the public URL was validated as an http(s) URL");
+    let headers = SecurityHeaders { hsts: config.public_url.starts_with("https://") };
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -243,6 +249,8 @@ fn router(domain: Domain) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Millis)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Outermost, so that every answer has them, refusals and errors included.
+        .layer(middleware::from_fn_with_state(headers, security_headers::add_security_headers))
         .with_state(state)
 }
 
