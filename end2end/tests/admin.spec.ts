@@ -114,10 +114,15 @@ test('a platform admin configures WhatsApp, Twilio and an n8n webhook, calls it 
   await expect(analytics.locator('.recent-calls tbody tr').first()).toContainText('contact_form');
   await expect(analytics.locator('.performance tr', { hasText: 'contact_form' }).locator('.tone-ok .badge')).toHaveText(['Active', '100%']);
 
-  // A call made elsewhere (the REST API) appears with the next automatic refresh, without
-  // reloading the page.
+  // A call made elsewhere (the REST API, with a bearer token: a call with the session cookie
+  // must come from our pages) appears with the next automatic refresh, without reloading.
   await page.evaluate(() => ((window as any).__stillThisPage = true));
-  const api = await page.request.post(`/api/platform/tenants/${tenantId}/webhooks/by-name/contact_form/call`, { data: { via: 'api' } });
+  const login = await request.post('/api/v1/auth/login', { data: { email: adminEmail, password: adminPassword } });
+  expect(login.status()).toBe(200);
+  const api = await request.post(`/api/platform/tenants/${tenantId}/webhooks/by-name/contact_form/call`, {
+    data: { via: 'api' },
+    headers: { authorization: `Bearer ${(await login.json()).access_token}` },
+  });
   expect(api.status()).toBe(200);
   await expect(total).toHaveText('2', { timeout: 60_000 });
   expect(await page.evaluate(() => (window as any).__stillThisPage)).toBe(true);

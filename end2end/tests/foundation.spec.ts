@@ -41,6 +41,33 @@ test('the landing page renders, hydrates, and its tabs work only after hydration
   expect(errors).toEqual([]);
 });
 
+test('every page hydrates under the Content-Security-Policy, its inline script allowed by the nonce', async ({ page }) => {
+  const errors = watchForErrors(page);
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (m.text().includes('Content Security Policy')) violations.push(m.text());
+  });
+  await page.goto('/signup');
+  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByLabel('E-mail').fill(`csp-${Date.now()}@example.com`);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByLabel('Organization name').fill('CSP Org');
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+
+  for (const path of ['/', '/dashboard', '/contacts', '/campaigns', '/settings', '/settings/webhooks', '/settings/webhooks/logs', '/settings/inbound']) {
+    const response = await page.goto(path);
+    const csp = (await response!.headerValue('content-security-policy')) ?? '';
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce, `${path}: ${csp}`).toBeTruthy();
+    expect(csp).toContain("'wasm-unsafe-eval'");
+    // Only the inline script with this nonce could start the WASM that marks the page.
+    await expect(page.locator('.app'), path).toHaveAttribute('data-hydrated', 'true');
+  }
+  expect(violations).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 

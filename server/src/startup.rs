@@ -6,6 +6,7 @@ use axum::{
     body::Body,
     extract::MatchedPath,
     http::Request,
+    middleware,
     routing::{any, get},
     Router,
 };
@@ -29,7 +30,15 @@ use tracing::Level;
 
 use tower_sessions::{cookie::SameSite, Expiry, SessionManagerLayer};
 
-use crate::{api, api::error::ApiError, health, session_store::DbSessionStore, state::AppState};
+use crate::{
+    api,
+    api::error::ApiError,
+    csrf::{self, SameOrigin, SESSION_COOKIE},
+    health,
+    security_headers::{self, SecurityHeaders},
+    session_store::DbSessionStore,
+    state::AppState,
+};
 
 /// Why the server could not start. Each message is one line naming the setting at fault.
 #[derive(Debug, thiserror::Error)]
@@ -87,8 +96,16 @@ impl Application {
     /// Opens everything and binds the listening socket (port 0 picks a free port).
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         let addr = config.site_addr;
-        let resources = Resources::open(config).await?;
+        let mut resources = Resources::open(config).await?;
         let listener = TcpListener::bind(addr).await.map_err(|source| StartupError::Bind { addr, source })?;
+        // The default public URL names the listening address; with port 0 that is no address
+        // a browser can use (nor an origin it sends), so it becomes the port actually bound.
+        let bound = listener.local_addr().map_err(|source| StartupError::Bind { addr, source })?;
+        if let Some(config) = Arc::get_mut(&mut resources.config) {
+            if addr.port() == 0 && config.public_url == format!("http://{addr}") {
+                config.public_url = format!("http://{bound}");
+            }
+        }
         let domain = Domain::new(resources.db, Arc::new(resources.keys), resources.config);
         prepare(&domain).await.map_err(StartupError::Prepare)?;
         let router = router(domain.clone());
@@ -97,6 +114,11 @@ impl Application {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// How browsers reach this server (`CONNECTGAIN_PUBLIC_URL`, by default the bound address).
+    pub fn public_url(&self) -> &str {
+        &self.domain.config.public_url
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight and closes
@@ -189,8 +211,14 @@ fn router(domain: Domain) -> Router {
     let state = AppState { leptos_options, domain };
     let routes = generate_route_list(App);
     let context_domain = state.domain.clone();
-    // Server functions and server-rendered pages reach the domain through context.
-    let provide_domain = move || provide_context(context_domain.clone());
+    // Server functions and server-rendered pages reach the domain through context, and
+    // render scripts with the nonce the Content-Security-Policy header names.
+    let provide_domain = move || {
+        provide_context(context_domain.clone());
+        security_headers::provide_request_nonce();
+    };
+    let same_origin = SameOrigin::new(&config.public_url).expect("the public URL was validated as an http(s) URL");
+    let headers = SecurityHeaders { hsts: config.public_url.starts_with("https://") };
 
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -207,17 +235,14 @@ fn router(domain: Domain) -> Router {
         .route("/api/{*rest}", any(api_not_found))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_domain, shell))
         .layer(sessions)
-<<<<<<< HEAD
-        .layer(axum::middleware::from_fn(crate::unread_body::drain_unread_body))
-        // One span per request with its method, path (never the query: it may carry tokens)
-        // and an `x-request-id`, which is also returned to the client. The last layer added
-        // runs first, so the id exists before the span is made.
-=======
+        // Forged requests are refused before they reach a session or a handler.
+        .layer(middleware::from_fn_with_state(same_origin, csrf::require_same_origin))
+        // Outside the CSRF check, so that its early 403 is drained like any other.
+        .layer(middleware::from_fn(crate::unread_body::drain_unread_body))
         // One span per request with its method, route and an `x-request-id`, which is also
         // returned to the client. The route is the matched pattern (`/api/v1/invitations/
         // {token}/accept`), never the raw path or query: they may carry tokens. The last
         // layer added runs first, so the id exists before the span is made.
->>>>>>> sec-quotas
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()
@@ -231,6 +256,8 @@ fn router(domain: Domain) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Millis)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        // Outermost, so that every answer has them, refusals and errors included.
+        .layer(middleware::from_fn_with_state(headers, security_headers::add_security_headers))
         .with_state(state)
 }
 
@@ -239,7 +266,7 @@ fn router(domain: Domain) -> Router {
 fn session_layer(domain: &Domain) -> SessionManagerLayer<DbSessionStore> {
     let ttl = time::Duration::seconds(i64::try_from(domain.config.session_ttl.as_secs()).unwrap_or(i64::MAX));
     SessionManagerLayer::new(DbSessionStore::new(domain.db.clone()))
-        .with_name("cg_session")
+        .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(domain.config.public_url.starts_with("https://"))

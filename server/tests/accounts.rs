@@ -369,6 +369,7 @@ async fn signups_and_invitation_accepts_are_limited_per_client_address(backend: 
         .client
         .post(app.url("/api/signup"))
         .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", &app.origin)
         .body(form)
         .send()
         .await

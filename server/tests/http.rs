@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{Backend, TestApp};
+use common::{Backend, TestApp, TestEnv};
 
 async fn healthz_reports_the_database_it_reached(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -57,9 +57,68 @@ async fn every_response_carries_a_request_id(backend: Backend) {
     app.stop().await;
 }
 
+/// The nonce a `Content-Security-Policy` allows scripts with.
+fn csp_nonce(csp: &str) -> String {
+    let start = csp.find("'nonce-").unwrap_or_else(|| panic!("no nonce in {csp}")) + "'nonce-".len();
+    csp[start..].split('\'').next().unwrap().to_owned()
+}
+
+async fn every_response_carries_the_security_headers(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let page = app.client.get(app.url("/")).send().await.unwrap();
+    let headers = page.headers().clone();
+    let html = page.text().await.unwrap();
+    let csp = headers["content-security-policy"].to_str().unwrap().to_owned();
+    for directive in ["default-src 'self'", "'wasm-unsafe-eval'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"] {
+        assert!(csp.contains(directive), "{directive} missing from {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    // The inline hydration script carries this response's nonce, and it is new each time.
+    let nonce = csp_nonce(&csp);
+    assert!(nonce.len() >= 16, "{nonce}");
+    assert!(html.contains(&format!("<script type=\"module\" nonce=\"{nonce}\">")), "{html}");
+    let again = app.client.get(app.url("/")).send().await.unwrap();
+    assert_ne!(csp_nonce(again.headers()["content-security-policy"].to_str().unwrap()), nonce);
+
+    // Pages (data of a signed-in user, secrets shown once) and the API are never stored;
+    // headers are on every kind of answer, errors included.
+    assert_eq!(headers["cache-control"], "no-store");
+    let me = app.client.get(app.url("/api/auth/me")).send().await.unwrap();
+    assert_eq!(me.status(), 401);
+    assert_eq!(me.headers()["cache-control"], "no-store");
+    let forged = app.client.post(app.url("/api/logout")).header("origin", "https://evil.example").send().await.unwrap();
+    assert_eq!(forged.status(), 403);
+    for (path, response) in [("/", headers), ("/api/auth/me", me.headers().clone()), ("forged", forged.headers().clone())] {
+        assert_eq!(response["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(response["x-frame-options"], "DENY", "{path}");
+        assert_eq!(response["referrer-policy"], "same-origin", "{path}");
+        assert!(response.contains_key("content-security-policy"), "{path}");
+        assert!(!response.contains_key("strict-transport-security"), "{path}: plain http here");
+    }
+    for path in ["/healthz", "/pkg/missing.js", "/api/no-such-thing"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(response.headers()["x-frame-options"], "DENY", "{path}");
+    }
+    app.stop().await;
+}
+
+async fn https_public_urls_get_strict_transport_security(backend: Backend) {
+    let env = TestEnv::new(backend).await;
+    let app = TestApp::spawn_with(env, &[("CONNECTGAIN_PUBLIC_URL", "https://crm.example.com")]).await;
+    for path in ["/", "/healthz", "/api/auth/me"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let hsts = response.headers().get("strict-transport-security").unwrap_or_else(|| panic!("{path}: no HSTS"));
+        assert!(hsts.to_str().unwrap().starts_with("max-age="), "{path}: {hsts:?}");
+    }
+    app.stop().await;
+}
+
 backend_tests!(
     healthz_reports_the_database_it_reached,
     landing_page_is_rendered_on_the_server_with_its_hydration_scripts,
     unknown_pages_answer_404_with_a_page,
     every_response_carries_a_request_id,
+    every_response_carries_the_security_headers,
+    https_public_urls_get_strict_transport_security,
 );

@@ -167,6 +167,7 @@ async fn a_control_character_in_a_posted_invitation_token_answers_a_redirect(bac
         .client
         .post(app.url("/api/invitation/accept"))
         .header("content-type", "application/x-www-form-urlencoded")
+        .header("origin", &app.origin)
         .header("accept", "text/html")
         .body(form)
         .send()

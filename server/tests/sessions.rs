@@ -1,5 +1,6 @@
 //! Browser sessions: cookie flags, id rotation at login, credentials that follow the
-//! organization's, and a scan of everything an owner can see for the API key.
+//! organization's, a scan of everything an owner can see for the API key, and requests
+//! forged by other sites (CSRF).
 
 mod common;
 
@@ -13,7 +14,7 @@ use common::{
     Backend, TestApp, TestEnv,
 };
 use connectgain_domain::on_db;
-use reqwest::Method;
+use reqwest::{header, Method};
 use serde_json::json;
 
 const API_KEY: &str = "appgain-api-key-7f3c2a9d4e5b6c1a0f8e";
@@ -180,7 +181,8 @@ async fn server_functions_answer_the_status_of_their_error(backend: Backend) {
     let app = spawn_with_appgain(backend, &fake).await;
     let (_, owner) = app.owner("owner@a.io", "A").await;
     app.member(&owner, "member@a.io").await;
-    let form = |path: &str| app.client.post(app.url(path)).header("content-type", "application/x-www-form-urlencoded");
+    // Server functions are only taken from our own origin (the CSRF check).
+    let form = |path: &str| app.client.post(app.url(path)).header("content-type", "application/x-www-form-urlencoded").header("origin", &app.origin);
 
     let anonymous = form("/api/members").body("").send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
@@ -204,6 +206,114 @@ async fn server_functions_answer_the_status_of_their_error(backend: Backend) {
     app.stop().await;
 }
 
+const EVIL: &str = "https://evil.example";
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// A post as another site's page (or a tool) makes it: the given cookie, `Origin` and
+/// `Referer`, if any, and a body of the given type. Returns the status, the JSON body and
+/// whether a session cookie was set.
+async fn forged_post(
+    app: &TestApp,
+    path: &str,
+    cookie: Option<&str>,
+    (origin, referer): (Option<&str>, Option<&str>),
+    content_type: &str,
+    body: String,
+) -> (u16, serde_json::Value, bool) {
+    let mut request = app.client.post(app.url(path)).header(header::CONTENT_TYPE, content_type).body(body);
+    for (name, value) in [(header::COOKIE, cookie), (header::ORIGIN, origin), (header::REFERER, referer)] {
+        if let Some(value) = value {
+            request = request.header(name, value);
+        }
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let sets_session = response.headers().get_all(header::SET_COOKIE).iter().any(|c| c.to_str().unwrap().starts_with("cg_session="));
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null), sets_session)
+}
+
+async fn member_ids(app: &TestApp, token: &str) -> Vec<String> {
+    let members = app.call(Method::GET, "/api/v1/organization/members", Some(token), None).await;
+    members.body.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn a_cross_site_post_with_the_victims_cookie_is_refused_and_changes_nothing(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn_with_appgain(backend, &fake).await;
+    let (_, owner) = app.owner("owner@a.io", "A").await;
+    let (member, _) = app.member(&owner, "member@a.io").await;
+    let (_, cookie) = browser_login(&app, "owner@a.io", None).await;
+    let remove = format!("member_id={member}");
+    let other_port = format!("http://{}:1", app.addr.ip());
+
+    // A form on another site (urlencoded or text/plain), a sandboxed page (`null`), a
+    // sibling address, a foreign Referer, and no Origin or Referer at all.
+    let forged: [((Option<&str>, Option<&str>), &str); 7] = [
+        ((Some(EVIL), None), FORM),
+        ((Some(EVIL), None), "text/plain"),
+        ((Some("null"), None), FORM),
+        ((Some(&other_port), None), FORM),
+        ((None, Some("https://evil.example/page")), FORM),
+        ((None, None), FORM),
+        ((None, None), "text/plain"),
+    ];
+    for (headers, content_type) in forged {
+        let (status, body, _) = forged_post(&app, "/api/members/remove", Some(&cookie), headers, content_type, remove.clone()).await;
+        assert_eq!(status, 403, "{headers:?} {content_type}: {body}");
+        assert_eq!(body["error"]["code"], "cross_origin", "{body}");
+    }
+    // REST calls with the cookie, and logging out, are refused the same way.
+    let rest = app.client.delete(app.url(&format!("/api/v1/organization/members/{member}"))).header(header::COOKIE, &cookie).send().await.unwrap();
+    assert_eq!(rest.status(), 403);
+    let (status, _, _) = forged_post(&app, "/api/logout", Some(&cookie), (Some(EVIL), None), FORM, String::new()).await;
+    assert_eq!(status, 403);
+    let (status, _, _) = forged_post(&app, "/api/v1/auth/logout", Some(&cookie), (None, None), "application/json", String::new()).await;
+    assert_eq!(status, 403);
+
+    assert!(member_ids(&app, &owner).await.contains(&member), "the member was not removed");
+    assert_eq!(get_with_cookie(&app, "/api/auth/me", &cookie).await.0, 200, "the session is still alive");
+
+    // From our own pages: `Origin`, or else a `Referer` of ours, is enough.
+    let referer = format!("{}/settings", app.origin);
+    let (status, body, _) = forged_post(&app, "/api/members/invite", Some(&cookie), (None, Some(&referer)), FORM, String::new()).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body, _) = forged_post(&app, "/api/members/remove", Some(&cookie), (Some(&app.origin), None), FORM, remove).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(!member_ids(&app, &owner).await.contains(&member), "a same-origin post works");
+    app.stop().await;
+}
+
+async fn a_cross_site_login_or_signup_is_refused_without_any_cookie(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn_with_appgain(backend, &fake).await;
+    app.owner("attacker@a.io", "A").await;
+
+    // Logging the victim's browser into the attacker's account (login CSRF).
+    let login = format!("email=attacker%40a.io&password={}", PASSWORD.replace(' ', "+"));
+    for headers in [(Some(EVIL), None), (None, None)] {
+        let (status, body, sets_session) = forged_post(&app, "/api/login", None, headers, FORM, login.clone()).await;
+        assert_eq!((status, sets_session), (403, false), "{headers:?}: {body}");
+    }
+    let signup = format!("email=new%40a.io&password={}&organization_name=N", PASSWORD.replace(' ', "+"));
+    let (status, _, sets_session) = forged_post(&app, "/api/signup", None, (Some(EVIL), None), FORM, signup).await;
+    assert_eq!((status, sets_session), (403, false));
+    let login = app.call(Method::POST, "/api/v1/auth/login", None, Some(&json!({"email": "new@a.io", "password": PASSWORD}))).await;
+    assert_eq!(login.status, 401, "no account was created");
+    app.stop().await;
+}
+
+async fn requests_without_the_session_cookie_need_no_origin(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // `call` sends no Origin: REST signup and login answer tokens, bearer calls just work.
+    let (_, token) = app.owner("owner@a.io", "A").await;
+    let invite = app.call(Method::POST, "/api/v1/organization/invitations", Some(&token), None).await;
+    assert_eq!(invite.status, 201, "{}", invite.body);
+    let key = app.call(Method::POST, "/api/v1/inbound/api-key", Some(&token), Some(&json!({}))).await;
+    assert_eq!(key.status, 201, "{}", key.body);
+    app.stop().await;
+}
+
 backend_tests!(
     server_functions_answer_the_status_of_their_error,
     a_member_gets_a_403_page_for_settings_and_visitors_a_401,
@@ -211,4 +321,7 @@ backend_tests!(
     the_cookie_is_secure_behind_https,
     credentials_that_arrive_after_login_reach_the_session,
     the_api_key_appears_in_no_page_response_bundle_log_or_session,
+    a_cross_site_post_with_the_victims_cookie_is_refused_and_changes_nothing,
+    a_cross_site_login_or_signup_is_refused_without_any_cookie,
+    requests_without_the_session_cookie_need_no_origin,
 );

@@ -1,5 +1,5 @@
 //! Requests as a browser makes them: a login through the login server function, then
-//! pages and server functions with the session cookie.
+//! pages and server functions with the session cookie, each post with our own `Origin`.
 
 use reqwest::header;
 
@@ -11,6 +11,7 @@ pub async fn browser_login(app: &TestApp, email: &str, cookie: Option<&str>) -> 
     let mut request = app
         .client
         .post(app.url("/api/login"))
+        .header(header::ORIGIN, &app.origin)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(format!("email={}&password={}", email.replace('@', "%40"), PASSWORD.replace(' ', "+")));
     if let Some(cookie) = cookie {
@@ -34,7 +35,7 @@ pub async fn get_with_cookie(app: &TestApp, path: &str, cookie: &str) -> (u16, S
 }
 
 pub async fn post_with_cookie(app: &TestApp, path: &str, cookie: &str, body: Option<serde_json::Value>) -> (u16, String, String) {
-    let mut request = app.client.post(app.url(path)).header(header::COOKIE, cookie);
+    let mut request = app.client.post(app.url(path)).header(header::COOKIE, cookie).header(header::ORIGIN, &app.origin);
     request = match body {
         Some(body) => request.json(&body),
         None => request.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(""),
@@ -56,6 +57,7 @@ pub async fn post_form_with_cookie(app: &TestApp, path: &str, cookie: &str, fiel
         .client
         .post(app.url(path))
         .header(header::COOKIE, cookie)
+        .header(header::ORIGIN, &app.origin)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(body)
         .send()

@@ -169,6 +169,8 @@ fn with_database(url: &str, database: &str) -> String {
 pub struct TestApp {
     pub env: TestEnv,
     pub addr: SocketAddr,
+    /// The origin of the public URL: what a browser on our pages sends as `Origin`.
+    pub origin: String,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
@@ -185,12 +187,13 @@ impl TestApp {
         }
         let app = Application::build(env.config(extra)).await.expect("the test app starts");
         let addr = app.local_addr();
+        let origin = url::Url::parse(app.public_url()).unwrap().origin().ascii_serialization();
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Self { env, addr, client, stop: Some(stop), server: Some(server) }
+        Self { env, addr, origin, client, stop: Some(stop), server: Some(server) }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,147 @@
+//! Cross-site request forgery: a state-changing request that carries the session cookie, or
+//! that could start a session (a server function: login, signup, accepting an invitation),
+//! must come from our own pages. Browsers say where a request comes from in `Origin` (on
+//! every POST) and `Referer`; a page of another site can forge neither. SameSite=Lax is not
+//! enough on its own: a sibling subdomain is the "same site" and sends the cookie along.
+//!
+//! Requests without the cookie that start no session (bearer tokens, the REST login that
+//! answers a token, inbound keys, provider callbacks) carry nothing a forger could borrow.
+
+use std::{collections::HashSet, sync::Arc};
+
+use axum::{
+    extract::{Request, State},
+    http::{header, HeaderMap, Method, StatusCode, Uri},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use crate::api::error::ApiError;
+
+/// The name of the login session cookie.
+pub const SESSION_COOKIE: &str = "cg_session";
+
+/// What the guard compares against: the public URL's origin, and the paths of the server
+/// functions (each may log someone in, so each is checked even without a cookie).
+#[derive(Clone)]
+pub struct SameOrigin {
+    origin: Arc<Origin>,
+    server_functions: Arc<HashSet<&'static str>>,
+}
+
+impl SameOrigin {
+    /// `None` when the public URL has no origin (the configuration already refuses that).
+    pub fn new(public_url: &str) -> Option<Self> {
+        let server_functions = leptos::server_fn::axum::server_fn_paths().map(|(path, _)| path).collect();
+        Some(Self { origin: Arc::new(Origin::parse(public_url)?), server_functions: Arc::new(server_functions) })
+    }
+
+    fn applies_to(&self, request: &Request) -> bool {
+        let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        !safe && (has_session_cookie(request.headers()) || self.server_functions.contains(request.uri().path()))
+    }
+
+    /// `Origin`, or without it `Referer`, names our origin. `Origin: null` (a sandboxed or
+    /// privacy-redirected page) is not ours, and neither is a request that names nothing.
+    fn from_our_pages(&self, headers: &HeaderMap) -> bool {
+        let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER));
+        source.and_then(|v| v.to_str().ok()).and_then(Origin::parse).is_some_and(|o| o == *self.origin)
+    }
+}
+
+/// The middleware: 403 with a JSON error for a forged request, before any handler runs.
+pub async fn require_same_origin(State(guard): State<SameOrigin>, request: Request, next: Next) -> Response {
+    if guard.applies_to(&request) && !guard.from_our_pages(request.headers()) {
+        let named = |name| request.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("none").to_owned();
+        // Usually an attack; when every browser login fails, CONNECTGAIN_PUBLIC_URL is not the
+        // address the browsers use, and this says so.
+        tracing::warn!(
+            origin = %named(header::ORIGIN),
+            referer = %named(header::REFERER),
+            expected = %guard.origin,
+            "refused a state-changing request that did not come from our pages"
+        );
+        return ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_origin",
+            "This request did not come from this site's pages (its Origin or Referer header is missing or names another site).",
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+fn has_session_cookie(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| pair.split_once('=').is_some_and(|(name, _)| name.trim() == SESSION_COOKIE))
+}
+
+/// Scheme, host and port, compared without case and with the default port filled in.
+#[derive(Debug, PartialEq, Eq)]
+struct Origin {
+    scheme: String,
+    host: String,
+    port: u16,
+}
+
+impl Origin {
+    /// The origin of an absolute http(s) URL; only the part before the path is read, so a
+    /// Referer's path cannot make it unparsable.
+    fn parse(url: &str) -> Option<Self> {
+        let (scheme, rest) = url.split_once("://")?;
+        let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+        let uri: Uri = format!("{scheme}://{authority}").parse().ok()?;
+        let scheme = uri.scheme_str()?.to_ascii_lowercase();
+        let default_port = match scheme.as_str() {
+            "http" => 80,
+            "https" => 443,
+            _ => return None,
+        };
+        let authority = uri.authority()?;
+        Some(Self { host: authority.host().to_ascii_lowercase(), port: authority.port_u16().unwrap_or(default_port), scheme })
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}://{}:{}", self.scheme, self.host, self.port)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_compare_without_case_path_or_default_port() {
+        let ours = Origin::parse("https://CRM.example.com/base").unwrap();
+        for same in ["https://crm.example.com", "https://crm.example.com:443", "HTTPS://crm.example.com/settings?x=1"] {
+            assert_eq!(Origin::parse(same).as_ref(), Some(&ours), "{same}");
+        }
+        for other in ["http://crm.example.com", "https://crm.example.com:8443", "https://evil.example", "https://crm.example.com.evil.example/"] {
+            assert_ne!(Origin::parse(other).as_ref(), Some(&ours), "{other}");
+        }
+        for nothing in ["null", "", "crm.example.com", "ftp://crm.example.com", "https://"] {
+            assert_eq!(Origin::parse(nothing), None, "{nothing}");
+        }
+        assert_eq!(Origin::parse("http://127.0.0.1:3000").unwrap().port, 3000);
+        assert_eq!(Origin::parse("http://[::1]:3000/x").unwrap().host, "[::1]");
+    }
+
+    #[test]
+    fn only_the_session_cookie_counts() {
+        let with = |cookie: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::COOKIE, cookie.parse().unwrap());
+            has_session_cookie(&headers)
+        };
+        assert!(with("cg_session=abc"));
+        assert!(with("theme=dark; cg_session=abc"));
+        assert!(!with("not_cg_session=abc; theme=cg_session"));
+        assert!(!has_session_cookie(&HeaderMap::new()));
+    }
+}
