@@ -15,13 +15,15 @@ async fn rename(db: &Db, org: OrgId, name: String) -> Result<(), sqlx::Error> {
 
 async fn transactions_abandoned_at_any_point_leave_the_database_writable(backend: Backend) {
     let fx = Fixture::new(backend, &[]).await;
-    // Each write is given a different number of scheduler turns before it is dropped, so
-    // that across the rounds it is cut off at every await point: waiting for the write
-    // turn, inside `BEGIN`, between `BEGIN` and its check, in the UPDATE, in the COMMIT.
-    for round in 0..400u32 {
+    // Each write is dropped after a different delay, so that across the rounds it is cut
+    // off at every await point: waiting for the write turn, inside `BEGIN`, between `BEGIN`
+    // and its check, in the UPDATE, in the COMMIT. (Not a wait for a state: the spread of
+    // the moments is the point.)
+    for round in 0..1500u64 {
         let (db, org) = (fx.d.db.clone(), fx.org);
         let write = tokio::spawn(async move { rename(&db, org, format!("Acme {round}")).await });
-        for _ in 0..round % 40 {
+        let cut_at = std::time::Instant::now() + std::time::Duration::from_micros(round % 300);
+        while std::time::Instant::now() < cut_at {
             tokio::task::yield_now().await;
         }
         write.abort();

@@ -402,7 +402,8 @@ async fn exchange(stream: &mut tokio::net::TcpStream, head: &str, body: &[u8]) -
 
 async fn answers_before_the_body_is_read_reach_the_client_and_keep_the_connection(backend: Backend) {
     let env = TestEnv::new(backend).await;
-    let app = TestApp::spawn_with(env, &[("CONNECTGAIN_INBOUND_RATE_LIMIT", "60/m"), ("CONNECTGAIN_INBOUND_RATE_BURST", "1")]).await;
+    // A burst of 2: the 413 and the request after it; the rest of the minute is refused.
+    let app = TestApp::spawn_with(env, &[("CONNECTGAIN_INBOUND_RATE_LIMIT", "60/m"), ("CONNECTGAIN_INBOUND_RATE_BURST", "2")]).await;
     let (org, _, key) = tenant(&app, "owner@acme.io").await;
     let head = |key: &str| format!("POST /api/webhooks/test.event HTTP/1.1\r\nHost: {}\r\nX-Tenant-ID: {org}\r\nX-API-Key: {key}\r\nContent-Type: application/json\r\n", app.addr);
     let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
@@ -414,7 +415,7 @@ async fn answers_before_the_body_is_read_reach_the_client_and_keep_the_connectio
     assert_eq!((status, connection.as_str()), (413, ""));
     assert_eq!(exchange(&mut stream, &head(&key), b"{}").await.unwrap().0, 200, "the connection is reused");
 
-    // Refused before the body is read (429: the burst of 1 is spent; 401: a wrong key), on
+    // Refused before the body is read (429: the burst is spent; 401: a wrong key), on
     // one kept-alive connection: every request gets its answer.
     let body = format!(r#"{{"pad": "{}"}}"#, "y".repeat(256 << 10));
     for round in 0..40 {
