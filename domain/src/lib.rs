@@ -21,6 +21,7 @@ pub mod providers;
 pub mod rotation;
 pub mod secret;
 pub mod text;
+pub mod trusted_proxies;
 
 pub use config::{Config, ConfigError};
 pub use context::Domain;

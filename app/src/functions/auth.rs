@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::{error::AppError, models::Viewer};
 
 #[cfg(feature = "ssr")]
-use crate::server::{domain, form_failed, session, session_handle};
+use crate::server::{client_address, domain, form_failed, session, session_handle};
 
 /// The logged-in user, or `None`.
 #[server(endpoint = "viewer")]
@@ -44,10 +44,7 @@ pub async fn signup(
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use connectgain_domain::accounts::login::check_password;
     let d = domain()?;
-    let client = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .ok()
-        .map(|c| c.0.ip().to_string());
+    let client = client_address(&d).await;
     let user = check_password(&d, &email, &secrecy::SecretString::from(password), client.as_deref())
         .await
         .map_err(|e| form_failed("/login", e.into()))?;

@@ -37,6 +37,15 @@ pub fn form_failed(page: &str, error: AppError) -> AppError {
     error
 }
 
+/// The caller's address for per-address limits: the TCP peer, or the client a trusted
+/// proxy forwarded for (`CONNECTGAIN_TRUSTED_PROXIES`).
+pub async fn client_address(d: &Domain) -> Option<String> {
+    let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await.ok()?.0.ip();
+    let parts = use_context::<http::request::Parts>();
+    let forwarded = parts.iter().flat_map(|p| p.headers.get_all("x-forwarded-for")).filter_map(|v| v.to_str().ok());
+    Some(d.config.trusted_proxies.client_ip(peer, forwarded).to_string())
+}
+
 /// The session of this request.
 pub async fn session_handle() -> Result<tower_sessions::Session, AppError> {
     leptos_axum::extract::<tower_sessions::Session>()

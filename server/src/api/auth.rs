@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use axum::{
     extract::{ConnectInfo, State},
-    http::StatusCode,
+    http::{HeaderMap, StatusCode},
     Json,
 };
 use connectgain_domain::{
@@ -52,11 +52,14 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     ApiJson(form): ApiJson<LoginForm>,
 ) -> Result<Json<Value>, ApiError> {
     let password = SecretString::from(form.password);
-    let user = login::check_password(&state.domain, &form.email, &password, Some(&client.ip().to_string())).await?;
+    let forwarded = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    let client = state.domain.config.trusted_proxies.client_ip(peer.ip(), forwarded);
+    let user = login::check_password(&state.domain, &form.email, &password, Some(&client.to_string())).await?;
     let issued = tokens::issue(&state.domain, user.id).await?;
     Ok(Json(json!({
         "access_token": issued.token,
