@@ -7,7 +7,7 @@ use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use secrecy::SecretString;
 
-use crate::crypto::MasterKey;
+use crate::{crypto::MasterKey, trusted_proxies::TrustedProxies};
 
 /// The seed's Appgain signup webhook.
 pub const DEFAULT_APPGAIN_SIGNUP_URL: &str = "https://n8n.instabackend.io/webhook/connectGain-onSignup";
@@ -130,9 +130,13 @@ pub struct Config {
     pub session_ttl: Duration,
     /// `CONNECTGAIN_TOKEN_TTL_SECS`: how long an API bearer token lasts.
     pub token_ttl: Duration,
-    /// `CONNECTGAIN_LOGIN_MAX_FAILURES`: failed logins per account (and 4× that per IP
-    /// address) within 15 minutes before logins are refused for a while.
+    /// `CONNECTGAIN_LOGIN_MAX_FAILURES`: failed logins per account from one client address
+    /// (and 4× that per address across accounts) within 15 minutes before that address's
+    /// logins are refused for a while; past it, an account's logins from anywhere are slowed.
     pub login_max_failures: u32,
+    /// `CONNECTGAIN_TRUSTED_PROXIES`: reverse proxies (IPs or CIDR blocks, comma-separated)
+    /// whose `X-Forwarded-For` names the client for per-address limits; unset, none is.
+    pub trusted_proxies: TrustedProxies,
     /// `WHATSAPP_GRAPH_BASE_URL`: the WhatsApp Cloud API (Graph API) base, with its version.
     pub whatsapp_graph_base_url: String,
     /// `TWILIO_BASE_URL`, `VONAGE_BASE_URL`: the SMS providers' API bases.
@@ -410,6 +414,10 @@ impl Config {
             })?,
             None => 5,
         };
+        let trusted_proxies = get("CONNECTGAIN_TRUSTED_PROXIES")
+            .map(|v| TrustedProxies::parse(&v).map_err(|m| ConfigError::new("CONNECTGAIN_TRUSTED_PROXIES", m)))
+            .transpose()?
+            .unwrap_or_default();
 
         let n8n_timeout = millis("N8N_TIMEOUT_MS", 30_000)?;
         let n8n_retry_delays = match get("N8N_RETRY_DELAYS_MS") {
@@ -455,6 +463,7 @@ impl Config {
             session_ttl,
             token_ttl,
             login_max_failures,
+            trusted_proxies,
             site_addr,
             site_root,
             data_dir,
@@ -557,6 +566,7 @@ mod tests {
             ("APPGAIN_DEFAULT_API_KEY", "key-without-suit"),
             ("CONNECTGAIN_ADMIN_EMAIL", "admin@example.com"),
             ("CONNECTGAIN_LOGIN_MAX_FAILURES", "0"),
+            ("CONNECTGAIN_TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal"),
             ("N8N_RETRY_DELAYS_MS", "1s,2s"),
             ("N8N_TIMEOUT_MS", "0"),
         ];
@@ -641,6 +651,16 @@ mod tests {
         ] {
             assert_eq!(config(&[(setting, value)]).unwrap_err().setting, setting);
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_none_unless_named() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        assert!(!config(&[]).unwrap().trusted_proxies.contains(ip("127.0.0.1")));
+        let c = config(&[("CONNECTGAIN_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")]).unwrap();
+        assert!(c.trusted_proxies.contains(ip("127.0.0.1")) && c.trusted_proxies.contains(ip("10.20.30.40")));
+        let err = config(&[("CONNECTGAIN_TRUSTED_PROXIES", "10.0.0.0/40")]).unwrap_err();
+        assert_eq!(err.to_string(), "invalid CONNECTGAIN_TRUSTED_PROXIES: `10.0.0.0/40` is not an IP address or a CIDR block such as 10.0.0.0/8");
     }
 
     #[test]

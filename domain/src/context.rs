@@ -27,9 +27,13 @@ pub struct Domain {
 
 impl Domain {
     pub fn new(db: Db, keys: Arc<KeyRing>, config: Arc<Config>) -> Self {
-        // One client for every outbound call: keep-alive connections are reused.
+        // One client for every outbound call: keep-alive connections are reused. Redirects
+        // are not followed (a 3xx is the call's outcome): following one would carry the
+        // request's credentials (bearer tokens, `X-N8N-API-KEY`, provider auth) to whatever
+        // origin the answer names.
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("ConnectGain/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the TLS backend initializes");

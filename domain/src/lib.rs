@@ -22,6 +22,7 @@ pub mod quotas;
 pub mod rotation;
 pub mod secret;
 pub mod text;
+pub mod trusted_proxies;
 
 pub use config::{Config, ConfigError};
 pub use context::Domain;

@@ -192,8 +192,18 @@ async fn private_targets_are_refused_unless_allowed() {
     let rx = Receiver::start(|_| Reply::ok()).await;
     let strict = f.db.domain(&f.keys, &[("CONNECTGAIN_ALLOW_PRIVATE_TARGETS", "false")]).await;
 
+    // Special-purpose ranges and IPv6 forms that carry a private IPv4 address.
+    let special: Vec<String> = [
+        "192.0.0.170", "198.18.0.1", "240.0.0.1", "[100::1]", "[2001:db8::1]", "[::ffff:127.0.0.1]", "[64:ff9b::7f00:1]",
+        "[64:ff9b:1::a00:1]", "[2002:7f00:1::1]",
+    ]
+    .iter()
+    .map(|host| format!("http://{host}:{}/hook", rx.addr.port()))
+    .collect();
+
     // At save time.
-    for url in [rx.url(), format!("http://localhost:{}/hook", rx.addr.port()), "http://169.254.169.254/latest/meta-data".into(), "http://[::1]/x".into()] {
+    let named = [rx.url(), format!("http://localhost:{}/hook", rx.addr.port()), "http://169.254.169.254/latest/meta-data".into(), "http://[::1]/x".into()];
+    for url in named.iter().chain(&special) {
         let err = subscriptions::create(&strict, f.org, &input(&url, None, "hex")).await.unwrap_err();
         let connectgain_domain::Error::Invalid(fields) = err else { panic!("{err:?}") };
         assert!(fields["url"].contains("private address"), "{url}: {}", fields["url"]);
@@ -202,9 +212,13 @@ async fn private_targets_are_refused_unless_allowed() {
     // At connect time: URLs saved while allowed, delivered by a strict worker.
     let literal = subscriptions::create(&f.d, f.org, &input(&rx.url(), None, "hex")).await.unwrap();
     let by_name = subscriptions::create(&f.d, f.org, &input(&format!("http://localhost:{}/hook", rx.addr.port()), None, "hex")).await.unwrap();
+    let mut subs = vec![literal.view.id, by_name.view.id];
+    for url in &special {
+        subs.push(subscriptions::create(&f.d, f.org, &input(url, None, "hex")).await.unwrap().view.id);
+    }
     let worker = Worker::start(&strict);
     events::emit_now(&strict, f.org, EventType::ContactCreated, &json!({"id": "c"})).await.unwrap();
-    for sub in [literal.view.id, by_name.view.id] {
+    for sub in subs {
         let a = eventually(WAIT, "a refused attempt", || async {
             logs::attempts(&strict, f.org, &AttemptFilter { subscription: Some(sub), ..Default::default() }, None, 5).await.unwrap().data.pop()
         })

@@ -22,7 +22,7 @@ test('an owner invites a member, who joins but cannot open Settings', async ({ p
   await hydrated(page);
   await page.getByRole('button', { name: 'Create an invitation link' }).click();
   const link = await page.getByLabel('Invitation link').inputValue();
-  expect(link).toMatch(/\/invite\/cgi_/);
+  expect(link).toMatch(/\/invite\/cgv_/);
 
   const guest = await browser.newContext();
   const member = await guest.newPage();

@@ -121,6 +121,11 @@ impl Application {
         &self.domain.config.public_url
     }
 
+    /// The domain services this server runs with (tests look at its counters).
+    pub fn domain(&self) -> &Domain {
+        &self.domain
+    }
+
     /// Serves until `shutdown` completes, then finishes the requests in flight and closes
     /// the database pool.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {

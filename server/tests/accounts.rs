@@ -241,12 +241,76 @@ async fn wrong_password_and_unknown_email_get_the_same_answer_and_are_limited(ba
     for _ in 0..4 {
         post(&app, "/api/v1/auth/login", &json!({"email": "limit@example.com", "password": "wrong password"})).await;
     }
-    // Five failures: even the right password is refused for a while.
+    // Five failures from this address: even the right password is refused from it for a while.
     let (status, body, headers) =
         post(&app, "/api/v1/auth/login", &json!({"email": "limit@example.com", "password": "correct horse battery"})).await;
     assert_eq!(status, 429, "{body}");
     assert_eq!(body["error"]["code"], "rate_limited");
     assert!(headers["retry-after"].to_str().unwrap().parse::<u64>().unwrap() > 0);
+    app.stop().await;
+}
+
+/// 40 guesses at once (one of them right) against the default limit of 5: the check and
+/// the reservation are one step, so no more than 5 wrong passwords are ever verified.
+async fn concurrent_guesses_get_no_more_verifications_than_the_limit(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn(backend, &fake).await;
+    assert_eq!(post(&app, "/api/v1/auth/signup", &signup_body("race@example.com")).await.0, 201);
+    let before = app.domain.login_limiter.verifications();
+    let guesses: Vec<_> = (0..40)
+        .map(|i| {
+            let (client, url) = (app.client.clone(), app.url("/api/v1/auth/login"));
+            let password = if i == 17 { "correct horse battery" } else { "wrong password" };
+            let body = json!({"email": "race@example.com", "password": password});
+            tokio::spawn(async move { client.post(url).json(&body).send().await.unwrap().status().as_u16() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for guess in guesses {
+        statuses.push(guess.await.unwrap());
+    }
+    let verified = app.domain.login_limiter.verifications() - before;
+    let count = |status: u16| statuses.iter().filter(|s| **s == status).count();
+    assert_eq!(count(401) + count(200) + count(429), 40, "{statuses:?}");
+    assert!(count(401) <= 5, "no more wrong passwords verified than the limit: {statuses:?}");
+    assert_eq!(verified as usize, count(401) + count(200), "each 401 or 200 is one verification, a 429 none: {statuses:?}");
+    app.stop().await;
+}
+
+async fn login_from(app: &TestApp, forwarded_for: &str, password: &str) -> u16 {
+    let body = json!({"email": "owner@example.com", "password": password});
+    let request = app.client.post(app.url("/api/v1/auth/login")).header("X-Forwarded-For", forwarded_for).json(&body);
+    request.send().await.unwrap().status().as_u16()
+}
+
+/// Behind a trusted proxy (the test client's 127.0.0.1), each client counts on its own: an
+/// attacker locks only their own address out, and the owner logs in from theirs.
+async fn an_attackers_failures_do_not_keep_the_owner_out(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let (url, base) = (fake.signup_url(), fake.base_url());
+    let vars = [("APPGAIN_SIGNUP_WEBHOOK_URL", url.as_str()), ("APPGAIN_NOTIFY_BASE_URL", &base), ("CONNECTGAIN_TRUSTED_PROXIES", "127.0.0.1")];
+    let app = TestApp::spawn_with(TestEnv::new(backend).await, &vars).await;
+    assert_eq!(post(&app, "/api/v1/auth/signup", &signup_body("owner@example.com")).await.0, 201);
+    for _ in 0..5 {
+        assert_eq!(login_from(&app, "203.0.113.7", "wrong password").await, 401);
+    }
+    assert_eq!(login_from(&app, "203.0.113.7", "correct horse battery").await, 429, "the attacker's address is refused");
+    // Whatever the client writes left of what the proxy appended proves nothing.
+    assert_eq!(login_from(&app, "198.51.100.20, 203.0.113.7", "correct horse battery").await, 429);
+    assert_eq!(login_from(&app, "198.51.100.20", "correct horse battery").await, 200, "the owner gets in from elsewhere");
+    app.stop().await;
+}
+
+/// Without a trusted proxy, `X-Forwarded-For` is the client's own claim and is ignored:
+/// changing it does not escape the limit of the real address.
+async fn forwarded_for_is_ignored_from_an_untrusted_peer(backend: Backend) {
+    let fake = FakeAppgain::start(provisioned()).await;
+    let app = spawn(backend, &fake).await;
+    assert_eq!(post(&app, "/api/v1/auth/signup", &signup_body("owner@example.com")).await.0, 201);
+    for i in 0..5 {
+        assert_eq!(login_from(&app, &format!("203.0.113.{i}"), "wrong password").await, 401);
+    }
+    assert_eq!(login_from(&app, "198.51.100.20", "correct horse battery").await, 429);
     app.stop().await;
 }
 
@@ -393,6 +457,9 @@ backend_tests!(
     a_taken_email_answers_409,
     malformed_requests_get_json_errors,
     wrong_password_and_unknown_email_get_the_same_answer_and_are_limited,
+    concurrent_guesses_get_no_more_verifications_than_the_limit,
+    an_attackers_failures_do_not_keep_the_owner_out,
+    forwarded_for_is_ignored_from_an_untrusted_peer,
     logout_revokes_the_token,
     organizations_from_before_provisioning_get_the_default_credentials,
     create_admin_makes_a_platform_admin_who_can_log_in,

@@ -302,6 +302,37 @@ async fn size_json_name_and_media_type_are_checked(backend: Backend) {
     assert_eq!(events(&app, &owner, "").await.len(), 1);
 }
 
+/// What serde_json (every reader of a stored payload) cannot parse back is refused at the
+/// door, not stored to show as `null` and fail its processor.
+async fn json_that_could_not_be_read_back_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (org, owner, key) = tenant(&app, "owner@acme.io").await;
+    let nested = |depth: usize| format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    for (what, body) in [("100,000 deep", nested(100_000)), ("128 deep", nested(128)), ("a number out of range", "[1e400]".into())] {
+        let (status, answer, _) = post_event(&app, "test.event", &org, &key, &body, &[]).await;
+        assert_eq!(status, 400, "{what}: {answer}");
+        assert_eq!(answer["error"]["code"], "malformed_json", "{what}");
+    }
+    assert!(events(&app, &owner, "").await.is_empty(), "nothing was stored");
+
+    // Nesting serde_json reads is accepted and reads back as sent; the deepest it reads (127)
+    // is processed too (its answer, one level deeper, is not parsed here).
+    let deep = nested(100);
+    let (status, answer, _) = post_event(&app, "test.event", &org, &key, &deep, &[]).await;
+    assert_eq!(status, 200, "{answer}");
+    let event = settled(&app, &owner, answer["id"].as_str().unwrap()).await;
+    assert_eq!(event["status"], "processed", "{event}");
+    assert_eq!(event["payload"].to_string(), deep);
+    assert_eq!(post_event(&app, "test.event", &org, &key, &nested(127), &[]).await.0, 200);
+    let start = Instant::now();
+    while !events(&app, &owner, "?status=received").await.is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(10), "never processed");
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    assert!(events(&app, &owner, "?status=failed").await.is_empty(), "its processor read it");
+    app.stop().await;
+}
+
 async fn stored_events_are_listed_filtered_and_failed_ones_retried(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (org, owner, key) = tenant(&app, "owner@acme.io").await;
@@ -434,6 +465,7 @@ backend_tests!(
     an_idempotency_key_repeat_answers_the_first_result_and_stores_nothing,
     the_rate_limit_answers_429_with_retry_after_per_tenant,
     size_json_name_and_media_type_are_checked,
+    json_that_could_not_be_read_back_is_refused,
     stored_events_are_listed_filtered_and_failed_ones_retried,
     events_left_received_are_processed_after_a_restart,
 );

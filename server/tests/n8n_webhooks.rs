@@ -78,6 +78,29 @@ async fn dropper() -> (String, Arc<Mutex<usize>>) {
     (format!("http://{addr}/drop"), accepted)
 }
 
+/// Everything that reaches it, whatever the method and path: (method, path, headers).
+type Caught = Arc<Mutex<Vec<(String, String, HeaderMap)>>>;
+
+/// A server that answers `/{status}/…` with that redirect status to `location`, and records
+/// every request (so does the target of the redirect, a second such server).
+async fn redirector(location: Option<String>) -> (String, Caught) {
+    let caught = Caught::default();
+    let (log, target) = (caught.clone(), location.unwrap_or_default());
+    let app = Router::new().fallback(move |method: axum::http::Method, uri: axum::http::Uri, headers: HeaderMap| {
+        let (log, target) = (log.clone(), target.clone());
+        async move {
+            let path = uri.path().to_owned();
+            log.lock().unwrap().push((method.to_string(), path.clone(), headers));
+            let status = path.split('/').nth(1).and_then(|s| s.parse::<u16>().ok()).unwrap_or(200);
+            (StatusCode::from_u16(status).unwrap(), [(axum::http::header::LOCATION, target)], "moved")
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), caught)
+}
+
 async fn spawn(backend: Backend) -> (TestApp, String, String) {
     let fake = FakeAppgain::start(Mode::Credentials { suit_id: "s".into(), api_key: "k".into() }).await;
     let url = fake.signup_url();
@@ -264,7 +287,36 @@ async fn inactive_webhooks_are_not_called_and_broadcast_reaches_the_active_ones(
     app.stop().await;
 }
 
+/// A redirect is the call's outcome: following it would carry the bearer token and the
+/// tenant's `X-N8N-API-KEY` (which reqwest does not strip) to another origin.
+async fn a_redirect_is_the_outcome_and_no_credential_leaves_for_its_target(backend: Backend) {
+    let (app, admin, org) = spawn(backend).await;
+    let (elsewhere, reached) = redirector(None).await;
+    let (moved, asked) = redirector(Some(format!("{elsewhere}/hooks/stolen"))).await;
+    let n8n = json!({"baseUrl": &moved, "apiKey": "n8n-instance-key-1234567890"});
+    assert_eq!(app.call(Method::PUT, &format!("/api/platform/tenants/{org}/integrations/n8n"), Some(&admin), Some(&n8n)).await.status, 200);
+    for status in [302, 307] {
+        let hook = create(&app, &admin, &org, &format!("moved{status}"), &format!("{moved}/{status}/hooks/moved")).await;
+        let id = hook["id"].as_str().unwrap();
+        let outcome = app
+            .call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/{id}/call"), Some(&admin), Some(&json!({"n": 1})))
+            .await;
+        assert_eq!(outcome.status, 200, "{}", outcome.body);
+        assert_eq!(outcome.body["status"], status, "{}", outcome.body);
+        assert_eq!((outcome.body["success"].as_bool(), outcome.body["attempts"].as_u64()), (Some(false), Some(1)), "{}", outcome.body);
+        assert_eq!(outcome.body["error"], format!("HTTP {status}"));
+        let analytics = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/{id}/analytics"), Some(&admin), None).await;
+        assert_eq!(analytics.body["data"][0]["statusCode"], status, "{}", analytics.body);
+    }
+    let asked = asked.lock().unwrap().clone();
+    assert_eq!(asked.len(), 2, "the redirecting server was called once per hook");
+    assert!(asked.iter().all(|(_, _, headers)| headers["x-n8n-api-key"] == "n8n-instance-key-1234567890"));
+    assert!(reached.lock().unwrap().is_empty(), "the redirect's target received nothing: {:?}", reached.lock().unwrap());
+    app.stop().await;
+}
+
 backend_tests!(
+    a_redirect_is_the_outcome_and_no_credential_leaves_for_its_target,
     webhooks_are_managed_with_immutable_unique_names,
     retries_follow_the_rules_and_every_attempt_is_recorded,
     inactive_webhooks_are_not_called_and_broadcast_reaches_the_active_ones,

@@ -85,8 +85,30 @@ async fn invitations_work_once_and_members_can_be_removed(backend: Backend) {
     assert_eq!(joined.body["role"], "member");
     let again = app.call(Method::POST, &format!("/api/v1/invitations/{token}/accept"), None, Some(&accept("other@a.io"))).await;
     assert_eq!(again.status, 404, "an invitation works once");
-    let forged = app.call(Method::POST, "/api/v1/invitations/cgi_forged/accept", None, Some(&accept("x@a.io"))).await;
+    let forged = app.call(Method::POST, "/api/v1/invitations/cgv_forged/accept", None, Some(&accept("x@a.io"))).await;
     assert_eq!(forged.status, 404);
+    assert!(token.starts_with("cgv_"), "invitations have a prefix of their own, not inbound keys' cgi_: {token}");
+
+    // A link issued with the former prefix still works: tokens are found by their hash.
+    let legacy = "cgi_LegacyInvitationIssuedBeforeCgvPrefix0123456789ab";
+    let (db, _) = app.env.open().await;
+    connectgain_domain::on_db!(&db, pool => sqlx::query(
+        "INSERT INTO invitations (id, organization_id, token_hash, created_by, expires_at, created_at) \
+         SELECT $1, organization_id, $2, id, $3, $4 FROM users WHERE email = 'owner@a.io'",
+    )
+    .bind(uuid::Uuid::new_v4())
+    .bind(connectgain_domain::accounts::tokens::hash_secret(legacy))
+    .bind(chrono::Utc::now() + chrono::Duration::days(1))
+    .bind(chrono::Utc::now())
+    .execute(pool)
+    .await
+    .map(drop)
+    .unwrap());
+    db.close().await;
+    let old = app.call(Method::POST, &format!("/api/v1/invitations/{legacy}/accept"), None, Some(&accept("old@a.io"))).await;
+    assert_eq!(old.status, 201, "{}", old.body);
+    let removed_old = app.call(Method::DELETE, &format!("/api/v1/organization/members/{}", old.body["user_id"].as_str().unwrap()), Some(&owner), None).await;
+    assert_eq!(removed_old.status, 204);
 
     let listed = app.call(Method::GET, "/api/v1/organization/members", Some(&owner), None).await;
     let emails: Vec<&str> = listed.body.as_array().unwrap().iter().map(|m| m["email"].as_str().unwrap()).collect();

@@ -30,7 +30,7 @@ pub async fn signup(
     let form = SignupForm { email, password, organization_name, first_name, last_name, phone };
     let outcome = async {
         let parsed = Signup::parse(&form)?;
-        domain_signup::signup(&d, parsed, client_address()).await
+        domain_signup::signup(&d, parsed, client_address(&d)).await
     }
     .await
     .map_err(|e| form_failed("/signup", e.into()))?;
@@ -44,10 +44,7 @@ pub async fn signup(
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use connectgain_domain::accounts::login::check_password;
     let d = domain()?;
-    let client = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .ok()
-        .map(|c| c.0.ip().to_string());
+    let client = client_address(&d).map(|ip| ip.to_string());
     let user = check_password(&d, &email, &secrecy::SecretString::from(password), client.as_deref())
         .await
         .map_err(|e| form_failed("/login", e.into()))?;

@@ -66,7 +66,7 @@ pub async fn accept_invitation(
     // The token is whatever was posted: encoded, so the way back to its page is a valid URL.
     let page = format!("/invite/{}", connectgain_domain::text::percent_encode(&token));
     let form = AcceptForm { email, password, first_name, last_name };
-    let user = invitations::accept(&d, &token, &form, client_address()).await.map_err(|e| {
+    let user = invitations::accept(&d, &token, &form, client_address(&d)).await.map_err(|e| {
         let error = match e {
             connectgain_domain::Error::NotFound => AppError::new(crate::error::ErrorKind::NotFound, invitations::INVALID_LINK),
             other => other.into(),

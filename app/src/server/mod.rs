@@ -61,15 +61,17 @@ pub fn set_error_status(kind: ErrorKind) {
     }
 }
 
-/// The address of the client of this request (server functions), for per-address quotas.
-pub fn client_address() -> Option<std::net::IpAddr> {
-    use_context::<http::request::Parts>().and_then(|parts| client_address_of(&parts))
+/// The address of the client of this request (server functions), for per-address limits.
+pub fn client_address(d: &Domain) -> Option<std::net::IpAddr> {
+    use_context::<http::request::Parts>().and_then(|parts| client_address_of(&parts, d))
 }
 
 /// The one place that says who the client is, for server functions and REST handlers alike:
-/// the peer of the connection.
-pub fn client_address_of(parts: &http::request::Parts) -> Option<std::net::IpAddr> {
-    parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip())
+/// the TCP peer, or the client a trusted proxy forwarded for (`CONNECTGAIN_TRUSTED_PROXIES`).
+pub fn client_address_of(parts: &http::request::Parts, d: &Domain) -> Option<std::net::IpAddr> {
+    let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
+    let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+    Some(d.config.trusted_proxies.client_ip(peer, forwarded))
 }
 
 /// The session of this request.

@@ -27,8 +27,13 @@ pub struct Invitation {
     pub expires_at: DateTime<Utc>,
 }
 
+/// The prefix of invitation tokens, apart from inbound keys' `cgi_` so that neither can be
+/// taken for the other. Tokens are looked up by the hash of the whole token, so links
+/// issued with the former `cgi_` prefix keep working until they expire.
+pub const PREFIX: &str = "cgv_";
+
 pub async fn create(d: &Domain, org: OrgId, created_by: UserId) -> Result<Invitation, Error> {
-    let token = random_secret("cgi_");
+    let token = random_secret(PREFIX);
     let now = Utc::now();
     let expires_at = now + VALID_FOR;
     on_db!(&d.db, pool => sqlx::query(

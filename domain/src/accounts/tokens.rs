@@ -31,7 +31,7 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-/// A random secret with a recognizable prefix (`cgt_…`, `cgi_…`).
+/// A random secret with a recognizable prefix (`cgt_…`, `cgi_…`, `cgv_…`).
 pub fn random_secret(prefix: &str) -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);

@@ -1,12 +1,6 @@
 //! Signup, login, logout and "who am I" for API clients.
 
-use std::net::SocketAddr;
-
-use axum::{
-    extract::{ConnectInfo, State},
-    http::StatusCode,
-    Json,
-};
+use axum::{extract::State, http::StatusCode, Json};
 use connectgain_domain::{
     accounts::{
         login,
@@ -59,11 +53,12 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     ApiJson(form): ApiJson<LoginForm>,
 ) -> Result<Json<Value>, ApiError> {
     let password = SecretString::from(form.password);
-    let user = login::check_password(&state.domain, &form.email, &password, Some(&client.ip().to_string())).await?;
+    let client = client.map(|ip| ip.to_string());
+    let user = login::check_password(&state.domain, &form.email, &password, client.as_deref()).await?;
     let issued = tokens::issue(&state.domain, user.id).await?;
     Ok(Json(json!({
         "access_token": issued.token,

@@ -24,7 +24,10 @@ use connectgain_domain::{
 };
 use serde_json::{json, Map, Value};
 
-use super::{error::ApiError, inbound::read_limited};
+use super::{
+    error::ApiError,
+    inbound::{json_payload, read_limited},
+};
 use crate::state::AppState;
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -59,14 +62,8 @@ pub async fn whatsapp_notification(State(s): State<AppState>, Path(tenant): Path
     let limit = s.domain.config.inbound.max_body_bytes;
     let bytes = read_limited(body, &headers, limit).await?;
     let org = whatsapp::verify(&s.domain, &tenant, &bytes, header_str(&headers, "x-hub-signature-256")).await?;
-    let payload = json_text(&bytes)?;
+    let payload = json_payload(&bytes)?;
     Ok(Json(store(&s, org, Source::Whatsapp, "whatsapp.notification", payload).await?))
-}
-
-fn json_text(bytes: &[u8]) -> Result<String, ApiError> {
-    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", format!("The body is not valid JSON: {e}.")).with_position(e.line(), e.column()))?;
-    String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "The body is not UTF-8."))
 }
 
 /// Twilio's incoming SMS and status callbacks (form posts); answers empty TwiML.
@@ -123,7 +120,7 @@ pub async fn zoom(State(s): State<AppState>, Path(tenant): Path<String>, headers
         now(),
     )
     .await?;
-    let payload = json_text(&bytes)?;
+    let payload = json_payload(&bytes)?;
     let value: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
     let event = value["event"].as_str().unwrap_or_default();
     if event == "endpoint.url_validation" {

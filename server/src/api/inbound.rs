@@ -64,10 +64,17 @@ pub async fn receive(
 /// The body, at most `limit` bytes, checked to be JSON (400 names the line and column).
 pub(crate) async fn read_json(body: Body, headers: &HeaderMap, limit: usize) -> Result<String, ApiError> {
     let bytes = read_limited(body, headers, limit).await?;
-    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+    json_payload(&bytes)
+}
+
+/// The body as text if it is JSON that the stored event's readers can read back, else 400
+/// `malformed_json` naming the line and column. They parse it into a `serde_json::Value`,
+/// which refuses what a syntax check alone lets through (nesting deeper than serde_json's
+/// recursion limit of 128, numbers out of range), so it is checked by that very parse.
+pub(crate) fn json_payload(bytes: &[u8]) -> Result<String, ApiError> {
+    if let Err(e) = serde_json::from_slice::<Value>(bytes) {
         let message = format!("The body is not valid JSON: {e}.");
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", message)
-            .with_position(e.line(), e.column()));
+        return Err(ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", message).with_position(e.line(), e.column()));
     }
     // Valid JSON is valid UTF-8.
     String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "The body is not UTF-8."))

@@ -172,6 +172,8 @@ pub struct TestApp {
     /// The origin of the public URL: what a browser on our pages sends as `Origin`.
     pub origin: String,
     pub client: reqwest::Client,
+    /// The running server's domain services, for what the API does not show.
+    pub domain: connectgain_domain::Domain,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -188,12 +190,13 @@ impl TestApp {
         let app = Application::build(env.config(extra)).await.expect("the test app starts");
         let addr = app.local_addr();
         let origin = url::Url::parse(app.public_url()).unwrap().origin().ascii_serialization();
+        let domain = app.domain().clone();
         let (stop, stopped) = oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        Self { env, addr, origin, client, stop: Some(stop), server: Some(server) }
+        Self { env, addr, origin, client, domain, stop: Some(stop), server: Some(server) }
     }
 
     pub fn url(&self, path: &str) -> String {
