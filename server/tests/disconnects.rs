@@ -6,34 +6,17 @@ mod common;
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
-use axum::{extract::State, routing::post, Router};
-use common::{Backend, TestApp};
+use common::{receiver::receiver, Backend, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
 const BURSTS: usize = 20;
 const CLIENTS: usize = 48;
-
-#[derive(Clone, Default)]
-struct Received(Arc<Mutex<Vec<Value>>>);
-
-async fn receiver() -> (String, Received) {
-    let received = Received::default();
-    async fn take(State(r): State<Received>, body: String) -> &'static str {
-        r.0.lock().unwrap().push(serde_json::from_str(&body).unwrap());
-        "ok"
-    }
-    let app = Router::new().route("/hook", post(take)).with_state(received.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}/hook"), received)
-}
 
 /// Sends a whole `POST /api/contacts` and goes away after `wait_us` without reading the
 /// answer; every other client resets the connection instead of closing it.
@@ -52,7 +35,7 @@ async fn vanish(app: &TestApp, token: &str, email: &str, wait_us: u64, reset: bo
     // whole life of their requests, from parsing to the commit.
     tokio::time::sleep(Duration::from_micros(wait_us)).await;
     if reset {
-        let _ = stream.set_linger(Some(Duration::ZERO));
+        let _ = stream.set_zero_linger();
     }
     drop(stream);
 }
@@ -88,7 +71,7 @@ async fn clients_that_vanish_mid_request_never_block_later_writes(backend: Backe
     assert!(committed >= BURSTS as i64, "{committed}");
     let deadline = Instant::now() + Duration::from_secs(120);
     let delivered = loop {
-        let got: Vec<Value> = received.0.lock().unwrap().iter().filter(|e| e["event"] == "contact.created").cloned().collect();
+        let got: Vec<Value> = received.bodies().into_iter().filter(|e| e["event"] == "contact.created").collect();
         if got.len() as i64 >= committed {
             break got;
         }

@@ -4,33 +4,14 @@
 
 mod common;
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
-use axum::{extract::State, http::HeaderMap, routing::post, Router};
-use common::{Backend, TestApp, TestEnv};
+use axum::http::HeaderMap;
+use common::{receiver::receiver, Backend, TestApp, TestEnv};
 use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::Sha256;
-
-#[derive(Clone, Default)]
-struct Received(Arc<Mutex<Vec<(HeaderMap, String)>>>);
-
-async fn receiver() -> (String, Received) {
-    let received = Received::default();
-    async fn take(State(r): State<Received>, headers: HeaderMap, body: String) -> &'static str {
-        r.0.lock().unwrap().push((headers, body));
-        "ok"
-    }
-    let app = Router::new().route("/hook", post(take)).with_state(received.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}/hook"), received)
-}
 
 /// An owner with an inbound key: (tenant id, owner token, api key).
 async fn tenant(app: &TestApp, email: &str) -> (String, String, String) {

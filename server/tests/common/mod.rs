@@ -6,6 +6,7 @@ pub mod api;
 pub mod appgain;
 pub mod browser;
 pub mod logs;
+pub mod receiver;
 
 use std::{
     collections::HashMap,
