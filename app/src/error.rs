@@ -63,13 +63,9 @@ impl FromServerFnError for AppError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                Self::new(ErrorKind::Invalid, format!("The request could not be read: {value}"))
-            }
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::new(ErrorKind::Invalid, format!("The request could not be read: {value}")),
             // server_fn passes the body limit's error on as text only ("length limit exceeded").
-            ServerFnErrorErr::Deserialization(ref m) if m.contains("length limit") => {
-                Self::new(ErrorKind::TooLarge, "The request is too large.")
-            }
+            ServerFnErrorErr::Deserialization(ref m) if m.contains("length limit") => Self::new(ErrorKind::TooLarge, "The request is too large."),
             _ => Self::new(ErrorKind::Internal, format!("The request failed: {value}")),
         }
     }

@@ -20,8 +20,8 @@ use leptos_router::{
 
 use components::{error_page::ErrorPage, layout::Layout};
 use routes::{
-    admin::AdminPage, campaigns::CampaignsPage, contacts::ContactsPage, webhook_logs::WebhookLogsPage, webhooks::WebhooksPage, dashboard::DashboardPage, home::HomePage, inbound::InboundPage, invite::InvitePage, login::LoginPage,
-    not_found::NotFound, settings::SettingsPage, signup::SignupPage,
+    admin::AdminPage, campaigns::CampaignsPage, contacts::ContactsPage, dashboard::DashboardPage, home::HomePage, inbound::InboundPage, invite::InvitePage,
+    login::LoginPage, not_found::NotFound, settings::SettingsPage, signup::SignupPage, webhook_logs::WebhookLogsPage, webhooks::WebhooksPage,
 };
 
 /// The HTML document around the app, rendered on the server only.

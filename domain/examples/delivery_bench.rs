@@ -35,8 +35,7 @@ use std::{
 use axum::body::Bytes;
 use connectgain_domain::{
     crypto::{KeyRing, MasterKey},
-    on_db, on_tx,
-    organizations,
+    on_db, on_tx, organizations,
     outbound::{
         events::{self, EventType},
         subscriptions::{self, SubscriptionInput},
@@ -61,9 +60,7 @@ fn arg(name: &str, default: &str) -> String {
 /// not memory the process allocated, which is the anonymous part.
 fn mem() -> (u64, u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kb = |key: &str| {
-        status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0)
-    };
+    let kb = |key: &str| status.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()).unwrap_or(0);
     (kb("VmRSS:") / 1024, kb("VmHWM:") / 1024, kb("RssAnon:") / 1024)
 }
 
@@ -190,7 +187,8 @@ async fn main() {
 
     // Phase 1: backlog, then drain.
     let t = Instant::now();
-    let data = json!({"id": "3f1c1f9e-8f5e-4c1e-9a43-8d7c0f3b1a2e", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "phone": "+15550100"});
+    let data =
+        json!({"id": "3f1c1f9e-8f5e-4c1e-9a43-8d7c0f3b1a2e", "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com", "phone": "+15550100"});
     for chunk in 0..burst.div_ceil(1000) {
         let mut tx = d.db.begin().await.unwrap();
         for _ in 0..1000.min(burst - chunk * 1000) {
@@ -212,7 +210,12 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(100)).await;
         if last.1.elapsed() >= Duration::from_secs(2) {
             let n = sink.received.load(Ordering::Relaxed);
-            println!("  drain: {n}/{total} received, {:.0}/s over the last 2 s, RSS {} MiB (anonymous {})", (n - last.0) as f64 / last.1.elapsed().as_secs_f64(), mem().0, mem().2);
+            println!(
+                "  drain: {n}/{total} received, {:.0}/s over the last 2 s, RSS {} MiB (anonymous {})",
+                (n - last.0) as f64 / last.1.elapsed().as_secs_f64(),
+                mem().0,
+                mem().2
+            );
             last = (n, Instant::now());
         }
     }
@@ -234,59 +237,59 @@ async fn main() {
 
     // Phase 2: paced events, one transaction each, to a tenant with one subscription.
     if paced_secs > 0 {
-    let paced_org = organizations::create(&d.db, "paced").await.unwrap().id;
-    let input = SubscriptionInput { name: "paced".into(), url: format!("http://{addr}/paced"), events: vec!["*".into()], ..Default::default() };
-    subscriptions::create(&d, paced_org, &input).await.unwrap();
-    *sink.latencies.lock().unwrap() = Some(Vec::with_capacity((rate * paced_secs) as usize));
-    let before = sink.received.load(Ordering::Relaxed);
-    let t = Instant::now();
-    let n_events = rate * paced_secs;
-    let emitted = Arc::new(AtomicU64::new(0));
-    let mut tasks = tokio::task::JoinSet::new();
-    for k in 0..emitters {
-        let (d, emitted) = (d.clone(), emitted.clone());
-        tasks.spawn(async move {
-            let mut i = k;
-            while i < n_events {
-                let due = t + Duration::from_micros(i * 1_000_000 / rate);
-                let now = Instant::now();
-                if due > now {
-                    tokio::time::sleep(due - now).await;
+        let paced_org = organizations::create(&d.db, "paced").await.unwrap().id;
+        let input = SubscriptionInput { name: "paced".into(), url: format!("http://{addr}/paced"), events: vec!["*".into()], ..Default::default() };
+        subscriptions::create(&d, paced_org, &input).await.unwrap();
+        *sink.latencies.lock().unwrap() = Some(Vec::with_capacity((rate * paced_secs) as usize));
+        let before = sink.received.load(Ordering::Relaxed);
+        let t = Instant::now();
+        let n_events = rate * paced_secs;
+        let emitted = Arc::new(AtomicU64::new(0));
+        let mut tasks = tokio::task::JoinSet::new();
+        for k in 0..emitters {
+            let (d, emitted) = (d.clone(), emitted.clone());
+            tasks.spawn(async move {
+                let mut i = k;
+                while i < n_events {
+                    let due = t + Duration::from_micros(i * 1_000_000 / rate);
+                    let now = Instant::now();
+                    if due > now {
+                        tokio::time::sleep(due - now).await;
+                    }
+                    let data = json!({"id": i, "t_us": now_us()});
+                    events::emit_now(&d, paced_org, EventType::MessageReceived, &data).await.unwrap();
+                    emitted.fetch_add(1, Ordering::Relaxed);
+                    i += emitters;
                 }
-                let data = json!({"id": i, "t_us": now_us()});
-                events::emit_now(&d, paced_org, EventType::MessageReceived, &data).await.unwrap();
-                emitted.fetch_add(1, Ordering::Relaxed);
-                i += emitters;
+            });
+        }
+        let mut next_report = 30;
+        while !tasks.is_empty() {
+            tokio::select! {
+                _ = tasks.join_next() => {}
+                _ = tokio::time::sleep(Duration::from_millis(200)) => {}
             }
-        });
-    }
-    let mut next_report = 30;
-    while !tasks.is_empty() {
-        tokio::select! {
-            _ = tasks.join_next() => {}
-            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+            if t.elapsed().as_secs() >= next_report {
+                let (rss, hwm, anon) = mem();
+                println!("  paced: {}s, {} events, RSS {rss} MiB (peak {hwm} MiB), anonymous {anon} MiB", next_report, emitted.load(Ordering::Relaxed));
+                next_report += 30;
+            }
         }
-        if t.elapsed().as_secs() >= next_report {
-            let (rss, hwm, anon) = mem();
-            println!("  paced: {}s, {} events, RSS {rss} MiB (peak {hwm} MiB), anonymous {anon} MiB", next_report, emitted.load(Ordering::Relaxed));
-            next_report += 30;
+        let emitted_secs = t.elapsed().as_secs_f64();
+        while sink.received.load(Ordering::Relaxed) < before + n_events {
+            tokio::time::sleep(Duration::from_millis(10)).await;
         }
-    }
-    let emitted_secs = t.elapsed().as_secs_f64();
-    while sink.received.load(Ordering::Relaxed) < before + n_events {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let mut lat = sink.latencies.lock().unwrap().take().unwrap();
-    lat.sort_unstable();
-    println!(
-        "LATENCY at {:.0} events/s for {paced_secs}s ({} events): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-        n_events as f64 / emitted_secs,
-        lat.len(),
-        pct(&lat, 0.50),
-        pct(&lat, 0.95),
-        pct(&lat, 0.99),
-        pct(&lat, 1.0)
-    );
+        let mut lat = sink.latencies.lock().unwrap().take().unwrap();
+        lat.sort_unstable();
+        println!(
+            "LATENCY at {:.0} events/s for {paced_secs}s ({} events): p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+            n_events as f64 / emitted_secs,
+            lat.len(),
+            pct(&lat, 0.50),
+            pct(&lat, 0.95),
+            pct(&lat, 0.99),
+            pct(&lat, 1.0)
+        );
     }
 
     let _ = stop.send(());
@@ -315,9 +318,15 @@ async fn main() {
 async fn preload_history(d: &Domain, org: connectgain_domain::ids::OrgId, n: usize) {
     use connectgain_domain::outbound::{DeliveryId, EventId, SubscriptionId};
     let subs: Vec<SubscriptionId> = on_db!(&d.db, pool => sqlx::query_scalar("SELECT id FROM outbound_subscriptions WHERE organization_id = $1")
-        .bind(org).fetch_all(pool).await).unwrap();
+        .bind(org).fetch_all(pool).await)
+    .unwrap();
     let body = r#"{"event":"contact.created","timestamp":"2026-01-01T00:00:00.000Z","data":{"id":"3f1c1f9e-8f5e-4c1e-9a43-8d7c0f3b1a2e","first_name":"Ada","last_name":"Lovelace","email":"ada@example.com","phone":"+15550100"}}"#;
-    let headers = format!(r#"{{"content-type":"application/json","user-agent":"ConnectGain-Webhooks/0.1.0","x-webhook-event":"contact.created","x-webhook-timestamp":"2026-01-01T00:00:00.000Z","x-webhook-signature":"{}","webhook-id":"msg_{}","webhook-timestamp":"1767225600","webhook-signature":"v1,{}"}}"#, "a".repeat(64), "b".repeat(32), "c".repeat(44));
+    let headers = format!(
+        r#"{{"content-type":"application/json","user-agent":"ConnectGain-Webhooks/0.1.0","x-webhook-event":"contact.created","x-webhook-timestamp":"2026-01-01T00:00:00.000Z","x-webhook-signature":"{}","webhook-id":"msg_{}","webhook-timestamp":"1767225600","webhook-signature":"v1,{}"}}"#,
+        "a".repeat(64),
+        "b".repeat(32),
+        "c".repeat(44)
+    );
     let start = chrono::Utc::now() - chrono::Duration::days(30);
     const ROWS: usize = 200;
     let mut done = 0;
@@ -332,32 +341,40 @@ async fn preload_history(d: &Domain, org: connectgain_domain::ids::OrgId, n: usi
             let deliveries: Vec<DeliveryId> = (0..count).map(|_| DeliveryId::new()).collect();
             let at = start + chrono::Duration::milliseconds(done as i64 * 2);
             let sub = subs[done / ROWS % subs.len()];
-            let values = |first: usize, per: usize, row: &dyn Fn(usize) -> String| -> String {
-                (0..count).map(|i| row(first + i * per)).collect::<Vec<_>>().join(",")
-            };
-            let sql = format!("INSERT INTO outbound_events (id, organization_id, event_type, body, created_at) VALUES {}",
-                values(4, 1, &|p| format!("(${p}, $1, 'contact.created', $2, $3)")));
+            let values =
+                |first: usize, per: usize, row: &dyn Fn(usize) -> String| -> String { (0..count).map(|i| row(first + i * per)).collect::<Vec<_>>().join(",") };
+            let sql = format!(
+                "INSERT INTO outbound_events (id, organization_id, event_type, body, created_at) VALUES {}",
+                values(4, 1, &|p| format!("(${p}, $1, 'contact.created', $2, $3)"))
+            );
             on_tx!(&mut tx, conn => {
                 let mut q = sqlx::query(&sql).bind(org).bind(body).bind(at);
                 for e in &events { q = q.bind(*e); }
                 q.execute(conn).await.map(|_| ())
-            }).unwrap();
-            let sql = format!("INSERT INTO outbound_deliveries (id, organization_id, subscription_id, event_id, event_type, status, attempts, schedule_pos, \
+            })
+            .unwrap();
+            let sql = format!(
+                "INSERT INTO outbound_deliveries (id, organization_id, subscription_id, event_id, event_type, status, attempts, schedule_pos, \
                 next_attempt_at, last_attempt_at, last_status_code, created_at, updated_at) VALUES {}",
-                values(4, 2, &|p| format!("(${p}, $1, $2, ${}, 'contact.created', 'delivered', 1, 0, $3, $3, 200, $3, $3)", p + 1)));
+                values(4, 2, &|p| format!("(${p}, $1, $2, ${}, 'contact.created', 'delivered', 1, 0, $3, $3, 200, $3, $3)", p + 1))
+            );
             on_tx!(&mut tx, conn => {
                 let mut q = sqlx::query(&sql).bind(org).bind(sub).bind(at);
                 for (id, e) in deliveries.iter().zip(&events) { q = q.bind(*id).bind(*e); }
                 q.execute(conn).await.map(|_| ())
-            }).unwrap();
-            let sql = format!("INSERT INTO outbound_attempts (delivery_id, subscription_id, organization_id, event_type, attempt, attempted_at, \
+            })
+            .unwrap();
+            let sql = format!(
+                "INSERT INTO outbound_attempts (delivery_id, subscription_id, organization_id, event_type, attempt, attempted_at, \
                 success, status_code, duration_ms, request_headers, response_body, error) VALUES {}",
-                values(6, 1, &|p| format!("(${p}, $1, $2, 'contact.created', 1, $3, TRUE, 200, 1, $4, $5, NULL)")));
+                values(6, 1, &|p| format!("(${p}, $1, $2, 'contact.created', 1, $3, TRUE, 200, 1, $4, $5, NULL)"))
+            );
             on_tx!(&mut tx, conn => {
                 let mut q = sqlx::query(&sql).bind(sub).bind(org).bind(at).bind(&headers).bind("ok");
                 for id in &deliveries { q = q.bind(*id); }
                 q.execute(conn).await.map(|_| ())
-            }).unwrap();
+            })
+            .unwrap();
             done += count;
         }
         tx.commit().await.unwrap();

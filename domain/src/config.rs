@@ -212,9 +212,11 @@ impl QuotaConfig {
         const MAX: &str = "CONNECTGAIN_MAX_SUBSCRIPTIONS";
         let max_subscriptions = match get(MAX) {
             None => 50,
-            Some(v) => v.parse::<u32>().ok().filter(|n| (1..=100_000).contains(n)).ok_or_else(|| {
-                ConfigError::new(MAX, format!("`{v}` is not a whole number from 1 to 100000"))
-            })?,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or_else(|| ConfigError::new(MAX, format!("`{v}` is not a whole number from 1 to 100000")))?,
         };
         Ok(Self { signups, inbound_key_failures, test_sends, max_subscriptions })
     }
@@ -244,9 +246,11 @@ impl InboundConfig {
         let whole = |name: &'static str, default: u64, max: u64| -> Result<u64, ConfigError> {
             match get(name) {
                 None => Ok(default),
-                Some(v) => v.parse::<u64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
-                    ConfigError::new(name, format!("`{v}` is not a whole number from 1 to {max}"))
-                }),
+                Some(v) => v
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (1..=max).contains(n))
+                    .ok_or_else(|| ConfigError::new(name, format!("`{v}` is not a whole number from 1 to {max}"))),
             }
         };
         let burst = whole("CONNECTGAIN_INBOUND_RATE_BURST", u64::from(default_burst), 100_000_000)? as u32;
@@ -298,15 +302,16 @@ impl OutboundConfig {
         let timeout = duration(get("CONNECTGAIN_WEBHOOK_TIMEOUT_MS"), "CONNECTGAIN_WEBHOOK_TIMEOUT_MS", 15_000, Duration::from_millis)?;
         let retry_schedule = match get("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE") {
             None => crate::outbound::schedule::DEFAULT_SCHEDULE.to_vec(),
-            Some(v) => crate::outbound::schedule::parse_schedule(&v)
-                .map_err(|m| ConfigError::new("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE", m))?,
+            Some(v) => crate::outbound::schedule::parse_schedule(&v).map_err(|m| ConfigError::new("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE", m))?,
         };
         let count = |name: &'static str, default: usize| -> Result<usize, ConfigError> {
             match get(name) {
                 None => Ok(default),
-                Some(v) => v.parse::<usize>().ok().filter(|n| (1..=10_000).contains(n)).ok_or_else(|| {
-                    ConfigError::new(name, format!("`{v}` is not a whole number from 1 to 10000"))
-                }),
+                Some(v) => v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=10_000).contains(n))
+                    .ok_or_else(|| ConfigError::new(name, format!("`{v}` is not a whole number from 1 to 10000"))),
             }
         };
         let concurrency = count("CONNECTGAIN_WEBHOOK_CONCURRENCY", 256)?;
@@ -333,9 +338,7 @@ impl Config {
         let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
 
         let site_addr = match get("LEPTOS_SITE_ADDR") {
-            Some(v) => v.parse().map_err(|_| {
-                ConfigError::new("LEPTOS_SITE_ADDR", format!("`{v}` is not an address such as 127.0.0.1:3000"))
-            })?,
+            Some(v) => v.parse().map_err(|_| ConfigError::new("LEPTOS_SITE_ADDR", format!("`{v}` is not an address such as 127.0.0.1:3000")))?,
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
         };
         let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()));
@@ -344,20 +347,14 @@ impl Config {
             Some(v) => DatabaseUrl::parse(&v).map_err(|m| ConfigError::new("DATABASE_URL", m))?,
             None => DatabaseUrl::Sqlite(data_dir.join("connectgain.db")),
         };
-        let master_key = get("CONNECTGAIN_MASTER_KEY")
-            .map(|v| MasterKey::parse(&v).map_err(|m| ConfigError::new("CONNECTGAIN_MASTER_KEY", m)))
-            .transpose()?;
+        let master_key = get("CONNECTGAIN_MASTER_KEY").map(|v| MasterKey::parse(&v).map_err(|m| ConfigError::new("CONNECTGAIN_MASTER_KEY", m))).transpose()?;
         let old_master_keys = get("CONNECTGAIN_OLD_MASTER_KEYS")
             .map(|v| {
                 v.split(',')
                     .map(str::trim)
                     .filter(|k| !k.is_empty())
                     .enumerate()
-                    .map(|(i, k)| {
-                        MasterKey::parse(k).map_err(|m| {
-                            ConfigError::new("CONNECTGAIN_OLD_MASTER_KEYS", format!("key {}: {m}", i + 1))
-                        })
-                    })
+                    .map(|(i, k)| MasterKey::parse(k).map_err(|m| ConfigError::new("CONNECTGAIN_OLD_MASTER_KEYS", format!("key {}: {m}", i + 1))))
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?
@@ -374,9 +371,11 @@ impl Config {
             Some(other) => return Err(ConfigError::new("CONNECTGAIN_SQLITE_SYNCHRONOUS", format!("`{other}` is neither normal nor full"))),
         };
         let db_max_connections = match get("CONNECTGAIN_DB_MAX_CONNECTIONS") {
-            Some(v) => v.parse::<u32>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| {
-                ConfigError::new("CONNECTGAIN_DB_MAX_CONNECTIONS", format!("`{v}` is not a whole number from 1 to 1000"))
-            })?,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| ConfigError::new("CONNECTGAIN_DB_MAX_CONNECTIONS", format!("`{v}` is not a whole number from 1 to 1000")))?,
             None => 10,
         };
 
@@ -409,9 +408,11 @@ impl Config {
         let session_ttl = secs("CONNECTGAIN_SESSION_TTL_SECS", 7 * 24 * 3600)?;
         let token_ttl = secs("CONNECTGAIN_TOKEN_TTL_SECS", 7 * 24 * 3600)?;
         let login_max_failures = match get("CONNECTGAIN_LOGIN_MAX_FAILURES") {
-            Some(v) => v.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
-                ConfigError::new("CONNECTGAIN_LOGIN_MAX_FAILURES", format!("`{v}` is not a whole number of at least 1"))
-            })?,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| ConfigError::new("CONNECTGAIN_LOGIN_MAX_FAILURES", format!("`{v}` is not a whole number of at least 1")))?,
             None => 5,
         };
         let trusted_proxies = get("CONNECTGAIN_TRUSTED_PROXIES")
@@ -434,9 +435,7 @@ impl Config {
         let whatsapp_graph_base_url = url_setting("WHATSAPP_GRAPH_BASE_URL", "https://graph.facebook.com/v21.0")?;
         let twilio_base_url = url_setting("TWILIO_BASE_URL", "https://api.twilio.com")?;
         let vonage_base_url = url_setting("VONAGE_BASE_URL", "https://rest.nexmo.com")?;
-        let aws_sns_endpoint = get("AWS_SNS_ENDPOINT")
-            .map(|v| parse_http_url(&v).map_err(|m| ConfigError::new("AWS_SNS_ENDPOINT", m)))
-            .transpose()?;
+        let aws_sns_endpoint = get("AWS_SNS_ENDPOINT").map(|v| parse_http_url(&v).map_err(|m| ConfigError::new("AWS_SNS_ENDPOINT", m))).transpose()?;
 
         let outbound = OutboundConfig::from_lookup(&get)?;
         let inbound = InboundConfig::from_lookup(&get)?;
@@ -482,12 +481,7 @@ impl Config {
 fn duration(value: Option<String>, setting: &'static str, default: u64, unit: fn(u64) -> Duration) -> Result<Duration, ConfigError> {
     match value {
         None => Ok(unit(default)),
-        Some(v) => v
-            .parse::<u64>()
-            .ok()
-            .filter(|n| *n > 0)
-            .map(unit)
-            .ok_or_else(|| ConfigError::new(setting, format!("`{v}` is not a positive whole number"))),
+        Some(v) => v.parse::<u64>().ok().filter(|n| *n > 0).map(unit).ok_or_else(|| ConfigError::new(setting, format!("`{v}` is not a positive whole number"))),
     }
 }
 
@@ -495,9 +489,7 @@ fn duration(value: Option<String>, setting: &'static str, default: u64, unit: fn
 fn parse_http_url(value: &str) -> Result<String, String> {
     let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
     match rest {
-        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !value.contains(char::is_whitespace) => {
-            Ok(value.trim_end_matches('/').to_owned())
-        }
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !value.contains(char::is_whitespace) => Ok(value.trim_end_matches('/').to_owned()),
         _ => Err(format!("`{value}` is not an http:// or https:// URL")),
     }
 }

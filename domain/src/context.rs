@@ -37,12 +37,8 @@ impl Domain {
             .user_agent(concat!("ConnectGain/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the TLS backend initializes");
-        let appgain = AppgainClient::new(
-            http.clone(),
-            config.appgain_signup_url.clone(),
-            config.appgain_signup_timeout,
-            config.appgain_notify_base_url.clone(),
-        );
+        let appgain =
+            AppgainClient::new(http.clone(), config.appgain_signup_url.clone(), config.appgain_signup_timeout, config.appgain_notify_base_url.clone());
         let login_limiter = Arc::new(LoginLimiter::new(config.login_max_failures));
         let inbound = Arc::new(crate::inbound::Runtime::new(&config.inbound));
         let quotas = Arc::new(crate::quotas::Quotas::new(&config.quotas));

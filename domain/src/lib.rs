@@ -26,5 +26,5 @@ pub mod trusted_proxies;
 
 pub use config::{Config, ConfigError};
 pub use context::Domain;
-pub use error::Error;
 pub use db::Db;
+pub use error::Error;

@@ -135,13 +135,7 @@ pub async fn find(db: &Db, id: OrgId) -> Result<Option<Organization>, sqlx::Erro
 }
 
 /// Stores credentials an owner entered by hand; any pending provisioning stops.
-pub async fn set_appgain_credentials(
-    db: &Db,
-    ring: &KeyRing,
-    id: OrgId,
-    suit_id: &str,
-    api_key: &SecretString,
-) -> Result<bool, sqlx::Error> {
+pub async fn set_appgain_credentials(db: &Db, ring: &KeyRing, id: OrgId, suit_id: &str, api_key: &SecretString) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin().await?;
     let credentials = Credentials { suit_id: suit_id.to_owned(), api_key: api_key.clone() };
     let found = store_credentials_in(&mut tx, ring, id, &credentials, ProvisioningStatus::Manual).await?;
@@ -178,12 +172,7 @@ pub(crate) async fn store_credentials_in(
     Ok(updated == 1)
 }
 
-pub(crate) async fn set_provisioning_status(
-    db: &Db,
-    id: OrgId,
-    status: ProvisioningStatus,
-    error: Option<&str>,
-) -> Result<(), sqlx::Error> {
+pub(crate) async fn set_provisioning_status(db: &Db, id: OrgId, status: ProvisioningStatus, error: Option<&str>) -> Result<(), sqlx::Error> {
     on_db!(db, pool => sqlx::query(
         "UPDATE organizations SET provisioning_status = $1, provisioning_error = $2, updated_at = $3 WHERE id = $4",
     )
@@ -204,9 +193,11 @@ pub async fn appgain_credentials(db: &Db, ring: &KeyRing, id: OrgId) -> Result<O
     .fetch_optional(pool)
     .await)?;
     let Some((Some(suit_id), Some(sealed))) = row else { return Ok(None) };
-    let api_key = ring
-        .decrypt(&sealed, &SecretBinding::new(APPGAIN_API_KEY_FIELD, id))
-        .map_err(|source| StoreError::Secret { field: APPGAIN_API_KEY_FIELD, owner: id.to_string(), source })?;
+    let api_key = ring.decrypt(&sealed, &SecretBinding::new(APPGAIN_API_KEY_FIELD, id)).map_err(|source| StoreError::Secret {
+        field: APPGAIN_API_KEY_FIELD,
+        owner: id.to_string(),
+        source,
+    })?;
     Ok(Some(AppgainCredentials { suit_id, api_key }))
 }
 

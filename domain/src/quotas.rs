@@ -24,11 +24,7 @@ fn limited(retry_after_secs: u64) -> Error {
 
 impl Quotas {
     pub fn new(config: &QuotaConfig) -> Self {
-        Self {
-            signups: limiter(config.signups),
-            inbound_key_failures: limiter(config.inbound_key_failures),
-            test_sends: limiter(config.test_sends),
-        }
+        Self { signups: limiter(config.signups), inbound_key_failures: limiter(config.inbound_key_failures), test_sends: limiter(config.test_sends) }
     }
 
     /// Takes one signup or invitation accept from `client`'s budget. Without an address (a

@@ -37,16 +37,8 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     EncryptedColumn { field: organizations::APPGAIN_API_KEY_FIELD, key_column: "id", owner_column: "id" },
     EncryptedColumn { field: crate::appgain::provisioning::USER_BACKUP_FIELD, key_column: "id", owner_column: "id" },
     EncryptedColumn { field: crate::outbound::subscriptions::SECRET_FIELD, key_column: "id", owner_column: "organization_id" },
-    EncryptedColumn {
-        field: crate::outbound::subscriptions::PREVIOUS_SECRET_FIELD,
-        key_column: "id",
-        owner_column: "organization_id",
-    },
-    EncryptedColumn {
-        field: crate::appgain::provisioning::PASSWORD_FIELD,
-        key_column: "organization_id",
-        owner_column: "user_id",
-    },
+    EncryptedColumn { field: crate::outbound::subscriptions::PREVIOUS_SECRET_FIELD, key_column: "id", owner_column: "organization_id" },
+    EncryptedColumn { field: crate::appgain::provisioning::PASSWORD_FIELD, key_column: "organization_id", owner_column: "user_id" },
 ];
 
 const BATCH: i64 = 500;
@@ -76,8 +68,7 @@ pub async fn reencrypt_all(db: &Db, ring: &KeyRing) -> Result<RotationReport, sq
                  WHERE {column} IS NOT NULL AND {column} NOT LIKE $1 ORDER BY {key_column} LIMIT {}",
                 BATCH + skipped.len() as i64
             );
-            let rows: Vec<(Uuid, Uuid, String)> =
-                on_db!(db, pool => sqlx::query_as(&select).bind(&current).fetch_all(pool).await)?;
+            let rows: Vec<(Uuid, Uuid, String)> = on_db!(db, pool => sqlx::query_as(&select).bind(&current).fetch_all(pool).await)?;
             let pending: Vec<_> = rows.into_iter().filter(|(id, _, _)| !skipped.contains(id)).collect();
             if pending.is_empty() {
                 break;

@@ -57,7 +57,13 @@ async fn main() -> anyhow::Result<()> {
     let signup = json!({"email": "bench@example.com", "password": "benchmark-password", "organization_name": "Bench"});
     let created: Value = client.post(format!("{base}/api/v1/auth/signup")).json(&signup).send().await?.json().await?;
     let tenant = created["organization_id"].as_str().ok_or_else(|| anyhow::anyhow!("signup failed: {created}"))?.to_owned();
-    let login: Value = client.post(format!("{base}/api/v1/auth/login")).json(&json!({"email": "bench@example.com", "password": "benchmark-password"})).send().await?.json().await?;
+    let login: Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&json!({"email": "bench@example.com", "password": "benchmark-password"}))
+        .send()
+        .await?
+        .json()
+        .await?;
     let token = login["access_token"].as_str().unwrap_or_default().to_owned();
     let key: Value = client.post(format!("{base}/api/v1/inbound/api-key")).bearer_auth(&token).send().await?.json().await?;
     let api_key = key["api_key"].as_str().unwrap_or_default().to_owned();

@@ -33,11 +33,7 @@ impl FromRequestParts<AppState> for Authenticated {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let header = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
         if let Some(header) = header {
-            let token = header
-                .strip_prefix("Bearer ")
-                .or_else(|| header.strip_prefix("bearer "))
-                .map(str::trim)
-                .ok_or_else(ApiError::unauthorized)?;
+            let token = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")).map(str::trim).ok_or_else(ApiError::unauthorized)?;
             let user = tokens::authenticate(&state.domain, token).await?.ok_or_else(ApiError::unauthorized)?;
             return Ok(Self { user, token: Some(token.to_owned()) });
         }

@@ -47,11 +47,7 @@ pub async fn rotate_key(resources: Resources) -> anyhow::Result<String> {
         KeySource::Environment if config.old_master_keys.is_empty() => "no older keys were configured".to_owned(),
         KeySource::Environment => "CONNECTGAIN_OLD_MASTER_KEYS can now be removed".to_owned(),
     };
-    Ok(format!(
-        "re-encrypted {} secrets under key {}; {retired}; restart running servers to use the new key",
-        report.reencrypted,
-        keys.current().id()
-    ))
+    Ok(format!("re-encrypted {} secrets under key {}; {retired}; restart running servers to use the new key", report.reencrypted, keys.current().id()))
 }
 
 /// `connectgain create-admin --email E --password P`.

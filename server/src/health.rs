@@ -10,10 +10,7 @@ pub async fn healthz(State(state): State<AppState>) -> (StatusCode, Json<Value>)
         Ok(()) => (StatusCode::OK, Json(json!({ "status": "ok", "database": state.domain.db.backend() }))),
         Err(error) => {
             tracing::error!(%error, "health check: the database does not answer");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable", "database": state.domain.db.backend() })),
-            )
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": state.domain.db.backend() })))
         }
     }
 }

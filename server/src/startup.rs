@@ -70,9 +70,7 @@ impl Resources {
     pub async fn open(config: Config) -> Result<Self, StartupError> {
         // The database first: an unreachable one should not leave a new key file behind.
         let url = format!("{:?}", config.database_url);
-        let db = Db::connect(&config)
-            .await
-            .map_err(|source| StartupError::Database { url: url.clone(), source })?;
+        let db = Db::connect(&config).await.map_err(|source| StartupError::Database { url: url.clone(), source })?;
         db.migrate().await.map_err(|source| StartupError::Migrate { url, source })?;
         let (keys, key_source) = KeyRing::load(&config)?;
         if let KeySource::File { path, created: true } = &key_source {
@@ -228,15 +226,10 @@ fn router(domain: Domain) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .merge(api::router())
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            provide_domain.clone(),
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&state, routes, provide_domain.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
         .route("/api/{*rest}", any(api_not_found))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_domain, shell))
         .layer(sessions)

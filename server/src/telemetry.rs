@@ -13,8 +13,6 @@ pub fn init(format: LogFormat) {
     let registry = tracing_subscriber::registry().with(filter);
     let _ = match format {
         LogFormat::Human => registry.with(fmt::layer().with_writer(std::io::stderr).with_target(false)).try_init(),
-        LogFormat::Json => registry
-            .with(fmt::layer().with_writer(std::io::stderr).json().flatten_event(true).with_current_span(true))
-            .try_init(),
+        LogFormat::Json => registry.with(fmt::layer().with_writer(std::io::stderr).json().flatten_event(true).with_current_span(true)).try_init(),
     };
 }

@@ -64,10 +64,7 @@ pub async fn drain_unread_body(request: Request, next: Next) -> Response {
     if request.body().is_end_stream() {
         return next.run(request).await;
     }
-    let expects_continue = request
-        .headers()
-        .get(header::EXPECT)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+    let expects_continue = request.headers().get(header::EXPECT).is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
     let (parts, body) = request.into_parts();
     let body = Arc::new(Mutex::new(body));
     let polled = Arc::new(AtomicBool::new(false));

@@ -28,7 +28,8 @@ pub fn Field(
     #[prop(optional, into)] placeholder: String,
     #[prop(optional, into)] hint: String,
     /// The current value, for forms that edit something stored.
-    #[prop(default = None)] value: Option<String>,
+    #[prop(default = None)]
+    value: Option<String>,
     #[prop(optional)] disabled: bool,
     #[prop(into)] error: Signal<Option<AppError>>,
 ) -> impl IntoView {

@@ -1,10 +1,7 @@
 //! The frame of every page: header with the product name and navigation, main, footer.
 
 use leptos::prelude::*;
-use leptos_router::{
-    components::A,
-    hooks::use_location,
-};
+use leptos_router::{components::A, hooks::use_location};
 
 use crate::{
     error::AppError,

@@ -45,9 +45,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     use connectgain_domain::accounts::login::check_password;
     let d = domain()?;
     let client = client_address(&d).map(|ip| ip.to_string());
-    let user = check_password(&d, &email, &secrecy::SecretString::from(password), client.as_deref())
-        .await
-        .map_err(|e| form_failed("/login", e.into()))?;
+    let user = check_password(&d, &email, &secrecy::SecretString::from(password), client.as_deref()).await.map_err(|e| form_failed("/login", e.into()))?;
     let session = session_handle().await?;
     session::log_in(&session, &d, &user).await?;
     redirect("/dashboard");

@@ -17,10 +17,7 @@ pub async fn get_inbound() -> Result<InboundPage, AppError> {
     let (d, _, org) = require_owner().await?;
     let view = connectgain_domain::inbound::settings::get(&d, org).await?;
     let base = d.config.public_url.clone();
-    let callbacks = ["whatsapp", "twilio", "vonage", "zoom"]
-        .into_iter()
-        .map(|p| (p.to_owned(), format!("{base}/api/callbacks/{org}/{p}")))
-        .collect();
+    let callbacks = ["whatsapp", "twilio", "vonage", "zoom"].into_iter().map(|p| (p.to_owned(), format!("{base}/api/callbacks/{org}/{p}"))).collect();
     Ok(InboundPage {
         tenant_id: org.to_string(),
         endpoint_base: format!("{base}/api/webhooks/"),

@@ -14,10 +14,7 @@ use crate::server::{client_address, domain, form_failed, redirect, require_owner
 pub async fn list_members() -> Result<Vec<MemberView>, AppError> {
     let (d, _, org) = require_owner().await?;
     let people = connectgain_domain::accounts::members::list(&d, org).await?;
-    Ok(people
-        .into_iter()
-        .map(|u| MemberView { id: u.id.to_string(), name: u.display_name(), email: u.email, role: u.role.as_str().to_owned() })
-        .collect())
+    Ok(people.into_iter().map(|u| MemberView { id: u.id.to_string(), name: u.display_name(), email: u.email, role: u.role.as_str().to_owned() }).collect())
 }
 
 #[server(endpoint = "members/invite")]
@@ -46,9 +43,7 @@ pub async fn remove_member(member_id: String) -> Result<(), AppError> {
 pub async fn invitation_preview(token: String) -> Result<String, AppError> {
     let d = domain()?;
     connectgain_domain::accounts::invitations::preview(&d, &token).await.map_err(|e| match e {
-        connectgain_domain::Error::NotFound => {
-            AppError::new(crate::error::ErrorKind::NotFound, connectgain_domain::accounts::invitations::INVALID_LINK)
-        }
+        connectgain_domain::Error::NotFound => AppError::new(crate::error::ErrorKind::NotFound, connectgain_domain::accounts::invitations::INVALID_LINK),
         other => other.into(),
     })
 }

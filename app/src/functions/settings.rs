@@ -16,9 +16,7 @@ pub async fn get_settings() -> Result<Viewer, AppError> {
 #[server(endpoint = "settings/appgain")]
 pub async fn save_appgain_credentials(suit_id: String, #[server(default)] api_key: String) -> Result<(), AppError> {
     let (d, _, org) = require_owner().await.map_err(|e| form_failed("/settings", e))?;
-    connectgain_domain::appgain::settings::update(&d, org, &suit_id, &api_key)
-        .await
-        .map_err(|e| form_failed("/settings", e.into()))?;
+    connectgain_domain::appgain::settings::update(&d, org, &suit_id, &api_key).await.map_err(|e| form_failed("/settings", e.into()))?;
     if crate::server::is_plain_form_post() {
         crate::server::redirect("/settings?saved=1");
     }
@@ -28,9 +26,7 @@ pub async fn save_appgain_credentials(suit_id: String, #[server(default)] api_ke
 #[server(endpoint = "settings/appgain/retry")]
 pub async fn retry_provisioning() -> Result<(), AppError> {
     let (d, _, org) = require_owner().await.map_err(|e| form_failed("/settings", e))?;
-    connectgain_domain::appgain::provisioning::retry_now(&d, org)
-        .await
-        .map_err(|e| form_failed("/settings", e.into()))?;
+    connectgain_domain::appgain::provisioning::retry_now(&d, org).await.map_err(|e| form_failed("/settings", e.into()))?;
     if crate::server::is_plain_form_post() {
         crate::server::redirect("/settings?retrying=1");
     }

@@ -11,7 +11,12 @@ use crate::{
 };
 
 #[cfg(feature = "ssr")]
-use crate::server::{admin::convert, admin::form_input, require_owner, webhooks::{member_org, subscription_of}};
+use crate::server::{
+    admin::convert,
+    admin::form_input,
+    require_owner,
+    webhooks::{member_org, subscription_of},
+};
 
 #[server(endpoint = "webhooks/list")]
 pub async fn list_subscriptions() -> Result<Vec<SubscriptionRow>, AppError> {
@@ -70,11 +75,8 @@ pub async fn send_test_event(id: String, event: String) -> Result<(), AppError> 
     use connectgain_domain::outbound::{events::EventType, logs};
     let (d, _, org) = require_owner().await?;
     let event = EventType::parse(&event).ok_or_else(|| AppError::from(connectgain_domain::Error::invalid("event", "Choose an event of the catalogue.")))?;
-    let example = connectgain_domain::crm::catalogue::catalogue()
-        .into_iter()
-        .find(|doc| doc.event == event.as_str())
-        .map(|doc| doc.example)
-        .unwrap_or_default();
+    let example =
+        connectgain_domain::crm::catalogue::catalogue().into_iter().find(|doc| doc.event == event.as_str()).map(|doc| doc.example).unwrap_or_default();
     logs::send_test(&d, org, subscription_of(&id)?, event, &example).await?;
     Ok(())
 }
@@ -88,7 +90,10 @@ pub async fn subscription_stats(id: String) -> Result<StatsView, AppError> {
 /// Delivery attempts, newest first. Empty filters mean all; `status` is `success` or `failed`.
 #[server(endpoint = "webhooks/logs")]
 pub async fn list_attempts(subscription: String, status: String, event: String, cursor: Option<i64>) -> Result<AttemptPage, AppError> {
-    use connectgain_domain::outbound::{events::EventType, logs::{self, AttemptFilter}};
+    use connectgain_domain::outbound::{
+        events::EventType,
+        logs::{self, AttemptFilter},
+    };
     let (d, _, org) = require_owner().await?;
     let filter = AttemptFilter {
         subscription: (!subscription.is_empty()).then(|| subscription_of(&subscription)).transpose()?,

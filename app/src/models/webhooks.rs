@@ -85,6 +85,10 @@ pub struct ContactRow {
 impl ContactRow {
     pub fn name(&self) -> String {
         let name = [self.first_name.as_deref(), self.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-        if name.is_empty() { "—".into() } else { name }
+        if name.is_empty() {
+            "—".into()
+        } else {
+            name
+        }
     }
 }

@@ -13,8 +13,8 @@ use crate::{
     components::{
         admin::{n8n::N8nTab, sms::SmsTab, whatsapp::WhatsappTab},
         confirm::{Confirm, ConfirmDialog},
-        toast::{ToastStack, Toasts},
         status::LoadFailed,
+        toast::{ToastStack, Toasts},
     },
     functions::admin::admin_tenants,
     models::admin::TenantOption,
@@ -48,9 +48,7 @@ fn Console(tenants: Vec<TenantOption>) -> impl IntoView {
     let query = use_query_map();
     let first = tenants.first().map(|t| t.id.clone());
     let tenant = Memo::new(move |_| query.with(|q| q.get("tenant")).or_else(|| first.clone()));
-    let tab = Memo::new(move |_| {
-        query.with(|q| q.get("tab")).filter(|t| TABS.iter().any(|(id, _)| id == t)).unwrap_or_else(|| "whatsapp".into())
-    });
+    let tab = Memo::new(move |_| query.with(|q| q.get("tab")).filter(|t| TABS.iter().any(|(id, _)| id == t)).unwrap_or_else(|| "whatsapp".into()));
     let navigate = use_navigate();
     let empty = tenants.is_empty();
 

@@ -6,8 +6,8 @@ use leptos_meta::Title;
 
 use crate::{
     components::{
-        form_data::form_json,
         form::{Field, FormAlert},
+        form_data::form_json,
         status::LoadFailed,
     },
     functions::webhooks::{create_contact, list_contacts},

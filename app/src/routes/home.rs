@@ -58,10 +58,7 @@ const EVENT_GROUPS: &[(&str, &[&str])] = &[
     ("Contacts", &["contact.created", "contact.updated", "contact.assigned", "contact.deleted"]),
     ("Deals", &["deal.created", "deal.updated", "deal.stage.changed", "deal.assigned"]),
     ("Conversations", &["conversation.created", "conversation.assigned", "conversation.status.changed"]),
-    (
-        "Messages",
-        &["message.received", "message.new", "message.sent", "message.delivered", "message.read", "message.failed"],
-    ),
+    ("Messages", &["message.received", "message.new", "message.sent", "message.delivered", "message.read", "message.failed"]),
     ("Campaigns", &["campaign.started", "campaign.completed", "broadcast.response"]),
     ("Other", &["user.created", "zoom.recording.completed"]),
 ];

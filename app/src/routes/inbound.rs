@@ -10,8 +10,8 @@ use crate::{
     components::{
         confirm::{Confirm, ConfirmDialog, Confirmation},
         form_data::form_json,
-        toast::{ToastStack, Toasts},
         status::LoadFailed,
+        toast::{ToastStack, Toasts},
     },
     error::AppError,
     functions::inbound::{generate_inbound_key, get_inbound, list_inbound_events, retry_inbound_event, save_callback_secrets},
@@ -66,7 +66,12 @@ pub fn InboundPage() -> impl IntoView {
 }
 
 #[component]
-fn KeyPanel(page: InboundPage, revealed: RwSignal<Option<RevealedKey>>, generate: Action<(), Result<RevealedKey, AppError>>, confirm: Confirm) -> impl IntoView {
+fn KeyPanel(
+    page: InboundPage,
+    revealed: RwSignal<Option<RevealedKey>>,
+    generate: Action<(), Result<RevealedKey, AppError>>,
+    confirm: Confirm,
+) -> impl IntoView {
     let configured = page.key_configured;
     let endpoint = format!("{}lead.captured", page.endpoint_base);
     let tenant = page.tenant_id.clone();

@@ -8,8 +8,8 @@ use leptos_router::{components::A, hooks::use_query_map};
 use crate::{
     components::{
         appgain_status::AppgainStatus,
-        members::Members,
         form::{form_error, Field, FormAlert},
+        members::Members,
         status::LoadFailed,
     },
     functions::settings::{get_settings, RetryProvisioning, SaveAppgainCredentials},
@@ -19,19 +19,12 @@ use crate::{
 pub fn SettingsPage() -> impl IntoView {
     let save = ServerAction::<SaveAppgainCredentials>::new();
     let retry = ServerAction::<RetryProvisioning>::new();
-    let settings = Resource::new(
-        move || (save.version().get(), retry.version().get()),
-        |_| get_settings(),
-    );
+    let settings = Resource::new(move || (save.version().get(), retry.version().get()), |_| get_settings());
     let error = form_error(save.value().into());
     let retry_error = Signal::derive(move || retry.value().get().and_then(Result::err));
     let query = use_query_map();
-    let saved = Signal::derive(move || {
-        matches!(save.value().get(), Some(Ok(()))) || query.with(|q| q.get("saved").is_some())
-    });
-    let retrying = Signal::derive(move || {
-        matches!(retry.value().get(), Some(Ok(()))) || query.with(|q| q.get("retrying").is_some())
-    });
+    let saved = Signal::derive(move || matches!(save.value().get(), Some(Ok(()))) || query.with(|q| q.get("saved").is_some()));
+    let retrying = Signal::derive(move || matches!(retry.value().get(), Some(Ok(()))) || query.with(|q| q.get("retrying").is_some()));
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
 
     view! {

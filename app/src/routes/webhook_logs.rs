@@ -10,8 +10,8 @@ use leptos_router::components::A;
 
 use crate::{
     components::{
-        toast::{ToastStack, Toasts},
         status::LoadFailed,
+        toast::{ToastStack, Toasts},
     },
     functions::webhooks::{event_catalogue, list_attempts, list_subscriptions, replay_delivery, replay_failed},
     models::{admin::short_time, webhooks::AttemptRow},
@@ -29,10 +29,7 @@ pub fn WebhookLogsPage() -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
-    let attempts = Resource::new(
-        move || (subscription.get(), status.get(), event.get(), tick.get()),
-        |(s, st, e, _)| list_attempts(s, st, e, None),
-    );
+    let attempts = Resource::new(move || (subscription.get(), status.get(), event.get(), tick.get()), |(s, st, e, _)| list_attempts(s, st, e, None));
     let subscriptions = Resource::new(|| (), |_| list_subscriptions());
     let catalogue = Resource::new(|| (), |_| event_catalogue());
     let replay = Action::new(|id: &String| replay_delivery(id.clone()));

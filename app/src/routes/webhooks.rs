@@ -9,16 +9,19 @@ use leptos_router::components::A;
 use crate::{
     components::{
         confirm::{Confirm, ConfirmDialog, Confirmation},
-        form_data::form_json,
-        toast::{ToastStack, Toasts},
         form::{Field, FormAlert},
+        form_data::form_json,
         status::LoadFailed,
+        toast::{ToastStack, Toasts},
     },
     functions::webhooks::{
-        create_subscription, delete_subscription, event_catalogue, list_subscriptions, rotate_subscription_secret,
-        send_test_event, set_subscription_active, subscription_stats,
+        create_subscription, delete_subscription, event_catalogue, list_subscriptions, rotate_subscription_secret, send_test_event, set_subscription_active,
+        subscription_stats,
     },
-    models::{admin::rate_tone, webhooks::{EventDocView, RevealedSecret, SubscriptionRow}},
+    models::{
+        admin::rate_tone,
+        webhooks::{EventDocView, RevealedSecret, SubscriptionRow},
+    },
 };
 
 #[component]

@@ -75,8 +75,7 @@ pub async fn analytics(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: &st
         hooks.retain(|w| w.id == id);
     }
     let now = Utc::now();
-    let points: Vec<(DateTime<Utc>, i64, i64, i64)> =
-        hours.iter().map(|h| (h.hour, h.calls, h.failures, h.avg_response_time_ms)).collect();
+    let points: Vec<(DateTime<Utc>, i64, i64, i64)> = hours.iter().map(|h| (h.hour, h.calls, h.failures, h.avg_response_time_ms)).collect();
     Ok(Analytics {
         summary: convert(summary)?,
         webhooks: convert(hooks)?,

@@ -3,8 +3,8 @@
 
 pub mod admin;
 pub mod session;
-pub mod webhooks;
 pub mod views;
+pub mod webhooks;
 
 use connectgain_domain::Domain;
 use leptos::prelude::*;
@@ -76,18 +76,14 @@ pub fn client_address_of(parts: &http::request::Parts, d: &Domain) -> Option<std
 
 /// The session of this request.
 pub async fn session_handle() -> Result<tower_sessions::Session, AppError> {
-    leptos_axum::extract::<tower_sessions::Session>()
-        .await
-        .map_err(|_| AppError::new(ErrorKind::Internal, "Sessions are not available."))
+    leptos_axum::extract::<tower_sessions::Session>().await.map_err(|_| AppError::new(ErrorKind::Internal, "Sessions are not available."))
 }
 
 /// The logged-in user (401 otherwise), with the domain.
 pub async fn require_user() -> Result<(Domain, connectgain_domain::accounts::User), AppError> {
     let d = domain()?;
     let session = session_handle().await?;
-    let user = session::current_user(&session, &d)
-        .await?
-        .ok_or_else(|| AppError::new(ErrorKind::Unauthorized, "Log in to see this page."))?;
+    let user = session::current_user(&session, &d).await?.ok_or_else(|| AppError::new(ErrorKind::Unauthorized, "Log in to see this page."))?;
     Ok((d, user))
 }
 

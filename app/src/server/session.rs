@@ -81,8 +81,7 @@ pub async fn credentials(session: &Session, d: &Domain, user: &User) -> Result<O
     let cached: Option<SessionCredentials> = session.get(APPGAIN_KEY).await.map_err(session_error)?;
     let Some(cached) = cached else { return Ok(None) };
     // A key rotation makes old session copies unreadable: treat them as absent.
-    Ok(d
-        .keys
+    Ok(d.keys
         .decrypt(&cached.api_key, &SecretBinding::new(SESSION_KEY_FIELD, user.id))
         .ok()
         .map(|api_key: SecretString| Credentials { suit_id: cached.suit_id, api_key }))

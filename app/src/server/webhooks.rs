@@ -12,8 +12,6 @@ pub fn subscription_of(raw: &str) -> Result<SubscriptionId, AppError> {
 /// Anyone in an organization, with it.
 pub async fn member_org() -> Result<(Domain, OrgId), AppError> {
     let (d, user) = require_user().await?;
-    let org = user
-        .organization_id
-        .ok_or_else(|| AppError::new(ErrorKind::Forbidden, "Contacts belong to an organization; platform admins have none."))?;
+    let org = user.organization_id.ok_or_else(|| AppError::new(ErrorKind::Forbidden, "Contacts belong to an organization; platform admins have none."))?;
     Ok((d, org))
 }

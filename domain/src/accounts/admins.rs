@@ -33,15 +33,7 @@ pub async fn ensure_admin(d: &Domain, email: &str, secret: &SecretString) -> Res
     let mut tx = d.db.begin().await?;
     let user = insert_user_in(
         &mut tx,
-        &NewUser {
-            organization_id: None,
-            email: &email,
-            password_hash: &hash,
-            first_name: None,
-            last_name: None,
-            phone: None,
-            role: Role::Admin,
-        },
+        &NewUser { organization_id: None, email: &email, password_hash: &hash, first_name: None, last_name: None, phone: None, role: Role::Admin },
     )
     .await?;
     tx.commit().await?;

@@ -23,7 +23,11 @@ impl Email {
                     && !domain.ends_with('.')
                     && !domain.contains("..")
             });
-        if valid { Ok(Self(email)) } else { Err("Enter an e-mail address such as name@example.com.".into()) }
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err("Enter an e-mail address such as name@example.com.".into())
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -72,10 +76,7 @@ impl E164Phone {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let compact: String = raw.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect();
         let digits = compact.strip_prefix('+').unwrap_or("");
-        let valid = digits.len() >= 8
-            && digits.len() <= 15
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && !digits.starts_with('0');
+        let valid = digits.len() >= 8 && digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0');
         if valid {
             Ok(Self(compact))
         } else {

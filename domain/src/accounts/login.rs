@@ -14,10 +14,7 @@ pub async fn check_password(d: &Domain, email: &str, secret: &SecretString, clie
     let email = email.trim().to_lowercase();
     // Reserved before the slow hash, in the same step as the check: concurrent guesses
     // each take a slot, so no more of them are verified than the limit allows.
-    let attempt = d
-        .login_limiter
-        .reserve(&email, client)
-        .map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
+    let attempt = d.login_limiter.reserve(&email, client).map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
     if !attempt.delay().is_zero() {
         tokio::time::sleep(attempt.delay()).await;
     }

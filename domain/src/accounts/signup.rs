@@ -60,20 +60,15 @@ impl Signup {
         let mut errors = FieldErrors::new();
         let email = Email::parse(&form.email).map_err(|m| errors.insert("email", m)).ok();
         let password = Password::parse(&form.password).map_err(|m| errors.insert("password", m)).ok();
-        let organization_name =
-            Name::parse(&form.organization_name, "organization name", NAME_MAX).map_err(|m| errors.insert("organization_name", m)).ok();
-        let first_name =
-            Name::parse_optional(form.first_name.as_deref(), "first name", NAME_MAX).map_err(|m| errors.insert("first_name", m)).ok();
-        let last_name =
-            Name::parse_optional(form.last_name.as_deref(), "last name", NAME_MAX).map_err(|m| errors.insert("last_name", m)).ok();
+        let organization_name = Name::parse(&form.organization_name, "organization name", NAME_MAX).map_err(|m| errors.insert("organization_name", m)).ok();
+        let first_name = Name::parse_optional(form.first_name.as_deref(), "first name", NAME_MAX).map_err(|m| errors.insert("first_name", m)).ok();
+        let last_name = Name::parse_optional(form.last_name.as_deref(), "last name", NAME_MAX).map_err(|m| errors.insert("last_name", m)).ok();
         let phone = match form.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
             None => Some(None),
             Some(p) => E164Phone::parse(p).map(Some).map_err(|m| errors.insert("phone", m)).ok(),
         };
         match (email, password, organization_name, first_name, last_name, phone) {
-            (Some(email), Some(password), Some(organization_name), Some(first_name), Some(last_name), Some(phone))
-                if errors.is_empty() =>
-            {
+            (Some(email), Some(password), Some(organization_name), Some(first_name), Some(last_name), Some(phone)) if errors.is_empty() => {
                 Ok(Self { email, password, organization_name, first_name, last_name, phone })
             }
             _ => Err(Error::Invalid(errors)),
@@ -90,7 +85,9 @@ impl Signup {
 pub enum Provisioning {
     Provisioned,
     /// The webhook failed; retries run in the background. `warning` is for the user.
-    Pending { warning: String },
+    Pending {
+        warning: String,
+    },
 }
 
 #[derive(Debug)]

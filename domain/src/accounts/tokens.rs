@@ -66,8 +66,7 @@ pub async fn authenticate(d: &Domain, token: &str) -> Result<Option<User>, Error
         "SELECT {columns} FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2"
     );
-    let row: Option<UserRow> =
-        on_db!(&d.db, pool => sqlx::query_as(&sql).bind(hash_secret(token)).bind(Utc::now()).fetch_optional(pool).await)?;
+    let row: Option<UserRow> = on_db!(&d.db, pool => sqlx::query_as(&sql).bind(hash_secret(token)).bind(Utc::now()).fetch_optional(pool).await)?;
     row.map(User::try_from).transpose()
 }
 

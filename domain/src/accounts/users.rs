@@ -54,7 +54,11 @@ impl User {
     /// "First Last", or the e-mail address when no name was given.
     pub fn display_name(&self) -> String {
         let name = [self.first_name.as_deref(), self.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-        if name.is_empty() { self.email.clone() } else { name }
+        if name.is_empty() {
+            self.email.clone()
+        } else {
+            name
+        }
     }
 }
 
@@ -108,8 +112,7 @@ pub async fn find_for_login(db: &Db, email: &str) -> Result<Option<(User, String
 }
 
 pub async fn email_taken(db: &Db, email: &str) -> Result<bool, Error> {
-    let found: Option<i32> =
-        on_db!(db, pool => sqlx::query_scalar("SELECT 1 FROM users WHERE email = $1").bind(email).fetch_optional(pool).await)?;
+    let found: Option<i32> = on_db!(db, pool => sqlx::query_scalar("SELECT 1 FROM users WHERE email = $1").bind(email).fetch_optional(pool).await)?;
     Ok(found.is_some())
 }
 

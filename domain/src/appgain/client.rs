@@ -65,14 +65,7 @@ impl AppgainClient {
             "password": request.password.expose_secret(),
             "org": request.org,
         });
-        let response = self
-            .http
-            .post(&self.signup_url)
-            .timeout(self.signup_timeout)
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| self.describe(e))?;
+        let response = self.http.post(&self.signup_url).timeout(self.signup_timeout).json(&body).send().await.map_err(|e| self.describe(e))?;
         let status = response.status();
         if !status.is_success() {
             return Err(CallError::Status(status.as_u16()));
@@ -137,10 +130,7 @@ pub fn parse_credentials(value: &Value) -> Option<Credentials> {
             _ => None,
         })
     };
-    Some(Credentials {
-        suit_id: text(["suitId", "suit_id"])?,
-        api_key: SecretString::from(text(["apiKey", "api_key"])?),
-    })
+    Some(Credentials { suit_id: text(["suitId", "suit_id"])?, api_key: SecretString::from(text(["apiKey", "api_key"])?) })
 }
 
 fn truncate(mut text: String, max: usize) -> String {
@@ -182,5 +172,4 @@ mod tests {
         assert_eq!(parsed(json!([1, 2])), None);
         assert_eq!(parsed(json!({"data": "x"})), None);
     }
-
 }

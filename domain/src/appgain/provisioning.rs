@@ -32,14 +32,7 @@ const CLAIM_FOR: chrono::Duration = chrono::Duration::minutes(2);
 const POLL_EVERY: Duration = Duration::from_secs(30);
 
 /// Adds the retry job in the signup transaction.
-pub(crate) async fn enqueue_in(
-    tx: &mut Tx,
-    d: &Domain,
-    org: OrgId,
-    user: UserId,
-    password: &SecretString,
-    first_error: &str,
-) -> Result<(), sqlx::Error> {
+pub(crate) async fn enqueue_in(tx: &mut Tx, d: &Domain, org: OrgId, user: UserId, password: &SecretString, first_error: &str) -> Result<(), sqlx::Error> {
     let now = Utc::now();
     let sealed = d.keys.encrypt(password.expose_secret(), &SecretBinding::new(PASSWORD_FIELD, user));
     on_tx!(tx, conn => sqlx::query(
@@ -122,13 +115,7 @@ pub async fn process_one(d: &Domain) -> Result<bool, Error> {
         _ => return Ok(true), // deleted meanwhile; the job went with them (ON DELETE CASCADE)
     };
     let name = user.display_name();
-    let request = SignupRequest {
-        phone: user.phone.as_deref(),
-        email: &user.email,
-        name: &name,
-        password: &password,
-        org: &organization.name,
-    };
+    let request = SignupRequest { phone: user.phone.as_deref(), email: &user.email, name: &name, password: &password, org: &organization.name };
     match d.appgain.provision(&request).await {
         Ok(credentials) => {
             let mut tx = d.db.begin().await?;
@@ -187,9 +174,7 @@ pub async fn retry_now(d: &Domain, org: OrgId) -> Result<(), Error> {
     .await
     .map(|r| r.rows_affected()))?;
     if updated == 0 {
-        return Err(Error::Conflict(
-            "There is no pending provisioning to retry. Enter the credentials by hand instead.".into(),
-        ));
+        return Err(Error::Conflict("There is no pending provisioning to retry. Enter the credentials by hand instead.".into()));
     }
     d.provisioning_wake.notify_one();
     Ok(())

@@ -12,7 +12,10 @@ use super::{
     conversations::{Conversation, ConversationId, Message, MessageId},
     deals::{Deal, DealId},
 };
-use crate::{ids::{OrgId, UserId}, outbound::events::EventType};
+use crate::{
+    ids::{OrgId, UserId},
+    outbound::events::EventType,
+};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct EventDoc {
@@ -100,12 +103,8 @@ pub fn catalogue() -> Vec<EventDoc> {
     let zoom = json!({"meeting_id": "85746065432", "topic": "Weekly sync", "recording_files": [{"file_type": "MP4", "download_url": "https://zoom.us/rec/download/…"}]});
 
     use EventType as E;
-    let doc = |event: EventType, description: &'static str, object: &'static str, example: Value| EventDoc {
-        event: event.as_str(),
-        description,
-        object,
-        example,
-    };
+    let doc =
+        |event: EventType, description: &'static str, object: &'static str, example: Value| EventDoc { event: event.as_str(), description, object, example };
     vec![
         doc(E::ContactCreated, "A contact was created (API, page, or an inbound lead).", "contact", value(&contact)),
         doc(E::ContactUpdated, "A contact's fields changed.", "contact", value(&contact)),
@@ -117,8 +116,12 @@ pub fn catalogue() -> Vec<EventDoc> {
         doc(E::DealAssigned, "A deal was assigned to a person.", "deal", value(&deal)),
         doc(E::ConversationCreated, "A conversation was opened.", "conversation", value(&conversation)),
         doc(E::ConversationAssigned, "A conversation was assigned to a person.", "conversation", value(&conversation)),
-        doc(E::ConversationStatusChanged, "A conversation was opened or closed.", "conversation + previous_status",
-            with(value(&Conversation { status: "CLOSED".into(), ..conversation.clone() }), "previous_status", json!("OPEN"))),
+        doc(
+            E::ConversationStatusChanged,
+            "A conversation was opened or closed.",
+            "conversation + previous_status",
+            with(value(&Conversation { status: "CLOSED".into(), ..conversation.clone() }), "previous_status", json!("OPEN")),
+        ),
         doc(E::MessageReceived, "A message came in from a contact.", "message", value(&message("inbound", "received", None))),
         doc(E::MessageNew, "A new inbound message (fires with message.received).", "message", value(&message("inbound", "received", None))),
         doc(E::MessageSent, "An outbound message was sent.", "message", value(&message("outbound", "sent", None))),

@@ -108,9 +108,7 @@ struct Parsed {
 
 fn parse(input: &ContactInput) -> Result<Parsed, Error> {
     let mut errors = FieldErrors::new();
-    let name = |raw: &Option<String>, field: &'static str, errors: &mut FieldErrors| {
-        raw.as_ref().map(|r| optional_text(Some(r), field, 100, errors))
-    };
+    let name = |raw: &Option<String>, field: &'static str, errors: &mut FieldErrors| raw.as_ref().map(|r| optional_text(Some(r), field, 100, errors));
     let first_name = name(&input.first_name, "first_name", &mut errors);
     let last_name = name(&input.last_name, "last_name", &mut errors);
     let email = input.email.as_ref().map(|raw| match raw.trim() {
@@ -142,8 +140,7 @@ fn taken(email: &Option<String>) -> Error {
 
 pub async fn create(d: &Domain, org: OrgId, input: &ContactInput) -> Result<Contact, Error> {
     let p = parse(input)?;
-    let (first_name, last_name, email, phone) =
-        (p.first_name.flatten(), p.last_name.flatten(), p.email.flatten(), p.phone.flatten());
+    let (first_name, last_name, email, phone) = (p.first_name.flatten(), p.last_name.flatten(), p.email.flatten(), p.phone.flatten());
     if first_name.is_none() && last_name.is_none() && email.is_none() && phone.is_none() {
         return Err(Error::invalid("email", "Give at least a name, an e-mail address or a phone number."));
     }

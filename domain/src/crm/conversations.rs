@@ -8,7 +8,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    assignee, begin, campaigns::CampaignId, commit, contacts::ContactId, emit, optional_text,
+    assignee, begin,
+    campaigns::CampaignId,
+    commit,
+    contacts::ContactId,
+    emit, optional_text,
     page::{self, Cursor, Page},
     table::{self, Table},
 };
@@ -212,8 +216,7 @@ pub struct Message {
     pub updated_at: DateTime<Utc>,
 }
 
-const MESSAGE_COLUMNS: &str =
-    "id, organization_id, conversation_id, direction, body, status, campaign_id, provider_message_id, created_at, updated_at";
+const MESSAGE_COLUMNS: &str = "id, organization_id, conversation_id, direction, body, status, campaign_id, provider_message_id, created_at, updated_at";
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct MessageInput {
@@ -324,12 +327,13 @@ pub async fn set_message_status(d: &Domain, org: OrgId, id: MessageId, status: &
         return Err(Error::invalid("status", format!("Use one of: {}.", OUTBOUND_STATUSES.join(", "))));
     }
     let mut tx = begin(d).await?;
-    let mut message: Message = on_tx!(&mut tx, conn => sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND organization_id = $2"))
+    let mut message: Message =
+        on_tx!(&mut tx, conn => sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND organization_id = $2"))
         .bind(id)
         .bind(org)
         .fetch_optional(conn)
         .await)?
-    .ok_or(Error::NotFound)?;
+        .ok_or(Error::NotFound)?;
     if message.direction != "outbound" {
         return Err(Error::invalid("status", "Only outbound messages have a delivery status."));
     }

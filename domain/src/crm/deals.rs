@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    assignee, begin, commit, contacts::ContactId, emit, optional_text,
+    assignee, begin, commit,
+    contacts::ContactId,
+    emit, optional_text,
     page::Page,
     table::{self, Table},
 };

@@ -14,7 +14,13 @@ mod table;
 
 use serde_json::Value;
 
-use crate::{db::Tx, ids::{OrgId, UserId}, on_tx, outbound::events::{self, EventType}, Domain, Error};
+use crate::{
+    db::Tx,
+    ids::{OrgId, UserId},
+    on_tx,
+    outbound::events::{self, EventType},
+    Domain, Error,
+};
 
 /// Starts a change: a write transaction.
 pub(crate) async fn begin(d: &Domain) -> Result<Tx, Error> {
@@ -63,7 +69,11 @@ pub fn attributes(value: Option<&Value>) -> Result<Value, Error> {
         match v {
             Value::Number(n) if n.is_f64() => {
                 let f = n.as_f64().unwrap_or_default();
-                if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 { Value::from(f as i64) } else { Value::String(n.to_string()) }
+                if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+                    Value::from(f as i64)
+                } else {
+                    Value::String(n.to_string())
+                }
             }
             Value::Number(n) if n.as_i64().is_some_and(|i| i.unsigned_abs() > 9_007_199_254_740_991) => Value::String(n.to_string()),
             Value::Number(n) if n.as_u64().is_some_and(|u| u > 9_007_199_254_740_991) => Value::String(n.to_string()),

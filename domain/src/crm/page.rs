@@ -45,10 +45,14 @@ pub fn limit(raw: Option<i64>) -> i64 {
 pub fn page<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> (DateTime<Utc>, Uuid)) -> Page<T> {
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
-    let next_cursor = more.then(|| rows.last().map(|r| {
-        let (at, id) = key(r);
-        Cursor::encode(at, id)
-    })).flatten();
+    let next_cursor = more
+        .then(|| {
+            rows.last().map(|r| {
+                let (at, id) = key(r);
+                Cursor::encode(at, id)
+            })
+        })
+        .flatten();
     Page { data: rows, next_cursor }
 }
 

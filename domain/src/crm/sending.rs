@@ -9,7 +9,11 @@ use super::{
     contacts,
     conversations::{self, ConversationId, Message, MessageInput},
 };
-use crate::{ids::OrgId, providers::{self, SendResult}, Domain, Error};
+use crate::{
+    ids::OrgId,
+    providers::{self, SendResult},
+    Domain, Error,
+};
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct SendInput {

@@ -55,12 +55,7 @@ pub(crate) async fn get<T: Table>(db: &Db, org: OrgId, id: T::Id) -> Result<T, E
 pub(crate) async fn list<T: Table>(db: &Db, org: OrgId, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<T>, Error> {
     let cursor = Cursor::parse(cursor)?;
     let limit = page::limit(limit);
-    let sql = format!(
-        "SELECT {} FROM {} WHERE organization_id = $1 AND {} ORDER BY created_at DESC, id DESC LIMIT $4",
-        T::COLUMNS,
-        T::NAME,
-        page::after(2)
-    );
+    let sql = format!("SELECT {} FROM {} WHERE organization_id = $1 AND {} ORDER BY created_at DESC, id DESC LIMIT $4", T::COLUMNS, T::NAME, page::after(2));
     let rows: Vec<T::Row> = on_db!(db, pool => sqlx::query_as(&sql)
         .bind(org)
         .bind(cursor.map(|c| c.created_at))

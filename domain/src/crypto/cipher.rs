@@ -50,9 +50,7 @@ impl KeyRing {
         let key = self.find(key_id).ok_or(DecryptError::UnknownKey(key_id))?;
         let (nonce, sealed) = blob.split_at(NONCE_LEN);
         let aad = binding.associated_data();
-        let plain = cipher(key)
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: &aad })
-            .map_err(|_| DecryptError::Tampered)?;
+        let plain = cipher(key).decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: &aad }).map_err(|_| DecryptError::Tampered)?;
         String::from_utf8(plain).map(SecretString::from).map_err(|_| DecryptError::Tampered)
     }
 

@@ -49,9 +49,8 @@ impl MasterKey {
         } else {
             decode_base64(text).ok_or("must be 32 bytes written as 64 hex characters or as base64")?
         };
-        let bytes: [u8; 32] = bytes
-            .try_into()
-            .map_err(|b: Vec<u8>| format!("must be 32 bytes, got {} (write them as 64 hex characters or base64)", b.len()))?;
+        let bytes: [u8; 32] =
+            bytes.try_into().map_err(|b: Vec<u8>| format!("must be 32 bytes, got {} (write them as 64 hex characters or base64)", b.len()))?;
         Ok(Self(bytes))
     }
 
@@ -72,9 +71,7 @@ impl MasterKey {
 
 fn decode_base64(text: &str) -> Option<Vec<u8>> {
     use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-    [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD]
-        .into_iter()
-        .find_map(|engine| engine.decode(text).ok())
+    [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD].into_iter().find_map(|engine| engine.decode(text).ok())
 }
 
 #[cfg(test)]

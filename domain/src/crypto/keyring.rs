@@ -24,10 +24,7 @@ pub struct KeyRing {
 
 impl std::fmt::Debug for KeyRing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("KeyRing")
-            .field("current", &self.current.id())
-            .field("older", &self.older.iter().map(MasterKey::id).collect::<Vec<_>>())
-            .finish()
+        f.debug_struct("KeyRing").field("current", &self.current.id()).field("older", &self.older.iter().map(MasterKey::id).collect::<Vec<_>>()).finish()
     }
 }
 
@@ -123,12 +120,7 @@ fn parse_key_file(path: &Path, text: &str) -> Result<MasterKey, KeyRingError> {
 fn read_ring_file(data_dir: &Path) -> Result<Vec<MasterKey>, KeyRingError> {
     let path = data_dir.join(RING_FILE);
     match fs::read_to_string(&path) {
-        Ok(text) => text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|l| parse_key_file(&path, l))
-            .collect(),
+        Ok(text) => text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(|l| parse_key_file(&path, l)).collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
         Err(source) => Err(KeyRingError::Read { path, source }),
     }

@@ -106,8 +106,7 @@ impl Db {
         match &config.database_url {
             DatabaseUrl::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir)
-                        .map_err(|source| ConnectError::CreateDir { path: path.display().to_string(), source })?;
+                    std::fs::create_dir_all(dir).map_err(|source| ConnectError::CreateDir { path: path.display().to_string(), source })?;
                 }
                 let options = SqliteConnectOptions::new()
                     .filename(path)

@@ -78,9 +78,9 @@ pub async fn run_once(d: &Domain) -> Result<usize, sqlx::Error> {
     tx.commit().await?;
     claimed.sort_by_key(|c| c.received_at);
     let count = claimed.len();
-    let (stored, others): (Vec<Claimed>, Vec<Claimed>) = claimed.into_iter().partition(|c| {
-        matches!(processors::for_event(Source::parse(&c.source).unwrap_or(Source::Api), &c.event_name), processors::Processor::Stored)
-    });
+    let (stored, others): (Vec<Claimed>, Vec<Claimed>) = claimed
+        .into_iter()
+        .partition(|c| matches!(processors::for_event(Source::parse(&c.source).unwrap_or(Source::Api), &c.event_name), processors::Processor::Stored));
     if !stored.is_empty() {
         mark_stored(&d.db, &stored).await?;
     }

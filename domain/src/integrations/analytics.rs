@@ -92,12 +92,7 @@ pub async fn summary(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: Range
     let total = hours.calls.unwrap_or(0) + partial.calls.unwrap_or(0);
     let ok = hours.successes.unwrap_or(0) + partial.successes.unwrap_or(0);
     let duration = hours.duration_ms.unwrap_or(0) + partial.duration_ms.unwrap_or(0);
-    Ok(Summary {
-        total_calls: total,
-        successful_calls: ok,
-        failed_calls: total - ok,
-        avg_response_time_ms: if total > 0 { duration / total } else { 0 },
-    })
+    Ok(Summary { total_calls: total, successful_calls: ok, failed_calls: total - ok, avg_response_time_ms: if total > 0 { duration / total } else { 0 } })
 }
 
 /// One recorded attempt.
@@ -117,14 +112,7 @@ pub struct CallRecord {
 
 /// Calls newest first (by id, which grows as calls are recorded), `limit` at a time;
 /// `before` is the `id` of the last one seen, so pages never overlap or skip.
-pub async fn calls(
-    d: &Domain,
-    org: OrgId,
-    webhook: Option<Uuid>,
-    range: Option<Range>,
-    before: Option<i64>,
-    limit: i64,
-) -> Result<Vec<CallRecord>, Error> {
+pub async fn calls(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: Option<Range>, before: Option<i64>, limit: i64) -> Result<Vec<CallRecord>, Error> {
     let since = range.map(|r| Utc::now() - r.length());
     // Only the conditions that apply, so each query walks one index ((organization_id, id)
     // or (webhook_id, id)) backwards and reads just the rows it returns.

@@ -3,13 +3,13 @@
 //! to the organization and the field, shown only masked, and a blank value on save keeps
 //! the stored one.
 
+pub mod analytics;
 pub mod n8n;
 pub mod sms;
 pub mod validate;
-pub mod whatsapp;
-pub mod webhooks;
 pub mod webhook_calls;
-pub mod analytics;
+pub mod webhooks;
+pub mod whatsapp;
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -34,9 +34,9 @@ pub(crate) fn reveal(d: &Domain, org: OrgId, field: &'static str, stored: &Optio
     stored
         .as_deref()
         .map(|sealed| {
-            d.keys.decrypt(sealed, &SecretBinding::new(field, org)).map_err(|e| {
-                Error::internal(anyhow::anyhow!("stored secret {field} of {org} cannot be read: {e}"))
-            })
+            d.keys
+                .decrypt(sealed, &SecretBinding::new(field, org))
+                .map_err(|e| Error::internal(anyhow::anyhow!("stored secret {field} of {org} cannot be read: {e}")))
         })
         .transpose()
 }

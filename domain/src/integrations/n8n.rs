@@ -39,10 +39,7 @@ pub(crate) async fn stored(d: &Domain, org: OrgId) -> Result<Option<Stored>, Err
 }
 
 pub async fn get(d: &Domain, org: OrgId) -> Result<Option<N8nView>, Error> {
-    stored(d, org)
-        .await?
-        .map(|s| Ok(N8nView { api_key: masked(d, org, API_KEY, &s.api_key)?, base_url: s.base_url, updated_at: s.updated_at }))
-        .transpose()
+    stored(d, org).await?.map(|s| Ok(N8nView { api_key: masked(d, org, API_KEY, &s.api_key)?, base_url: s.base_url, updated_at: s.updated_at })).transpose()
 }
 
 pub async fn put(d: &Domain, org: OrgId, input: &N8nInput) -> Result<N8nView, Error> {

@@ -205,9 +205,8 @@ pub async fn put(d: &Domain, org: OrgId, input: &SmsInput) -> Result<SmsView, Er
     };
     match provider {
         Provider::Twilio => {
-            row.twilio_account_sid = check(&mut errors, "accountSid", text(&input.account_sid), required, |v| {
-                validate::twilio_sid(v, "AC", "Account SID").map(|_| v.to_owned())
-            });
+            row.twilio_account_sid =
+                check(&mut errors, "accountSid", text(&input.account_sid), required, |v| validate::twilio_sid(v, "AC", "Account SID").map(|_| v.to_owned()));
             row.twilio_auth_token = secret(&mut errors, "authToken", TWILIO_AUTH_TOKEN, &input.auth_token, old.twilio_auth_token);
             row.twilio_phone_number = check(&mut errors, "phoneNumber", text(&input.phone_number), false, validate::e164);
             row.twilio_messaging_service_sid = check(&mut errors, "messagingServiceSid", text(&input.messaging_service_sid), false, |v| {
@@ -218,18 +217,14 @@ pub async fn put(d: &Domain, org: OrgId, input: &SmsInput) -> Result<SmsView, Er
             }
         }
         Provider::Vonage => {
-            row.vonage_api_key = check(&mut errors, "apiKey", text(&input.api_key), required, |v| {
-                validate::token(v, "API key", 64).map(|_| v.to_owned())
-            });
+            row.vonage_api_key = check(&mut errors, "apiKey", text(&input.api_key), required, |v| validate::token(v, "API key", 64).map(|_| v.to_owned()));
             row.vonage_api_secret = secret(&mut errors, "apiSecret", VONAGE_API_SECRET, &input.api_secret, old.vonage_api_secret);
             row.vonage_from = check(&mut errors, "from", text(&input.from), required, validate::sender);
         }
         Provider::AwsSns => {
-            row.sns_access_key_id = check(&mut errors, "accessKeyId", text(&input.access_key_id), required, |v| {
-                validate::aws_access_key_id(v).map(|_| v.to_owned())
-            });
-            row.sns_secret_access_key =
-                secret(&mut errors, "secretAccessKey", SNS_SECRET_ACCESS_KEY, &input.secret_access_key, old.sns_secret_access_key);
+            row.sns_access_key_id =
+                check(&mut errors, "accessKeyId", text(&input.access_key_id), required, |v| validate::aws_access_key_id(v).map(|_| v.to_owned()));
+            row.sns_secret_access_key = secret(&mut errors, "secretAccessKey", SNS_SECRET_ACCESS_KEY, &input.secret_access_key, old.sns_secret_access_key);
             row.sns_region = check(&mut errors, "region", text(&input.region), required, |v| validate::aws_region(v).map(|_| v.to_owned()));
             row.sns_sender_id = check(&mut errors, "senderId", text(&input.sender_id), false, validate::sender);
         }

@@ -17,7 +17,11 @@ pub fn e164(value: &str) -> Result<String, String> {
 /// `AC` or `MG` (etc.) followed by 32 hexadecimal digits, Twilio's SID shape.
 pub fn twilio_sid(value: &str, prefix: &str, what: &str) -> Result<(), String> {
     let ok = value.len() == 34 && value.starts_with(prefix) && value[2..].bytes().all(|b| b.is_ascii_hexdigit());
-    if ok { Ok(()) } else { Err(format!("A Twilio {what} is {prefix} followed by 32 hexadecimal characters.")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("A Twilio {what} is {prefix} followed by 32 hexadecimal characters."))
+    }
 }
 
 /// A sender: an E.164 number, or an alphanumeric sender id of 1 to 11 characters.
@@ -29,7 +33,11 @@ pub fn sender(value: &str) -> Result<String, String> {
         && value.len() <= 11
         && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ')
         && value.bytes().any(|b| b.is_ascii_alphabetic());
-    if ok { Ok(value.to_owned()) } else { Err("Use a number in international form (+…) or a sender name of 1 to 11 letters and digits.".into()) }
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err("Use a number in international form (+…) or a sender name of 1 to 11 letters and digits.".into())
+    }
 }
 
 /// An AWS region name such as `us-east-1` or `us-gov-west-1`.
@@ -41,15 +49,22 @@ pub fn aws_region(value: &str) -> Result<(), String> {
         && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
         && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
         && !parts[parts.len() - 1].is_empty();
-    if ok { Ok(()) } else { Err("Use an AWS region name such as us-east-1.".into()) }
+    if ok {
+        Ok(())
+    } else {
+        Err("Use an AWS region name such as us-east-1.".into())
+    }
 }
 
 /// An AWS access key id: `AKIA` or `ASIA` and 16 more capital letters or digits.
 pub fn aws_access_key_id(value: &str) -> Result<(), String> {
-    let ok = value.len() == 20
-        && (value.starts_with("AKIA") || value.starts_with("ASIA"))
-        && value.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-    if ok { Ok(()) } else { Err("An AWS access key ID is 20 characters starting with AKIA or ASIA.".into()) }
+    let ok =
+        value.len() == 20 && (value.starts_with("AKIA") || value.starts_with("ASIA")) && value.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err("An AWS access key ID is 20 characters starting with AKIA or ASIA.".into())
+    }
 }
 
 /// A single token without spaces, of bounded length (API keys, secrets).
@@ -65,9 +80,7 @@ pub fn token(value: &str, what: &str, max: usize) -> Result<(), String> {
 pub fn http_url(value: &str) -> Result<String, String> {
     let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://"));
     match rest {
-        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !value.contains(char::is_whitespace) => {
-            Ok(value.trim_end_matches('/').to_owned())
-        }
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !value.contains(char::is_whitespace) => Ok(value.trim_end_matches('/').to_owned()),
         _ => Err("Enter a full URL starting with https:// or http://.".into()),
     }
 }

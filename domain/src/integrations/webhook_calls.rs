@@ -160,9 +160,10 @@ async fn resolve_url(d: &Domain, org: OrgId, url: &str) -> Result<String, Error>
     if url.starts_with("https://") || url.starts_with("http://") {
         return Ok(url.to_owned());
     }
-    let base = n8n::stored(d, org).await?.map(|s| s.base_url).ok_or_else(|| {
-        Error::Conflict("This webhook's URL is relative, but the tenant has no n8n base URL.".into())
-    })?;
+    let base = n8n::stored(d, org)
+        .await?
+        .map(|s| s.base_url)
+        .ok_or_else(|| Error::Conflict("This webhook's URL is relative, but the tenant has no n8n base URL.".into()))?;
     Ok(format!("{}/{}", base.trim_end_matches('/'), url.trim_start_matches('/')))
 }
 

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{masked, replace_or_keep};
-use crate::{error::FieldErrors, error::is_unique_violation, ids::OrgId, on_db, Domain, Error};
+use crate::{error::is_unique_violation, error::FieldErrors, ids::OrgId, on_db, Domain, Error};
 
 pub const AUTH_TOKEN: &str = "n8n_webhooks.auth_token";
 /// Tokens shorter than this are accepted with a warning.
@@ -122,10 +122,7 @@ fn parse_name(raw: Option<&str>, errors: &mut FieldErrors) -> Option<String> {
 fn parse_url(raw: Option<&str>, errors: &mut FieldErrors) -> Option<String> {
     let url = raw.map(str::trim).unwrap_or_default();
     let absolute = url.starts_with("https://") || url.starts_with("http://");
-    let ok = !url.is_empty()
-        && url.len() <= 2000
-        && !url.contains(char::is_whitespace)
-        && (!absolute || super::validate::http_url(url).is_ok());
+    let ok = !url.is_empty() && url.len() <= 2000 && !url.contains(char::is_whitespace) && (!absolute || super::validate::http_url(url).is_ok());
     if !ok {
         errors.insert("webhookUrl", "Enter the webhook's full URL, or a path relative to the n8n base URL.".into());
     }

@@ -220,13 +220,7 @@ pub async fn replay_delivery(d: &Domain, org: OrgId, id: DeliveryId) -> Result<(
 
 /// Sends again every dead delivery of the organization created in `[since, until)`
 /// (optionally of one subscription, which must be on). Returns how many.
-pub async fn replay_failed(
-    d: &Domain,
-    org: OrgId,
-    since: DateTime<Utc>,
-    until: DateTime<Utc>,
-    subscription: Option<SubscriptionId>,
-) -> Result<u64, Error> {
+pub async fn replay_failed(d: &Domain, org: OrgId, since: DateTime<Utc>, until: DateTime<Utc>, subscription: Option<SubscriptionId>) -> Result<u64, Error> {
     if let Some(sub) = subscription {
         super::subscriptions::get(d, org, sub).await?;
     }
@@ -253,13 +247,7 @@ pub async fn replay_failed(
 /// Sends `event_type` with `payload` as its `data` to one subscription (whatever events it
 /// subscribes to) through the same engine; the attempt shows in the logs. Returns the
 /// delivery id.
-pub async fn send_test(
-    d: &Domain,
-    org: OrgId,
-    subscription: SubscriptionId,
-    event_type: EventType,
-    payload: &serde_json::Value,
-) -> Result<DeliveryId, Error> {
+pub async fn send_test(d: &Domain, org: OrgId, subscription: SubscriptionId, event_type: EventType, payload: &serde_json::Value) -> Result<DeliveryId, Error> {
     // Each test is an outbound request on the tenant's say: limited per organization.
     d.quotas.test_send(org)?;
     let sub = super::subscriptions::get(d, org, subscription).await?;

@@ -77,7 +77,11 @@ mod tests {
     fn schedule_parses_units() {
         assert_eq!(
             parse_schedule("5s,30s,2m,1h,500ms,1d,7").unwrap(),
-            [5, 30, 120, 3600].iter().map(|s| Duration::from_secs(*s)).chain([Duration::from_millis(500), MAX_WAIT, Duration::from_secs(7)]).collect::<Vec<_>>()
+            [5, 30, 120, 3600]
+                .iter()
+                .map(|s| Duration::from_secs(*s))
+                .chain([Duration::from_millis(500), MAX_WAIT, Duration::from_secs(7)])
+                .collect::<Vec<_>>()
         );
         assert!(parse_schedule("5x").is_err());
         assert!(parse_schedule("2d").is_err());

@@ -67,11 +67,7 @@ impl SigningKey {
     pub fn new(secret: &SecretString) -> Self {
         let s = secret.expose_secret();
         let raw = s.as_bytes().to_vec();
-        let standard = s
-            .strip_prefix(SECRET_PREFIX)
-            .and_then(|tail| STANDARD.decode(tail).ok())
-            .filter(|k| !k.is_empty())
-            .unwrap_or_else(|| raw.clone());
+        let standard = s.strip_prefix(SECRET_PREFIX).and_then(|tail| STANDARD.decode(tail).ok()).filter(|k| !k.is_empty()).unwrap_or_else(|| raw.clone());
         Self { raw, standard }
     }
 

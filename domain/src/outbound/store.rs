@@ -43,11 +43,7 @@ fn placeholders(first: usize, count: usize) -> String {
 /// falls due (leased ones count at their lease's end), in id order after `after`, at most
 /// `limit`. A skip scan of the partial index `(subscription_id, next_attempt_at)`: two
 /// probes per subscription, whatever the size of its backlog.
-pub async fn pending_subscriptions(
-    db: &Db,
-    after: Option<SubscriptionId>,
-    limit: usize,
-) -> Result<Vec<(SubscriptionId, DateTime<Utc>)>, sqlx::Error> {
+pub async fn pending_subscriptions(db: &Db, after: Option<SubscriptionId>, limit: usize) -> Result<Vec<(SubscriptionId, DateTime<Utc>)>, sqlx::Error> {
     // SQLite would otherwise pick the (subscription_id, status) index and walk past every
     // delivered row of a subscription to reach its pending ones.
     let ix = match db {
@@ -80,12 +76,7 @@ pub async fn pending_subscriptions(
 /// other instance claims it before, and it falls due again by itself if this instance dies.
 /// On PostgreSQL `FOR UPDATE SKIP LOCKED` lets instances claim disjoint sets at once; on
 /// SQLite the claim is a write transaction of its own (this process's write turn).
-pub async fn claim(
-    db: &Db,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-    picks: &[(SubscriptionId, usize)],
-) -> Result<Vec<Claimed>, sqlx::Error> {
+pub async fn claim(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, picks: &[(SubscriptionId, usize)]) -> Result<Vec<Claimed>, sqlx::Error> {
     const RETURNING: &str = "id, organization_id, subscription_id, event_id, event_type, attempts, schedule_pos";
     let mut claimed = Vec::new();
     match db {
@@ -103,9 +94,7 @@ pub async fn claim(
                     })
                     .collect::<Vec<_>>()
                     .join(" UNION ALL ");
-                let sql = format!(
-                    "UPDATE outbound_deliveries SET next_attempt_at = $1, locked_until = $1 WHERE id IN ({due}) RETURNING {RETURNING}"
-                );
+                let sql = format!("UPDATE outbound_deliveries SET next_attempt_at = $1, locked_until = $1 WHERE id IN ({due}) RETURNING {RETURNING}");
                 let rows: Vec<Claimed> = on_tx!(&mut tx, conn => {
                     let mut q = sqlx::query_as(&sql).bind(lease_until).bind(now);
                     for (sub, n) in chunk {

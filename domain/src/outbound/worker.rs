@@ -233,9 +233,8 @@ impl Dispatcher {
                 }
             };
             if got == 0 || (got < asked && self.cursor.is_none()) {
-                let sleep = next_due
-                    .map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(1), POLL_EVERY))
-                    .unwrap_or(POLL_EVERY);
+                let sleep =
+                    next_due.map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(1), POLL_EVERY)).unwrap_or(POLL_EVERY);
                 // Other instances may hold what was due (PostgreSQL): look again soon.
                 let sleep = if got < asked { sleep.min(Duration::from_millis(50)) } else { sleep };
                 return Wait { for_slot, sleep };
@@ -306,16 +305,14 @@ impl Dispatcher {
             }
         };
         let previous = match (&row.previous_secret_enc, row.previous_secret_until) {
-            (Some(sealed), Some(until)) => keys
-                .decrypt(sealed, &SecretBinding::new(PREVIOUS_SECRET_FIELD, row.organization_id))
-                .ok()
-                .map(|s| (SigningKey::new(&s), until)),
+            (Some(sealed), Some(until)) => {
+                keys.decrypt(sealed, &SecretBinding::new(PREVIOUS_SECRET_FIELD, row.organization_id)).ok().map(|s| (SigningKey::new(&s), until))
+            }
             _ => None,
         };
         let url = reqwest::Url::parse(&row.url).unwrap_or_else(|_| reqwest::Url::parse("http://invalid.invalid/").expect("valid"));
-        let (permits, latency_ms) = kept.unwrap_or_else(|| {
-            (Arc::new(Semaphore::new(self.shared.d.config.outbound.endpoint_concurrency)), Arc::new(AtomicU64::new(u64::MAX)))
-        });
+        let (permits, latency_ms) =
+            kept.unwrap_or_else(|| (Arc::new(Semaphore::new(self.shared.d.config.outbound.endpoint_concurrency)), Arc::new(AtomicU64::new(u64::MAX))));
         Endpoint {
             url,
             style: SignatureStyle::parse(&row.signature_style).unwrap_or(SignatureStyle::Hex),
@@ -348,9 +345,7 @@ impl Dispatcher {
                 let waited = waited_slot || waited_sending;
                 if endpoint.gone.load(Ordering::Acquire) {
                     Outcome::Cancelled(job.id)
-                } else if waited
-                    && (shared.stopping.load(Ordering::Acquire) || endpoint.superseded.load(Ordering::Acquire) || Instant::now() > send_by)
-                {
+                } else if waited && (shared.stopping.load(Ordering::Acquire) || endpoint.superseded.load(Ordering::Acquire) || Instant::now() > send_by) {
                     Outcome::Released(job.id)
                 } else {
                     let attempt = attempt(&shared, job, &endpoint, &body).await;
@@ -408,10 +403,9 @@ async fn attempt(shared: &Shared, job: Claimed, endpoint: &Endpoint, body: &str)
     let schedule = &shared.d.config.outbound.retry_schedule;
     let pos = usize::try_from(job.schedule_pos).unwrap_or(0);
     let retry = |after: Option<Duration>| match schedule::next_wait(schedule, pos, after) {
-        Some(wait) => Next::Retry {
-            at: Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(24)),
-            schedule_pos: job.schedule_pos + 1,
-        },
+        Some(wait) => {
+            Next::Retry { at: Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(24)), schedule_pos: job.schedule_pos + 1 }
+        }
         None => Next::Dead,
     };
     let (status_code, response_body, error, next) = match result {
@@ -505,11 +499,8 @@ async fn send(shared: &Shared, endpoint: &Endpoint, headers: reqwest::header::He
     let exchange = async {
         let mut response = request.send().await.map_err(|e| error_chain(&e))?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| schedule::parse_retry_after(v, Utc::now()));
+        let retry_after =
+            response.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| schedule::parse_retry_after(v, Utc::now()));
         let mut bytes = Vec::new();
         while bytes.len() < MAX_RESPONSE_BODY {
             match response.chunk().await {

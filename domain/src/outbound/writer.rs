@@ -22,7 +22,10 @@ const ROWS_PER_INSERT: usize = 250;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Next {
     Delivered,
-    Retry { at: DateTime<Utc>, schedule_pos: i32 },
+    Retry {
+        at: DateTime<Utc>,
+        schedule_pos: i32,
+    },
     Dead,
     /// The receiver answered 410 Gone: the delivery stops and the subscription is turned off.
     Gone,

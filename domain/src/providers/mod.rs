@@ -27,14 +27,7 @@ pub struct SendResult {
 
 impl SendResult {
     fn failed(provider: &str, status: Option<u16>, problem: Option<&str>, detail: Option<String>) -> Self {
-        Self {
-            ok: false,
-            provider: provider.to_owned(),
-            status,
-            message_id: None,
-            problem: problem.map(str::to_owned),
-            detail,
-        }
+        Self { ok: false, provider: provider.to_owned(), status, message_id: None, problem: problem.map(str::to_owned), detail }
     }
 
     fn unreachable(provider: &str, error: &reqwest::Error) -> Self {

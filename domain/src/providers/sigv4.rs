@@ -44,15 +44,8 @@ pub fn authorization(request: &Request<'_>, credentials: &Credentials<'_>, now: 
     headers.sort();
     let canonical_headers: String = headers.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
     let signed_headers = headers.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(";");
-    let canonical_request = format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        request.method,
-        request.path,
-        request.query,
-        canonical_headers,
-        signed_headers,
-        sha256_hex(request.payload)
-    );
+    let canonical_request =
+        format!("{}\n{}\n{}\n{}\n{}\n{}", request.method, request.path, request.query, canonical_headers, signed_headers, sha256_hex(request.payload));
     let scope = format!("{date}/{}/{}/aws4_request", credentials.region, credentials.service);
     let string_to_sign = format!("AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}", sha256_hex(canonical_request.as_bytes()));
     let k_date = hmac(format!("AWS4{}", credentials.secret_access_key).as_bytes(), &date);
@@ -60,10 +53,7 @@ pub fn authorization(request: &Request<'_>, credentials: &Credentials<'_>, now: 
     let k_service = hmac(&k_region, credentials.service);
     let k_signing = hmac(&k_service, "aws4_request");
     let signature = hex::encode(hmac(&k_signing, &string_to_sign));
-    format!(
-        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}",
-        credentials.access_key_id
-    )
+    format!("AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={signed_headers}, Signature={signature}", credentials.access_key_id)
 }
 
 #[cfg(test)]

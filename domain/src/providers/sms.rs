@@ -46,13 +46,7 @@ pub(super) async fn send(d: &Domain, org: OrgId, to: &str, text: &str) -> Result
         Some(Provider::Vonage) => {
             let (Some(key), Some(from)) = (s.vonage_api_key.as_deref(), s.vonage_from.as_deref()) else { return Err(incomplete()) };
             let secret = reveal(d, org, sms::VONAGE_API_SECRET, &s.vonage_api_secret)?.ok_or_else(incomplete)?;
-            let form = [
-                ("api_key", key),
-                ("api_secret", secret.expose_secret()),
-                ("from", from),
-                ("to", to.trim_start_matches('+')),
-                ("text", text),
-            ];
+            let form = [("api_key", key), ("api_secret", secret.expose_secret()), ("from", from), ("to", to.trim_start_matches('+')), ("text", text)];
             let url = format!("{}/sms/json", d.config.vonage_base_url);
             let response = match d.http.post(url).form(&form).send().await {
                 Ok(r) => r,
@@ -64,12 +58,7 @@ pub(super) async fn send(d: &Domain, org: OrgId, to: &str, text: &str) -> Result
             let message = &answer["messages"][0];
             match message["status"].as_str() {
                 Some("0") if (200..300).contains(&status) => Ok(ok("vonage", status, message["message-id"].as_str())),
-                code => Ok(SendResult::failed(
-                    "vonage",
-                    Some(status),
-                    vonage_problem(code),
-                    message["error-text"].as_str().map(str::to_owned),
-                )),
+                code => Ok(SendResult::failed("vonage", Some(status), vonage_problem(code), message["error-text"].as_str().map(str::to_owned))),
             }
         }
         Some(Provider::AwsSns) => {
@@ -159,9 +148,7 @@ pub(super) fn vonage_problem(status: Option<&str>) -> Option<&'static str> {
 
 pub(super) fn sns_problem(code: Option<&str>) -> Option<&'static str> {
     match code {
-        Some("InvalidClientTokenId" | "SignatureDoesNotMatch" | "IncompleteSignature" | "AuthorizationError") => {
-            Some("Authentication Failed")
-        }
+        Some("InvalidClientTokenId" | "SignatureDoesNotMatch" | "IncompleteSignature" | "AuthorizationError") => Some("Authentication Failed"),
         Some("InvalidParameter" | "InvalidParameterValue") => Some("Invalid Phone Number"),
         Some("Throttling" | "ThrottlingException") => Some("Rate Limit Hit"),
         _ => None,

@@ -11,11 +11,8 @@ use crate::{
 };
 
 pub(super) async fn send(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
-    let settings = whatsapp::stored(d, org)
-        .await?
-        .ok_or_else(|| Error::Conflict("WhatsApp is not configured for this tenant.".into()))?;
-    let (Some(phone_number_id), Some(token)) = (settings.phone_number_id.as_deref(), reveal(d, org, whatsapp::ACCESS_TOKEN, &settings.access_token)?)
-    else {
+    let settings = whatsapp::stored(d, org).await?.ok_or_else(|| Error::Conflict("WhatsApp is not configured for this tenant.".into()))?;
+    let (Some(phone_number_id), Some(token)) = (settings.phone_number_id.as_deref(), reveal(d, org, whatsapp::ACCESS_TOKEN, &settings.access_token)?) else {
         return Err(Error::Conflict("WhatsApp needs a phone number ID and an access token first.".into()));
     };
     let url = format!("{}/{}/messages", d.config.whatsapp_graph_base_url, crate::text::percent_encode(phone_number_id));

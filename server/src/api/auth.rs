@@ -11,8 +11,8 @@ use connectgain_domain::{
 };
 use secrecy::SecretString;
 use serde::Deserialize;
-use tower_sessions::Session;
 use serde_json::{json, Value};
+use tower_sessions::Session;
 
 use super::{error::ApiError, json::ApiJson};
 use crate::{
@@ -51,11 +51,7 @@ pub struct LoginForm {
     password: String,
 }
 
-pub async fn login(
-    State(state): State<AppState>,
-    ClientAddress(client): ClientAddress,
-    ApiJson(form): ApiJson<LoginForm>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn login(State(state): State<AppState>, ClientAddress(client): ClientAddress, ApiJson(form): ApiJson<LoginForm>) -> Result<Json<Value>, ApiError> {
     let password = SecretString::from(form.password);
     let client = client.map(|ip| ip.to_string());
     let user = login::check_password(&state.domain, &form.email, &password, client.as_deref()).await?;

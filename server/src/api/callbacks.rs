@@ -15,11 +15,11 @@ use axum::{
     Json,
 };
 use connectgain_domain::{
+    ids::OrgId,
     inbound::{
         callbacks::{self, twilio, vonage, whatsapp, zoom},
         EventName, Source,
     },
-    ids::OrgId,
     Error,
 };
 use serde_json::{json, Map, Value};
@@ -111,15 +111,8 @@ pub async fn vonage(
 /// Zoom's webhooks: the URL validation challenge, and events (recording.completed…).
 pub async fn zoom(State(s): State<AppState>, Path(tenant): Path<String>, headers: HeaderMap, body: Body) -> Result<Json<Value>, ApiError> {
     let bytes = read_limited(body, &headers, s.domain.config.inbound.max_body_bytes).await?;
-    let (org, secret) = zoom::verify(
-        &s.domain,
-        &tenant,
-        header_str(&headers, "x-zm-request-timestamp"),
-        &bytes,
-        header_str(&headers, "x-zm-signature"),
-        now(),
-    )
-    .await?;
+    let (org, secret) =
+        zoom::verify(&s.domain, &tenant, header_str(&headers, "x-zm-request-timestamp"), &bytes, header_str(&headers, "x-zm-signature"), now()).await?;
     let payload = json_payload(&bytes)?;
     let value: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
     let event = value["event"].as_str().unwrap_or_default();

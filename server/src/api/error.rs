@@ -48,10 +48,9 @@ impl ApiError {
 impl From<Error> for ApiError {
     fn from(error: Error) -> Self {
         match error {
-            Error::Invalid(fields) => Self {
-                fields: Some(fields),
-                ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", "Some fields are invalid.")
-            },
+            Error::Invalid(fields) => {
+                Self { fields: Some(fields), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", "Some fields are invalid.") }
+            }
             Error::Conflict(message) => Self::new(StatusCode::CONFLICT, "conflict", message),
             Error::LimitReached(message) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "limit_reached", message),
             Error::NotFound => Self::not_found(),
@@ -60,11 +59,7 @@ impl From<Error> for ApiError {
             Error::Upstream(message) => Self::new(StatusCode::BAD_GATEWAY, "upstream_failed", message),
             Error::RateLimited { retry_after_secs } => Self {
                 retry_after: Some(retry_after_secs),
-                ..Self::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
-                    format!("Too many attempts. Try again in {retry_after_secs} seconds."),
-                )
+                ..Self::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("Too many attempts. Try again in {retry_after_secs} seconds."))
             },
             Error::Internal(cause) => {
                 tracing::error!(error = ?cause, "internal error");
@@ -77,16 +72,12 @@ impl From<Error> for ApiError {
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::MissingJsonContentType(_) => Self::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "Send the body as JSON with Content-Type: application/json.",
-            ),
+            JsonRejection::MissingJsonContentType(_) => {
+                Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json.")
+            }
             JsonRejection::JsonSyntaxError(e) => Self::new(StatusCode::BAD_REQUEST, "malformed_json", e.body_text()),
             JsonRejection::JsonDataError(e) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.body_text()),
-            JsonRejection::BytesRejection(_) => {
-                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large.")
-            }
+            JsonRejection::BytesRejection(_) => Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large."),
             other => Self::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
         }
     }

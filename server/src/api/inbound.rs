@@ -51,7 +51,11 @@ pub async fn receive(
     if let Some(kind) = header_str(&headers, header::CONTENT_TYPE.as_str()) {
         let media = kind.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
         if media != "application/json" && !media.ends_with("+json") {
-            return Err(ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json."));
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with Content-Type: application/json.",
+            ));
         }
     }
     let payload = read_json(body, &headers, d.config.inbound.max_body_bytes).await?;
@@ -81,9 +85,7 @@ pub(crate) fn json_payload(bytes: &[u8]) -> Result<String, ApiError> {
 }
 
 pub(crate) async fn read_limited(body: Body, headers: &HeaderMap, limit: usize) -> Result<bytes::Bytes, ApiError> {
-    let too_large = || {
-        ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("The request body is larger than {limit} bytes."))
-    };
+    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("The request body is larger than {limit} bytes."));
     let declared = header_str(headers, header::CONTENT_LENGTH.as_str()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         return Err(too_large());

@@ -32,9 +32,7 @@ where
                     "Send the body as JSON with Content-Type: application/json.",
                 ));
             }
-            return serde_json::from_str("{}")
-                .map(ApiJson)
-                .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.to_string()));
+            return serde_json::from_str("{}").map(ApiJson).map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_body", e.to_string()));
         }
         let Json(value) = Json::<T>::from_request(req, state).await?;
         Ok(ApiJson(value))

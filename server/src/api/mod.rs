@@ -81,10 +81,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/platform/tenants/{tenant_id}/webhooks/analytics/series", get(platform_webhooks::series))
         .route("/api/platform/tenants/{tenant_id}/webhooks/analytics/calls", get(platform_webhooks::recent_calls))
         .route("/api/platform/tenants/{tenant_id}/webhooks/by-name/{name}/call", post(platform_webhooks::call_by_name))
-        .route(
-            "/api/platform/tenants/{tenant_id}/webhooks/{webhook_id}",
-            put(platform_webhooks::update).delete(platform_webhooks::delete),
-        )
+        .route("/api/platform/tenants/{tenant_id}/webhooks/{webhook_id}", put(platform_webhooks::update).delete(platform_webhooks::delete))
         .route("/api/platform/tenants/{tenant_id}/webhooks/{webhook_id}/call", post(platform_webhooks::call))
         .route("/api/platform/tenants/{tenant_id}/webhooks/{webhook_id}/analytics", get(platform_webhooks::webhook_analytics))
 }

@@ -47,11 +47,7 @@ pub struct AppgainForm {
     api_key: String,
 }
 
-pub async fn put_appgain(
-    State(state): State<AppState>,
-    owner: OwnerOf,
-    ApiJson(form): ApiJson<AppgainForm>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn put_appgain(State(state): State<AppState>, owner: OwnerOf, ApiJson(form): ApiJson<AppgainForm>) -> Result<Json<Value>, ApiError> {
     settings::update(&state.domain, owner.org, &form.suit_id, &form.api_key).await?;
     Ok(Json(appgain_json(&state, owner.org).await?))
 }
@@ -77,11 +73,7 @@ pub async fn list_members(State(state): State<AppState>, owner: OwnerOf) -> Resu
     Ok(Json(Value::Array(people.iter().map(member_json).collect())))
 }
 
-pub async fn remove_member(
-    State(state): State<AppState>,
-    owner: OwnerOf,
-    Path(member): Path<String>,
-) -> Result<StatusCode, ApiError> {
+pub async fn remove_member(State(state): State<AppState>, owner: OwnerOf, Path(member): Path<String>) -> Result<StatusCode, ApiError> {
     let member: UserId = member.parse().map_err(|_| ApiError::not_found())?;
     members::remove(&state.domain, owner.org, member).await?;
     Ok(StatusCode::NO_CONTENT)

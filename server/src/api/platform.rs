@@ -33,11 +33,7 @@ pub(super) async fn tenant(state: &AppState, raw: &str) -> Result<OrgId, ApiErro
     }
 }
 
-pub async fn get_integrations(
-    State(state): State<AppState>,
-    _admin: PlatformAdmin,
-    Path(tenant_id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn get_integrations(State(state): State<AppState>, _admin: PlatformAdmin, Path(tenant_id): Path<String>) -> Result<Json<Value>, ApiError> {
     let org = tenant(&state, &tenant_id).await?;
     let d = &state.domain;
     Ok(Json(json!({

@@ -46,11 +46,7 @@ pub async fn update(
     Ok(Json(json!(webhooks::update(&state.domain, org, webhook_id(&id)?, &input).await?)))
 }
 
-pub async fn delete(
-    State(state): State<AppState>,
-    _a: PlatformAdmin,
-    Path((t, id)): Path<(String, String)>,
-) -> Result<StatusCode, ApiError> {
+pub async fn delete(State(state): State<AppState>, _a: PlatformAdmin, Path((t, id)): Path<(String, String)>) -> Result<StatusCode, ApiError> {
     let org = tenant(&state, &t).await?;
     webhooks::delete(&state.domain, org, webhook_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -109,9 +105,7 @@ pub struct AnalyticsQuery {
 fn range(raw: Option<&str>) -> Result<Range, ApiError> {
     match raw {
         None => Ok(Range::Day),
-        Some(r) => Range::parse(r).ok_or_else(|| {
-            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", "range must be one of 1h, 24h, 7d, 30d")
-        }),
+        Some(r) => Range::parse(r).ok_or_else(|| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", "range must be one of 1h, 24h, 7d, 30d")),
     }
 }
 
@@ -127,24 +121,14 @@ pub async fn summary(
 }
 
 /// Calls, failures and average latency per hour over the range, for the dashboard's chart.
-pub async fn series(
-    State(state): State<AppState>,
-    _a: PlatformAdmin,
-    Path(t): Path<String>,
-    Query(q): Query<AnalyticsQuery>,
-) -> Result<Json<Value>, ApiError> {
+pub async fn series(State(state): State<AppState>, _a: PlatformAdmin, Path(t): Path<String>, Query(q): Query<AnalyticsQuery>) -> Result<Json<Value>, ApiError> {
     let org = tenant(&state, &t).await?;
     let webhook = q.webhook_id.as_deref().map(webhook_id).transpose()?;
     Ok(Json(json!(analytics::series(&state.domain, org, webhook, range(q.range.as_deref())?).await?)))
 }
 
 /// One page of calls, newest first: `{"data": [...], "next_cursor": ...}`.
-async fn page_of_calls(
-    state: &AppState,
-    org: connectgain_domain::ids::OrgId,
-    webhook: Option<Uuid>,
-    q: &AnalyticsQuery,
-) -> Result<Json<Value>, ApiError> {
+async fn page_of_calls(state: &AppState, org: connectgain_domain::ids::OrgId, webhook: Option<Uuid>, q: &AnalyticsQuery) -> Result<Json<Value>, ApiError> {
     let range = q.range.as_deref().map(|r| range(Some(r))).transpose()?;
     let limit = q.limit.unwrap_or(50).clamp(1, 500);
     let calls = analytics::calls(&state.domain, org, webhook, range, q.cursor, limit).await?;

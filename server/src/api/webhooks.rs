@@ -78,7 +78,12 @@ pub struct TestEvent {
     payload: Option<Value>,
 }
 
-pub async fn test(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, ApiJson(t): ApiJson<TestEvent>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn test(
+    State(s): State<AppState>,
+    o: OwnerOf,
+    Path(id): Path<String>,
+    ApiJson(t): ApiJson<TestEvent>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
     let name = t.event_type.unwrap_or_else(|| "contact.created".into());
     let event = EventType::parse(&name).ok_or_else(|| Error::invalid("eventType", format!("{name} is not an event of the catalogue.")))?;
     let payload = t.payload.unwrap_or_else(|| json!({"test": true}));

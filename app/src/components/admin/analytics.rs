@@ -28,10 +28,7 @@ pub fn AnalyticsDashboard(tenant: String) -> impl IntoView {
         }
     });
     let t = tenant.clone();
-    let data = Resource::new(
-        move || (t.clone(), webhook.get(), range.get(), tick.get(), changed.0.get()),
-        |(t, w, r, _, _)| admin_analytics(t, w, r),
-    );
+    let data = Resource::new(move || (t.clone(), webhook.get(), range.get(), tick.get(), changed.0.get()), |(t, w, r, _, _)| admin_analytics(t, w, r));
     let options = Resource::new(move || (tenant.clone(), changed.0.get()), |(t, _)| admin_webhooks(t));
 
     view! {

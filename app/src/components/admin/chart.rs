@@ -22,12 +22,8 @@ pub fn CallsChart(points: Vec<ChartPoint>) -> impl IntoView {
     let bar = (slot * 0.7).max(1.0);
     let x = move |i: usize| LEFT + slot * i as f64 + (slot - bar) / 2.0;
     let y = move |v: f64, max: f64| TOP + plot_h - v / max * plot_h;
-    let line: Vec<String> = points
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.calls > 0)
-        .map(|(i, p)| format!("{:.1},{:.1}", x(i) + bar / 2.0, y(p.avg_ms as f64, max_ms)))
-        .collect();
+    let line: Vec<String> =
+        points.iter().enumerate().filter(|(_, p)| p.calls > 0).map(|(i, p)| format!("{:.1},{:.1}", x(i) + bar / 2.0, y(p.avg_ms as f64, max_ms))).collect();
     let total: i64 = points.iter().map(|p| p.calls).sum();
     let first = points.first().map(|p| p.label.clone()).unwrap_or_default();
     let last = points.last().map(|p| p.label.clone()).unwrap_or_default();

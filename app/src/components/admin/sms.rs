@@ -16,8 +16,18 @@ use crate::{
 };
 
 const TEXT_FIELDS: &[&str] = &[
-    "provider", "accountSid", "authToken", "phoneNumber", "messagingServiceSid", "apiKey", "apiSecret", "from",
-    "accessKeyId", "secretAccessKey", "region", "senderId",
+    "provider",
+    "accountSid",
+    "authToken",
+    "phoneNumber",
+    "messagingServiceSid",
+    "apiKey",
+    "apiSecret",
+    "from",
+    "accessKeyId",
+    "secretAccessKey",
+    "region",
+    "senderId",
 ];
 
 #[component]

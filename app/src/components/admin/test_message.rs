@@ -3,18 +3,12 @@
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use crate::components::{form_data::form_text, toast::Toasts};
-use crate::{
-    components::form::Field,
-    functions::admin::admin_test_message,
-    models::admin::SendOutcome,
-};
+use crate::{components::form::Field, functions::admin::admin_test_message, models::admin::SendOutcome};
 
 #[component]
 pub fn TestMessage(tenant: String, channel: &'static str) -> impl IntoView {
     let toasts = expect_context::<Toasts>();
-    let send = Action::new(move |(to, message): &(String, String)| {
-        admin_test_message(tenant.clone(), channel.to_owned(), to.clone(), message.clone())
-    });
+    let send = Action::new(move |(to, message): &(String, String)| admin_test_message(tenant.clone(), channel.to_owned(), to.clone(), message.clone()));
     Effect::new(move |_| match send.value().get() {
         Some(Ok(outcome)) if outcome.ok => toasts.ok("Test message accepted by the provider."),
         Some(Ok(outcome)) => toasts.error(format!("The provider refused the message: {}", problem(&outcome))),

@@ -14,8 +14,7 @@ use crate::{
     functions::admin::admin_integrations,
 };
 
-const TEXT_FIELDS: &[&str] =
-    &["phoneNumberId", "businessAccountId", "accessToken", "webhookVerifyToken", "phoneNumber", "appSecret"];
+const TEXT_FIELDS: &[&str] = &["phoneNumberId", "businessAccountId", "accessToken", "webhookVerifyToken", "phoneNumber", "appSecret"];
 
 #[component]
 pub fn WhatsappTab(tenant: String) -> impl IntoView {

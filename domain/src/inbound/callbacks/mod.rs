@@ -33,9 +33,7 @@ pub(crate) fn same(a: &str, b: &str) -> bool {
 /// Whether an idempotency key has the form of a provider callback's: the API refuses such
 /// keys, so that no client's key can stand in the way of a provider's callback.
 pub fn is_callback_key(key: &str) -> bool {
-    [Source::Whatsapp, Source::Twilio, Source::Vonage, Source::Zoom]
-        .iter()
-        .any(|s| key.strip_prefix(s.as_str()).is_some_and(|rest| rest.starts_with(':')))
+    [Source::Whatsapp, Source::Twilio, Source::Vonage, Source::Zoom].iter().any(|s| key.strip_prefix(s.as_str()).is_some_and(|rest| rest.starts_with(':')))
 }
 
 /// A verified callback as an event to store. Providers retry a callback they think failed

@@ -45,19 +45,11 @@ mod tests {
     #[test]
     fn matches_twilios_documented_example() {
         // The example of Twilio's "Webhooks security" page.
-        let params: Vec<(String, String)> = [
-            ("CallSid", "CA1234567890ABCDE"),
-            ("Caller", "+12349013030"),
-            ("Digits", "1234"),
-            ("From", "+12349013030"),
-            ("To", "+18005551212"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-        assert_eq!(
-            super::sign("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", &params),
-            "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
-        );
+        let params: Vec<(String, String)> =
+            [("CallSid", "CA1234567890ABCDE"), ("Caller", "+12349013030"), ("Digits", "1234"), ("From", "+12349013030"), ("To", "+18005551212")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        assert_eq!(super::sign("12345", "https://mycompany.com/myapp.php?foo=1&bar=2", &params), "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
     }
 }

@@ -49,14 +49,7 @@ pub async fn process(d: &Domain, org: OrgId, payload: &Value) -> Result<Value, E
     };
     let mut merged = existing.as_ref().and_then(|c| c.attributes.as_object().cloned()).unwrap_or_default();
     merged.extend(extra);
-    let input = ContactInput {
-        first_name,
-        last_name,
-        email,
-        phone,
-        attributes: Some(attributes(Some(&Value::Object(merged)))?),
-        assigned_to: None,
-    };
+    let input = ContactInput { first_name, last_name, email, phone, attributes: Some(attributes(Some(&Value::Object(merged)))?), assigned_to: None };
     let (contact, created) = match existing {
         Some(c) => (contacts::update(d, org, c.id, &input).await?, false),
         None if input.email.is_some() => contacts::upsert_by_email(d, org, &input).await?,

@@ -2,8 +2,6 @@
 //! of a burst of 10,000 events and started again on the same database; every event whose
 //! change was committed reaches the receiver at least once.
 
-mod common;
-
 use std::{
     collections::HashSet,
     io::{BufRead, BufReader},
@@ -15,8 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use axum::{extract::State, routing::post, Router};
-use common::{Backend, TestEnv};
+use crate::helpers::{Backend, Receiver, TestEnv};
 use serde_json::{json, Value};
 
 const EVENTS: usize = 10_000;
@@ -58,25 +55,9 @@ fn start(env: &TestEnv) -> Server {
     Server { child, addr }
 }
 
-#[derive(Default)]
-struct Receipts {
-    total: AtomicUsize,
-    contacts: Mutex<HashSet<String>>,
-}
-
-async fn receiver() -> (String, Arc<Receipts>) {
-    let receipts = Arc::new(Receipts::default());
-    async fn take(State(r): State<Arc<Receipts>>, body: String) -> &'static str {
-        let event: Value = serde_json::from_str(&body).unwrap();
-        r.total.fetch_add(1, Ordering::Relaxed);
-        r.contacts.lock().unwrap().insert(event["data"]["id"].as_str().unwrap().to_owned());
-        "ok"
-    }
-    let app = Router::new().route("/hook", post(take)).with_state(receipts.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}/hook"), receipts)
+/// The contacts whose `contact.created` reached the receiver.
+fn delivered(receiver: &Receiver) -> HashSet<String> {
+    receiver.bodies().iter().filter_map(|event| event["data"]["id"].as_str().map(str::to_owned)).collect()
 }
 
 /// Creates contacts `next..EVENTS` with a few concurrent clients until done or the server
@@ -143,13 +124,14 @@ async fn no_event_is_lost_when_the_server_is_killed_mid_burst(backend: Backend) 
     let first = start(&env);
     let base = Arc::new(RwLock::new(format!("http://{}", first.addr)));
     let client = reqwest::Client::new();
-    let signup = json!({"email": "owner@burst.io", "password": common::api::PASSWORD, "organization_name": "Burst"});
+    let signup = json!({"email": "owner@burst.io", "password": crate::helpers::api::PASSWORD, "organization_name": "Burst"});
     let reply = client.post(format!("{}/api/v1/auth/signup", base.read().unwrap())).json(&signup).send().await.unwrap();
     assert_eq!(reply.status(), 201);
-    let login = json!({"email": "owner@burst.io", "password": common::api::PASSWORD});
+    let login = json!({"email": "owner@burst.io", "password": crate::helpers::api::PASSWORD});
     let token: Value = client.post(format!("{}/api/v1/auth/login", base.read().unwrap())).json(&login).send().await.unwrap().json().await.unwrap();
     let token = token["access_token"].as_str().unwrap().to_owned();
-    let (url, receipts) = receiver().await;
+    let receiver = Receiver::ok().await;
+    let url = receiver.url();
     let subscription = json!({"name": "burst", "url": url, "events": ["contact.created"]});
     let created = client.post(format!("{}/api/v1/webhooks", base.read().unwrap())).bearer_auth(&token).json(&subscription).send().await.unwrap();
     assert_eq!(created.status(), 201);
@@ -158,14 +140,14 @@ async fn no_event_is_lost_when_the_server_is_killed_mid_burst(backend: Backend) 
     let next = Arc::new(AtomicUsize::new(0));
     let burst_one = tokio::spawn(burst(base.clone(), token.clone(), next.clone(), Vec::new()));
     let started = Instant::now();
-    while next.load(Ordering::Relaxed) < EVENTS / 3 || receipts.total.load(Ordering::Relaxed) < 500 {
+    while next.load(Ordering::Relaxed) < EVENTS / 3 || receiver.count() < 500 {
         assert!(started.elapsed() < Duration::from_secs(120), "the burst did not get going");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let mut first = first;
     first.child.kill().unwrap(); // SIGKILL
     first.child.wait().unwrap();
-    let received_at_kill = receipts.total.load(Ordering::Relaxed);
+    let received_at_kill = receiver.count();
     let (mut confirmed, unsure) = burst_one.await.unwrap();
 
     // Start again on the same database and finish the burst.
@@ -179,18 +161,15 @@ async fn no_event_is_lost_when_the_server_is_killed_mid_burst(backend: Backend) 
 
     let started = Instant::now();
     loop {
-        let missing = confirmed.difference(&receipts.contacts.lock().unwrap()).count();
+        let missing = confirmed.difference(&delivered(&receiver)).count();
         if missing == 0 {
             break;
         }
         assert!(started.elapsed() < Duration::from_secs(180), "{missing} events were never delivered");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let total = receipts.total.load(Ordering::Relaxed);
-    eprintln!(
-        "{backend:?}: killed after {received_at_kill} receipts; all {EVENTS} events delivered, {} duplicates (at-least-once)",
-        total - EVENTS
-    );
+    let total = receiver.count();
+    eprintln!("{backend:?}: killed after {received_at_kill} receipts; all {EVENTS} events delivered, {} duplicates (at-least-once)", total - EVENTS);
     second.child.kill().unwrap();
     second.child.wait().unwrap();
 }

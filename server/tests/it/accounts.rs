@@ -1,11 +1,9 @@
 //! Accounts and Appgain provisioning through the JSON API, against a real HTTP server
 //! standing in for the Appgain webhook.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{
+use crate::helpers::{
     appgain::{FakeAppgain, Mode},
     Backend, TestApp, TestEnv,
 };
@@ -176,12 +174,8 @@ async fn a_pending_retry_survives_a_restart(backend: Backend) {
 async fn signup_reports_every_invalid_field(backend: Backend) {
     let fake = FakeAppgain::start(provisioned()).await;
     let app = spawn(backend, &fake).await;
-    let (status, body, _) = post(
-        &app,
-        "/api/v1/auth/signup",
-        &json!({"email": "not-an-email", "password": "short", "organization_name": "  ", "phone": "0100"}),
-    )
-    .await;
+    let (status, body, _) =
+        post(&app, "/api/v1/auth/signup", &json!({"email": "not-an-email", "password": "short", "organization_name": "  ", "phone": "0100"})).await;
     assert_eq!(status, 422, "{body}");
     assert_eq!(body["error"]["code"], "invalid_fields");
     let fields = body["error"]["fields"].as_object().unwrap();
@@ -209,14 +203,7 @@ async fn a_taken_email_answers_409(backend: Backend) {
 
 async fn malformed_requests_get_json_errors(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let response = app
-        .client
-        .post(app.url("/api/v1/auth/signup"))
-        .header("content-type", "application/json")
-        .body("{\"email\": ")
-        .send()
-        .await
-        .unwrap();
+    let response = app.client.post(app.url("/api/v1/auth/signup")).header("content-type", "application/json").body("{\"email\": ").send().await.unwrap();
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "malformed_json");
@@ -242,8 +229,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer_and_are_limited(ba
         post(&app, "/api/v1/auth/login", &json!({"email": "limit@example.com", "password": "wrong password"})).await;
     }
     // Five failures from this address: even the right password is refused from it for a while.
-    let (status, body, headers) =
-        post(&app, "/api/v1/auth/login", &json!({"email": "limit@example.com", "password": "correct horse battery"})).await;
+    let (status, body, headers) = post(&app, "/api/v1/auth/login", &json!({"email": "limit@example.com", "password": "correct horse battery"})).await;
     assert_eq!(status, 429, "{body}");
     assert_eq!(body["error"]["code"], "rate_limited");
     assert!(headers["retry-after"].to_str().unwrap().parse::<u64>().unwrap() > 0);
@@ -371,7 +357,10 @@ async fn create_admin_makes_a_platform_admin_who_can_log_in(backend: Backend) {
 }
 
 async fn rotate_key_reencrypts_every_kind_of_stored_secret(backend: Backend) {
-    use connectgain_domain::{crypto::{KeyRing, SecretBinding}, rotation::ENCRYPTED_COLUMNS};
+    use connectgain_domain::{
+        crypto::{KeyRing, SecretBinding},
+        rotation::ENCRYPTED_COLUMNS,
+    };
     let fake = FakeAppgain::start(provisioned()).await;
     let app = spawn(backend, &fake).await;
     post(&app, "/api/v1/auth/signup", &signup_body("done@example.com")).await; // org key + user backup
@@ -379,12 +368,7 @@ async fn rotate_key_reencrypts_every_kind_of_stored_secret(backend: Backend) {
     post(&app, "/api/v1/auth/signup", &signup_body("pending@example.com")).await; // pending password
     let env = app.stop().await;
 
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_connectgain"))
-        .arg("rotate-key")
-        .env_clear()
-        .envs(env.vars(&[]))
-        .output()
-        .unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_connectgain")).arg("rotate-key").env_clear().envs(env.vars(&[])).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stdout).contains("re-encrypted 3 secrets"), "{}", String::from_utf8_lossy(&output.stdout));
 
@@ -406,7 +390,7 @@ async fn rotate_key_reencrypts_every_kind_of_stored_secret(backend: Backend) {
 }
 
 async fn signups_and_invitation_accepts_are_limited_per_client_address(backend: Backend) {
-    use common::api::PASSWORD;
+    use crate::helpers::api::PASSWORD;
     let fake = FakeAppgain::start(provisioned()).await;
     let (url, base) = (fake.signup_url(), fake.base_url());
     let limits = [("APPGAIN_SIGNUP_WEBHOOK_URL", url.as_str()), ("APPGAIN_NOTIFY_BASE_URL", &base), ("CONNECTGAIN_SIGNUP_LIMIT", "3/h")];

@@ -2,16 +2,13 @@
 //! organization's, a scan of everything an owner can see for the API key, and requests
 //! forged by other sites (CSRF).
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{
+use crate::helpers::{
     api::{spawn_with_appgain, PASSWORD},
-    browser::{browser_login, get_with_cookie, post_form_with_cookie, post_with_cookie},
-    logs::captured_logs,
     appgain::{FakeAppgain, Mode},
-    Backend, TestApp, TestEnv,
+    browser::{browser_login, get_with_cookie, post_form_with_cookie, post_with_cookie},
+    captured_logs, Backend, TestApp, TestEnv,
 };
 use connectgain_domain::on_db;
 use reqwest::{header, Method};
@@ -95,9 +92,19 @@ async fn the_api_key_appears_in_no_page_response_bundle_log_or_session(backend: 
     let invite_path = format!("/invite/{}", invite.body["token"].as_str().unwrap());
 
     let mut seen = Vec::new();
-    for path in ["/", "/dashboard", "/settings", "/campaigns", "/signup", "/login", invite_path.as_str(), "/api/auth/me",
-        "/api/v1/organization/appgain", "/api/v1/organization/members", "/no-such-page"]
-    {
+    for path in [
+        "/",
+        "/dashboard",
+        "/settings",
+        "/campaigns",
+        "/signup",
+        "/login",
+        invite_path.as_str(),
+        "/api/auth/me",
+        "/api/v1/organization/appgain",
+        "/api/v1/organization/members",
+        "/no-such-page",
+    ] {
         let (status, body) = get_with_cookie(&app, path, &cookie).await;
         assert!(status < 500, "{path}: {status}");
         seen.push((path.to_owned(), body));
@@ -142,9 +149,7 @@ async fn the_api_key_appears_in_no_page_response_bundle_log_or_session(backend: 
     }
 
     // An owner replacing the key by hand: not even its masked form reaches the log.
-    let replaced = app
-        .call(Method::PUT, "/api/v1/organization/appgain", Some(&token), Some(&json!({"suit_id": "suit-42", "api_key": NEW_KEY})))
-        .await;
+    let replaced = app.call(Method::PUT, "/api/v1/organization/appgain", Some(&token), Some(&json!({"suit_id": "suit-42", "api_key": NEW_KEY}))).await;
     assert_eq!(replaced.status, 200, "{}", replaced.body);
     assert!(!replaced.body.to_string().contains(NEW_KEY));
 

@@ -1,16 +1,13 @@
 //! The Platform Administration page and its server functions: who reaches it, what it
 //! shows, and that no integration secret reaches a page, a response or the log.
 
-mod common;
-
-use axum::{routing::post, Json, Router};
-use common::{
+use crate::helpers::{
     api::PASSWORD,
     appgain::{FakeAppgain, Mode},
     browser::{browser_login, get_with_cookie, post_form_with_cookie, post_with_cookie},
-    logs::captured_logs,
-    Backend, TestApp, TestEnv,
+    captured_logs, Backend, TestApp, TestEnv,
 };
+use axum::{routing::post, Json, Router};
 use serde_json::{json, Value};
 
 const ACCESS_TOKEN: &str = "EAATestAccessToken0123456789";
@@ -25,11 +22,8 @@ async fn spawn(backend: Backend) -> TestApp {
     let fake = FakeAppgain::start(Mode::Credentials { suit_id: "s".into(), api_key: "k".into() }).await;
     let url = fake.signup_url();
     let env = TestEnv::new(backend).await;
-    TestApp::spawn_with(
-        env,
-        &[("APPGAIN_SIGNUP_WEBHOOK_URL", &url), ("CONNECTGAIN_ADMIN_EMAIL", "root@example.com"), ("CONNECTGAIN_ADMIN_PASSWORD", PASSWORD)],
-    )
-    .await
+    TestApp::spawn_with(env, &[("APPGAIN_SIGNUP_WEBHOOK_URL", &url), ("CONNECTGAIN_ADMIN_EMAIL", "root@example.com"), ("CONNECTGAIN_ADMIN_PASSWORD", PASSWORD)])
+        .await
 }
 
 /// A local n8n workflow webhook that answers 200.
@@ -88,15 +82,20 @@ async fn the_page_saves_calls_and_reports_without_revealing_a_secret(backend: Ba
     assert!(error["fields"]["phoneNumberId"].is_string() && error["fields"]["phoneNumber"].is_string(), "{error}");
 
     let saves = [
-        ("whatsapp", json!({"enabled": true, "phoneNumberId": "123456789", "businessAccountId": "987654321",
-            "accessToken": ACCESS_TOKEN, "webhookVerifyToken": VERIFY_TOKEN, "phoneNumber": "+15551230000", "appSecret": APP_SECRET})),
-        ("sms", json!({"enabled": true, "provider": "twilio", "accountSid": "AC0123456789abcdef0123456789abcdef",
-            "authToken": TWILIO_TOKEN, "phoneNumber": "+15557654321"})),
+        (
+            "whatsapp",
+            json!({"enabled": true, "phoneNumberId": "123456789", "businessAccountId": "987654321",
+            "accessToken": ACCESS_TOKEN, "webhookVerifyToken": VERIFY_TOKEN, "phoneNumber": "+15551230000", "appSecret": APP_SECRET}),
+        ),
+        (
+            "sms",
+            json!({"enabled": true, "provider": "twilio", "accountSid": "AC0123456789abcdef0123456789abcdef",
+            "authToken": TWILIO_TOKEN, "phoneNumber": "+15557654321"}),
+        ),
         ("n8n", json!({"baseUrl": "http://127.0.0.1:9/n8n", "apiKey": N8N_KEY})),
     ];
     for (channel, fields) in saves {
-        let (status, body) =
-            json_fn(&app, &admin, "/api/admin/integrations/save", json!({"tenant": tenant, "channel": channel, "fields": fields})).await;
+        let (status, body) = json_fn(&app, &admin, "/api/admin/integrations/save", json!({"tenant": tenant, "channel": channel, "fields": fields})).await;
         assert_eq!(status, 200, "{channel}: {body}");
     }
     let url = workflow().await;
@@ -107,8 +106,7 @@ async fn the_page_saves_calls_and_reports_without_revealing_a_secret(backend: Ba
 
     let (_, invalid) = form_fn(&app, &admin, "/api/admin/webhooks/call", &[("tenant", &tenant), ("id", &id), ("payload", "{\"a\":}")]).await;
     assert!(invalid["fields"]["payload"].as_str().unwrap().starts_with("Not valid JSON"), "{invalid}");
-    let (status, outcome) =
-        form_fn(&app, &admin, "/api/admin/webhooks/call", &[("tenant", &tenant), ("id", &id), ("payload", "{\"name\":\"Ada\"}")]).await;
+    let (status, outcome) = form_fn(&app, &admin, "/api/admin/webhooks/call", &[("tenant", &tenant), ("id", &id), ("payload", "{\"name\":\"Ada\"}")]).await;
     assert_eq!(status, 200);
     assert_eq!((outcome["success"].clone(), outcome["attempts"].clone()), (json!(true), json!(1)), "{outcome}");
 

@@ -2,15 +2,13 @@
 //! requests whose connections are cut at every moment, the next write succeeds at once,
 //! and every contact that was committed has its event delivered exactly once.
 
-mod common;
-
 use std::{
     collections::HashMap,
     sync::Arc,
     time::{Duration, Instant},
 };
 
-use common::{receiver::receiver, Backend, TestApp};
+use crate::helpers::{Backend, Receiver, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
@@ -43,7 +41,8 @@ async fn vanish(app: &TestApp, token: &str, email: &str, wait_us: u64, reset: bo
 async fn clients_that_vanish_mid_request_never_block_later_writes(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (_, token) = app.owner("owner@acme.io", "Acme").await;
-    let (url, received) = receiver().await;
+    let received = Receiver::ok().await;
+    let url = received.url();
     let created = app.call(Method::POST, "/api/v1/webhooks", Some(&token), Some(&json!({"name": "all", "url": url, "events": ["*"]}))).await;
     assert_eq!(created.status, 201, "{}", created.body);
 

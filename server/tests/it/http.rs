@@ -1,8 +1,6 @@
 //! The HTTP surface of the foundation: pages, health, errors, request ids.
 
-mod common;
-
-use common::{Backend, TestApp, TestEnv};
+use crate::helpers::{Backend, TestApp, TestEnv};
 
 async fn healthz_reports_the_database_it_reached(backend: Backend) {
     let app = TestApp::spawn(backend).await;

@@ -3,20 +3,15 @@
 //! are refused and stored nowhere. Also the WhatsApp handshake, the Zoom challenge, and
 //! sending through the tenant's provider with its receipts.
 
-mod common;
+use std::time::{Duration, Instant};
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
-
-use axum::{extract::State, http::StatusCode, routing::post, Json, Router};
-use base64::Engine;
-use common::{
+use crate::helpers::{
     api::PASSWORD,
     appgain::{FakeAppgain, Mode},
-    Backend, TestApp, TestEnv,
+    Backend, Receiver, TestApp, TestEnv,
 };
+use axum::{http::StatusCode, routing::post, Json, Router};
+use base64::Engine;
 use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -31,23 +26,6 @@ const TWILIO_TOKEN: &str = "twilio-auth-token-9b8c7d6e5f4a3b2c";
 const VONAGE_SIG: &str = "vonage-signature-secret-42";
 const ZOOM_SECRET: &str = "zoom-secret-token-abc";
 
-#[derive(Clone, Default)]
-struct Received(Arc<Mutex<Vec<Value>>>);
-
-impl Received {
-    async fn wait_for(&self, event: &str) -> Value {
-        let start = Instant::now();
-        loop {
-            if let Some(found) = self.0.lock().unwrap().iter().find(|e| e["event"] == event) {
-                return found.clone();
-            }
-            let names: Vec<Value> = self.0.lock().unwrap().iter().map(|e| e["event"].clone()).collect();
-            assert!(start.elapsed() < Duration::from_secs(60), "no {event}; got {names:?}");
-            tokio::time::sleep(Duration::from_millis(30)).await;
-        }
-    }
-}
-
 async fn local(router: Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -59,10 +37,7 @@ async fn local(router: Router) -> String {
 async fn fake_providers() -> String {
     let router = Router::new()
         .route("/graph/{phone_id}/messages", post(|| async { Json(json!({"messages": [{"id": "wamid.OUT1"}]})) }))
-        .route(
-            "/twilio/2010-04-01/Accounts/{sid}/Messages.json",
-            post(|| async { (StatusCode::CREATED, Json(json!({"sid": "SMOUT1", "status": "queued"}))) }),
-        );
+        .route("/twilio/2010-04-01/Accounts/{sid}/Messages.json", post(|| async { (StatusCode::CREATED, Json(json!({"sid": "SMOUT1", "status": "queued"}))) }));
     local(router).await
 }
 
@@ -71,7 +46,7 @@ struct Setup {
     org: String,
     owner: String,
     admin: String,
-    received: Received,
+    received: Receiver,
     _appgain: FakeAppgain,
 }
 
@@ -95,12 +70,8 @@ async fn setup(backend: Backend) -> Setup {
     .await;
     let (org, owner) = app.owner("owner@acme.io", "Acme").await;
     let admin = app.token("root@example.com").await;
-    let received = Received::default();
-    async fn take(State(r): State<Received>, body: String) -> &'static str {
-        r.0.lock().unwrap().push(serde_json::from_str(&body).unwrap());
-        "ok"
-    }
-    let hook = local(Router::new().route("/hook", post(take)).with_state(received.clone())).await;
+    let received = Receiver::ok().await;
+    let hook = received.base_url();
     let sub = app.call(Method::POST, "/api/v1/webhooks", Some(&owner), Some(&json!({"name": "all", "url": format!("{hook}/hook"), "events": ["*"]}))).await;
     assert_eq!(sub.status, 201, "{}", sub.body);
     Setup { app, org, owner, admin, received, _appgain: appgain }
@@ -145,7 +116,8 @@ async fn conversation_of(s: &Setup, contact_id: &str, channel: &str) -> String {
 }
 
 async fn post_whatsapp(s: &Setup, tenant: &str, body: &str, signature: Option<&str>) -> u16 {
-    let mut request = s.app.client.post(s.app.url(&format!("/api/callbacks/{tenant}/whatsapp"))).header("Content-Type", "application/json").body(body.to_owned());
+    let mut request =
+        s.app.client.post(s.app.url(&format!("/api/callbacks/{tenant}/whatsapp"))).header("Content-Type", "application/json").body(body.to_owned());
     if let Some(sig) = signature {
         request = request.header("X-Hub-Signature-256", sig);
     }
@@ -168,7 +140,8 @@ fn wa_status(id: &str, status: &str, timestamp: i64) -> String {
 
 async fn whatsapp_handshake_signatures_messages_receipts_and_campaign_replies(backend: Backend) {
     let s = setup(backend).await;
-    let config = json!({"enabled": true, "phoneNumberId": "106540352242922", "accessToken": WA_TOKEN, "webhookVerifyToken": WA_VERIFY, "appSecret": WA_APP_SECRET});
+    let config =
+        json!({"enabled": true, "phoneNumberId": "106540352242922", "accessToken": WA_TOKEN, "webhookVerifyToken": WA_VERIFY, "appSecret": WA_APP_SECRET});
     let put = s.app.call(Method::PUT, &format!("/api/platform/tenants/{}/integrations/whatsapp", s.org), Some(&s.admin), Some(&config)).await;
     assert_eq!(put.status, 200, "{}", put.body);
 
@@ -207,19 +180,28 @@ async fn whatsapp_handshake_signatures_messages_receipts_and_campaign_replies(ba
     let messages = s.app.call(Method::GET, &format!("/api/conversations/{conversation}/messages"), Some(&s.owner), None).await;
     assert_eq!(messages.body["data"].as_array().unwrap().len(), 1, "the retry is not a second message");
     assert_eq!(messages.body["data"][0]["body"], "Hello there");
-    let new = s.received.wait_for("message.new").await;
+    let new = s.received.wait_for_json("event", "message.new").await;
     assert_eq!(new["data"]["provider_message_id"], "wamid.IN1");
-    s.received.wait_for("message.received").await;
+    s.received.wait_for_json("event", "message.received").await;
 
     // A campaign message sent through WhatsApp, its receipts, and the reply to it.
-    let campaign = s.app.call(Method::POST, "/api/v1/campaigns/send", Some(&s.owner), Some(&json!({"name": "Spring", "channel": "whatsapp", "message": "20% off"}))).await;
+    let campaign =
+        s.app.call(Method::POST, "/api/v1/campaigns/send", Some(&s.owner), Some(&json!({"name": "Spring", "channel": "whatsapp", "message": "20% off"}))).await;
     assert_eq!(campaign.status, 200, "{}", campaign.body);
     let campaigns = s.app.call(Method::GET, "/api/campaigns", Some(&s.owner), None).await;
     let campaign_id = campaigns.body["data"][0]["id"].as_str().unwrap().to_owned();
-    let sent = s.app.call(Method::POST, &format!("/api/conversations/{conversation}/send"), Some(&s.owner), Some(&json!({"body": "20% off for you", "campaign_id": campaign_id}))).await;
+    let sent = s
+        .app
+        .call(
+            Method::POST,
+            &format!("/api/conversations/{conversation}/send"),
+            Some(&s.owner),
+            Some(&json!({"body": "20% off for you", "campaign_id": campaign_id})),
+        )
+        .await;
     assert_eq!(sent.status, 201, "{}", sent.body);
     assert_eq!((sent.body["message"]["status"].as_str(), sent.body["message"]["provider_message_id"].as_str()), (Some("sent"), Some("wamid.OUT1")));
-    s.received.wait_for("message.sent").await;
+    s.received.wait_for_json("event", "message.sent").await;
     // The last is a late `delivered` (out of order, so not a retry of the first).
     for (status, at) in [("delivered", 1749416400), ("read", 1749416460), ("delivered", 1749416401)] {
         let body = wa_status("wamid.OUT1", status, at);
@@ -228,9 +210,9 @@ async fn whatsapp_handshake_signatures_messages_receipts_and_campaign_replies(ba
     let reply = wa_message("16315551181", "wamid.IN2", "Yes please!");
     assert_eq!(post_whatsapp(&s, &s.org, &reply, Some(&format!("sha256={}", hmac256_hex(WA_APP_SECRET, &[reply.as_bytes()])))).await, 200);
     all_processed(&s, 5).await;
-    assert_eq!(s.received.wait_for("message.delivered").await["data"]["provider_message_id"], "wamid.OUT1");
-    assert_eq!(s.received.wait_for("message.read").await["data"]["status"], "read");
-    let response = s.received.wait_for("broadcast.response").await;
+    assert_eq!(s.received.wait_for_json("event", "message.delivered").await["data"]["provider_message_id"], "wamid.OUT1");
+    assert_eq!(s.received.wait_for_json("event", "message.read").await["data"]["status"], "read");
+    let response = s.received.wait_for_json("event", "broadcast.response").await;
     assert_eq!((response["data"]["campaign_id"].as_str(), response["data"]["body"].as_str()), (Some(campaign_id.as_str()), Some("Yes please!")));
     let message = s.app.call(Method::GET, &format!("/api/conversations/{conversation}/messages"), Some(&s.owner), None).await;
     let out = message.body["data"].as_array().unwrap().iter().find(|m| m["provider_message_id"] == "wamid.OUT1").cloned().unwrap();
@@ -250,7 +232,8 @@ fn twilio_signature(token: &str, url: &str, params: &[(&str, &str)]) -> String {
 }
 
 async fn post_twilio(s: &Setup, params: &[(&str, &str)], signature: &str) -> (u16, String) {
-    let r = s.app.client.post(s.app.url(&format!("/api/callbacks/{}/twilio", s.org))).header("X-Twilio-Signature", signature).form(params).send().await.unwrap();
+    let r =
+        s.app.client.post(s.app.url(&format!("/api/callbacks/{}/twilio", s.org))).header("X-Twilio-Signature", signature).form(params).send().await.unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
@@ -260,7 +243,14 @@ async fn twilio_inbound_sms_and_status_callbacks_are_verified(backend: Backend) 
     let put = s.app.call(Method::PUT, &format!("/api/platform/tenants/{}/integrations/sms", s.org), Some(&s.admin), Some(&config)).await;
     assert_eq!(put.status, 200, "{}", put.body);
     let url = format!("{PUBLIC}/api/callbacks/{}/twilio", s.org);
-    let sms = [("AccountSid", TWILIO_SID), ("Body", "Is the offer still on?"), ("From", "+15551230000"), ("MessageSid", "SMIN1"), ("SmsStatus", "received"), ("To", "+15005550006")];
+    let sms = [
+        ("AccountSid", TWILIO_SID),
+        ("Body", "Is the offer still on?"),
+        ("From", "+15551230000"),
+        ("MessageSid", "SMIN1"),
+        ("SmsStatus", "received"),
+        ("To", "+15005550006"),
+    ];
 
     let forged = twilio_signature("another-token", &url, &sms);
     assert_eq!(post_twilio(&s, &sms, &forged).await.0, 401);
@@ -277,14 +267,14 @@ async fn twilio_inbound_sms_and_status_callbacks_are_verified(backend: Backend) 
     all_processed(&s, 1).await;
     let contact = contact_by_phone(&s, "+15551230000").await;
     let conversation = conversation_of(&s, contact["id"].as_str().unwrap(), "sms").await;
-    assert_eq!(s.received.wait_for("message.received").await["data"]["body"], "Is the offer still on?");
+    assert_eq!(s.received.wait_for_json("event", "message.received").await["data"]["body"], "Is the offer still on?");
 
     let sent = s.app.call(Method::POST, &format!("/api/conversations/{conversation}/send"), Some(&s.owner), Some(&json!({"body": "It is!"}))).await;
     assert_eq!(sent.status, 201, "{}", sent.body);
     assert_eq!(sent.body["message"]["provider_message_id"], "SMOUT1");
     let receipt = [("AccountSid", TWILIO_SID), ("MessageSid", "SMOUT1"), ("MessageStatus", "delivered"), ("To", "+15551230000")];
     assert_eq!(post_twilio(&s, &receipt, &twilio_signature(TWILIO_TOKEN, &url, &receipt)).await.0, 200);
-    assert_eq!(s.received.wait_for("message.delivered").await["data"]["provider_message_id"], "SMOUT1");
+    assert_eq!(s.received.wait_for_json("event", "message.delivered").await["data"]["provider_message_id"], "SMOUT1");
 }
 
 fn vonage_sig(secret: &str, params: &[(String, String)]) -> String {
@@ -328,7 +318,7 @@ async fn vonage_inbound_sms_and_receipts_need_the_signature_secret(backend: Back
     assert_eq!(posted.status(), 204);
     let events = all_processed(&s, 2).await;
     assert!(events.iter().any(|e| e["event_name"] == "vonage.receipt" && e["result"]["receipt"] == "unchanged"), "{events:?}");
-    assert_eq!(s.received.wait_for("message.received").await["data"]["body"], "Hi & bye");
+    assert_eq!(s.received.wait_for_json("event", "message.received").await["data"]["body"], "Hi & bye");
     assert!(!contact_by_phone(&s, "+447700900001").await.is_null());
 }
 
@@ -371,7 +361,7 @@ async fn zoom_challenge_and_recording_completed(backend: Backend) {
     assert_eq!(event_count(&s).await, 0, "neither the challenge nor forgeries are stored");
     let (status, stored) = post_zoom(&s, &recording, now, ZOOM_SECRET).await;
     assert_eq!(status, 200, "{stored}");
-    let emitted = s.received.wait_for("zoom.recording.completed").await;
+    let emitted = s.received.wait_for_json("event", "zoom.recording.completed").await;
     assert_eq!(emitted["data"]["topic"], "Quarterly review");
     assert_eq!(emitted["data"]["organization_id"], s.org.as_str());
     assert_eq!(emitted["data"]["recording_files"][0]["file_size"], 7220);
@@ -384,7 +374,7 @@ async fn zoom_challenge_and_recording_completed(backend: Backend) {
     assert_eq!((status, &again["id"]), (200, &stored["id"]), "{again}");
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(event_count(&s).await, 1);
-    let emitted = s.received.0.lock().unwrap().iter().filter(|e| e["event"] == "zoom.recording.completed").count();
+    let emitted = s.received.bodies().iter().filter(|e| e["event"] == "zoom.recording.completed").count();
     assert_eq!(emitted, 1, "a provider's retry is not a second recording");
 }
 

@@ -5,10 +5,9 @@
 //! Also: the SSRF guard at save time and at connect time, and several workers on one
 //! PostgreSQL database.
 
-mod support;
-
 use std::{collections::HashMap, path::Path, process::Command, time::Duration};
 
+use crate::support::{eventually, Backend, Fixture, Receiver, Reply, Worker};
 use connectgain_domain::outbound::{
     events::{self, EventType},
     logs::{self, AttemptFilter},
@@ -16,7 +15,6 @@ use connectgain_domain::outbound::{
 };
 use secrecy::ExposeSecret;
 use serde_json::json;
-use support::{eventually, Backend, Fixture, Receiver, Reply, Worker};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -66,7 +64,7 @@ async fn signatures_verify_in_node_python_and_standard_webhooks() {
     let got = rx.wait_for(payloads.len() * 2, WAIT).await;
     worker.stop().await;
 
-    let dir = f.db.dir().to_path_buf();
+    let dir = f.db.dir.clone();
     let mut cases = Vec::new();
     for (i, r) in got.iter().enumerate() {
         let body_file = dir.join(format!("body-{i}.json"));
@@ -85,10 +83,8 @@ async fn signatures_verify_in_node_python_and_standard_webhooks() {
         });
     }
     let manifest = dir.join("cases.json");
-    let cases_json: Vec<serde_json::Value> = cases
-        .iter()
-        .map(|c| json!({"body_file": c.body_file, "secret": c.secret, "style": c.style, "sig": c.x_signature, "headers": c.headers}))
-        .collect();
+    let cases_json: Vec<serde_json::Value> =
+        cases.iter().map(|c| json!({"body_file": c.body_file, "secret": c.secret, "style": c.style, "sig": c.x_signature, "headers": c.headers})).collect();
     std::fs::write(&manifest, serde_json::to_string(&cases_json).unwrap()).unwrap();
 
     node_verifies(&manifest);
@@ -149,10 +145,7 @@ sys.exit(1 if bad else 0)
 fn standard_webhooks_verifies(dir: &Path, manifest: &Path) {
     let venv = dir.join("venv");
     let installed = Command::new("python3").args(["-m", "venv"]).arg(&venv).status().is_ok_and(|s| s.success())
-        && Command::new(venv.join("bin/pip"))
-            .args(["install", "-q", "--disable-pip-version-check", "standardwebhooks"])
-            .status()
-            .is_ok_and(|s| s.success());
+        && Command::new(venv.join("bin/pip")).args(["install", "-q", "--disable-pip-version-check", "standardwebhooks"]).status().is_ok_and(|s| s.success());
     let python = if installed { venv.join("bin/python").display().to_string() } else { "python3".to_owned() };
     eprintln!(
         "Standard Webhooks check: {}",
@@ -190,12 +183,19 @@ print("standard webhooks ok %d (%s)" % (len(cases), impl))
 async fn private_targets_are_refused_unless_allowed() {
     let f = Fixture::new(Backend::Sqlite, &[]).await; // allows private targets, as tests must
     let rx = Receiver::start(|_| Reply::ok()).await;
-    let strict = f.db.domain(&f.keys, &[("CONNECTGAIN_ALLOW_PRIVATE_TARGETS", "false")]).await;
+    let strict = crate::support::domain(&f.db, &f.keys, &[("CONNECTGAIN_ALLOW_PRIVATE_TARGETS", "false")]).await;
 
     // Special-purpose ranges and IPv6 forms that carry a private IPv4 address.
     let special: Vec<String> = [
-        "192.0.0.170", "198.18.0.1", "240.0.0.1", "[100::1]", "[2001:db8::1]", "[::ffff:127.0.0.1]", "[64:ff9b::7f00:1]",
-        "[64:ff9b:1::a00:1]", "[2002:7f00:1::1]",
+        "192.0.0.170",
+        "198.18.0.1",
+        "240.0.0.1",
+        "[100::1]",
+        "[2001:db8::1]",
+        "[::ffff:127.0.0.1]",
+        "[64:ff9b::7f00:1]",
+        "[64:ff9b:1::a00:1]",
+        "[2002:7f00:1::1]",
     ]
     .iter()
     .map(|host| format!("http://{host}:{}/hook", rx.addr.port()))
@@ -231,11 +231,11 @@ async fn private_targets_are_refused_unless_allowed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_workers_on_one_postgres_never_send_a_delivery_twice() {
-    if !support::postgres_enabled() {
+    if !crate::support::postgres_enabled() {
         return;
     }
     let f = Fixture::new(Backend::Postgres, &[("CONNECTGAIN_WEBHOOK_CONCURRENCY", "32")]).await;
-    let second = f.db.domain(&f.keys, &[("CONNECTGAIN_WEBHOOK_CONCURRENCY", "32")]).await; // its own pool: another instance
+    let second = crate::support::domain(&f.db, &f.keys, &[("CONNECTGAIN_WEBHOOK_CONCURRENCY", "32")]).await; // its own pool: another instance
     let rx = Receiver::start(|_| Reply { delay: Duration::from_millis(1), ..Reply::ok() }).await;
     for i in 0..3 {
         subscriptions::create(&f.d, f.org, &input(&format!("{}?{i}", rx.url()), None, "hex")).await.unwrap();

@@ -40,10 +40,7 @@ pub struct FakeAppgain {
 impl FakeAppgain {
     pub async fn start(mode: Mode) -> Self {
         let shared = Arc::new(Mutex::new(Shared { mode: Some(mode), ..Default::default() }));
-        let app = Router::new()
-            .route("/webhook/connectGain-onSignup", post(signup))
-            .route("/{suit_id}/send", post(send))
-            .with_state(shared.clone());
+        let app = Router::new().route("/webhook/connectGain-onSignup", post(signup)).route("/{suit_id}/send", post(send)).with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

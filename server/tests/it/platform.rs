@@ -1,8 +1,6 @@
 //! The platform admin's integration settings per tenant, through the JSON API.
 
-mod common;
-
-use common::{
+use crate::helpers::{
     api::PASSWORD,
     appgain::{FakeAppgain, Mode},
     Backend, TestApp, TestEnv,
@@ -94,9 +92,7 @@ async fn whatsapp_settings_are_stored_encrypted_and_shown_masked(backend: Backen
     assert!(stored.starts_with("cg1:") && !stored.contains(ACCESS_TOKEN));
     db.close().await;
 
-    let invalid = app
-        .call(Method::PUT, &path, Some(&admin), Some(&json!({"enabled": true, "phoneNumberId": "12ab", "phoneNumber": "12345"})))
-        .await;
+    let invalid = app.call(Method::PUT, &path, Some(&admin), Some(&json!({"enabled": true, "phoneNumberId": "12ab", "phoneNumber": "12345"}))).await;
     assert_eq!(invalid.status, 422, "{}", invalid.body);
     let fields = invalid.body["error"]["fields"].as_object().unwrap();
     assert!(fields.contains_key("phoneNumberId") && fields.contains_key("phoneNumber"), "{fields:?}");

@@ -1,9 +1,8 @@
 //! The outbound delivery engine against real HTTP receivers on 127.0.0.1 and real databases.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::{eventually, Backend, Fixture, Receiver, Reply, Worker};
 use chrono::Utc;
 use connectgain_domain::{
     outbound::{
@@ -18,19 +17,13 @@ use hmac::{Hmac, Mac};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use sha2::Sha256;
-use support::{eventually, Backend, Fixture, Receiver, Reply, Worker};
 
 /// A generous ceiling for states that arrive in milliseconds on an idle machine: the
 /// suite must pass while other work keeps both cores busy.
 const WAIT: Duration = Duration::from_secs(30);
 
 fn input(url: &str, events: &[&str]) -> SubscriptionInput {
-    SubscriptionInput {
-        name: "CRM sync".into(),
-        url: url.into(),
-        events: events.iter().map(|e| e.to_string()).collect(),
-        ..Default::default()
-    }
+    SubscriptionInput { name: "CRM sync".into(), url: url.into(), events: events.iter().map(|e| e.to_string()).collect(), ..Default::default() }
 }
 
 fn hmac_hex(key: &[u8], body: &[u8]) -> String {
@@ -39,11 +32,11 @@ fn hmac_hex(key: &[u8], body: &[u8]) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-
 async fn delivers_the_exact_body_and_headers(backend: Backend) {
     let f = Fixture::new(backend, &[]).await;
     let rx = Receiver::start(|_| Reply { body: "thanks".into(), ..Reply::ok() }).await;
-    let created = subscriptions::create(&f.d, f.org, &SubscriptionInput { secret: Some("my-secret".into()), ..input(&rx.url(), &["contact.created"]) }).await.unwrap();
+    let created =
+        subscriptions::create(&f.d, f.org, &SubscriptionInput { secret: Some("my-secret".into()), ..input(&rx.url(), &["contact.created"]) }).await.unwrap();
     assert_eq!(created.secret.expose_secret(), "my-secret");
     let other = subscriptions::create(&f.d, f.org, &input(&rx.url(), &["deal.created"])).await.unwrap();
     assert!(other.secret.expose_secret().starts_with("whsec_"));
@@ -329,7 +322,8 @@ async fn an_expired_lease_is_picked_up_again(backend: Backend) {
 async fn test_sends_and_rotation(backend: Backend) {
     let f = Fixture::new(backend, &[]).await;
     let rx = Receiver::start(|_| Reply::ok()).await;
-    let sub = subscriptions::create(&f.d, f.org, &SubscriptionInput { signature_style: Some("sha256".into()), ..input(&rx.url(), &["deal.created"]) }).await.unwrap();
+    let sub =
+        subscriptions::create(&f.d, f.org, &SubscriptionInput { signature_style: Some("sha256".into()), ..input(&rx.url(), &["deal.created"]) }).await.unwrap();
     let old = sub.secret.expose_secret().to_owned();
     let worker = Worker::start(&f.d);
 
@@ -339,7 +333,8 @@ async fn test_sends_and_rotation(backend: Backend) {
     assert_eq!(got[0].header("x-webhook-signature"), format!("sha256={}", hmac_hex(old.as_bytes(), &got[0].body)));
     assert_eq!(got[0].header("webhook-signature").split(' ').count(), 1);
     eventually(WAIT, "the test attempt in the logs", || async {
-        let p = logs::attempts(&f.d, f.org, &AttemptFilter { event_type: Some(EventType::ZoomRecordingCompleted), ..Default::default() }, None, 10).await.unwrap();
+        let p =
+            logs::attempts(&f.d, f.org, &AttemptFilter { event_type: Some(EventType::ZoomRecordingCompleted), ..Default::default() }, None, 10).await.unwrap();
         (p.data.len() == 1).then_some(())
     })
     .await;
@@ -366,14 +361,18 @@ async fn test_sends_and_rotation(backend: Backend) {
 
 async fn invalid_subscriptions_are_refused_field_by_field(backend: Backend) {
     let f = Fixture::new(backend, &[]).await;
-    let err = subscriptions::create(&f.d, f.org, &SubscriptionInput {
-        name: " ".into(),
-        url: "ftp://example.com/x".into(),
-        events: vec!["contact.created".into(), "contact.exploded".into()],
-        secret: Some("whsec_***".into()),
-        is_active: None,
-        signature_style: Some("md5".into()),
-    })
+    let err = subscriptions::create(
+        &f.d,
+        f.org,
+        &SubscriptionInput {
+            name: " ".into(),
+            url: "ftp://example.com/x".into(),
+            events: vec!["contact.created".into(), "contact.exploded".into()],
+            secret: Some("whsec_***".into()),
+            is_active: None,
+            signature_style: Some("md5".into()),
+        },
+    )
     .await
     .unwrap_err();
     let Error::Invalid(fields) = err else { panic!("{err:?}") };
@@ -383,7 +382,8 @@ async fn invalid_subscriptions_are_refused_field_by_field(backend: Backend) {
     let Error::Invalid(fields) = subscriptions::create(&f.d, f.org, &input("not a url", &[])).await.unwrap_err() else { panic!() };
     assert!(fields.contains_key("url") && fields.contains_key("events"));
     // A view never carries the secret.
-    let created = subscriptions::create(&f.d, f.org, &SubscriptionInput { secret: Some("s3cr3t-value".into()), ..input("https://example.com/h", &["*"]) }).await.unwrap();
+    let created =
+        subscriptions::create(&f.d, f.org, &SubscriptionInput { secret: Some("s3cr3t-value".into()), ..input("https://example.com/h", &["*"]) }).await.unwrap();
     let listed = serde_json::to_string(&subscriptions::list(&f.d, f.org).await.unwrap()).unwrap();
     assert!(!listed.contains("s3cr3t-value") && listed.contains(&created.view.id.to_string()));
     subscriptions::delete(&f.d, f.org, created.view.id).await.unwrap();
@@ -403,4 +403,3 @@ backend_tests!(
     test_sends_and_rotation,
     invalid_subscriptions_are_refused_field_by_field,
 );
-

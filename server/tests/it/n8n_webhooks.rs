@@ -1,65 +1,37 @@
 //! n8n workflow webhooks: management, the retry rules against a real local receiver, and
 //! the analytics that record every attempt.
 
-mod common;
-
 use std::{
-    collections::HashMap,
     sync::{Arc, Mutex},
     time::Duration,
 };
 
-use axum::{extract::State, http::HeaderMap, http::StatusCode, routing::post, Json, Router};
-use common::{
+use crate::helpers::{
     api::PASSWORD,
     appgain::{FakeAppgain, Mode},
-    Backend, TestApp, TestEnv,
+    Backend, Receiver, Reply, TestApp, TestEnv,
 };
 use reqwest::Method;
 use serde_json::{json, Value};
 
 const TOKEN: &str = "n8n-bearer-token-0123456789abcdefghijklmnop";
 
-/// What arrived, per path: headers and JSON body of each request.
-type Requests = HashMap<String, Vec<(HeaderMap, Value)>>;
-
-#[derive(Clone, Default)]
-struct Seen(Arc<Mutex<Requests>>);
-
-impl Seen {
-    fn count(&self, path: &str) -> usize {
-        self.0.lock().unwrap().get(path).map_or(0, Vec::len)
-    }
-    fn last(&self, path: &str) -> (HeaderMap, Value) {
-        self.0.lock().unwrap()[path].last().cloned().unwrap()
-    }
-}
-
 /// A receiver that answers per path: 200, 500, 400, 429, 408, or hangs.
-async fn receiver() -> (String, Seen) {
-    let seen = Seen::default();
-    async fn answer(State(seen): State<Seen>, uri: axum::http::Uri, headers: HeaderMap, body: String) -> (StatusCode, Json<Value>) {
-        let path = uri.path().to_owned();
-        let value = serde_json::from_str(&body).unwrap_or(Value::Null);
-        seen.0.lock().unwrap().entry(path.clone()).or_default().push((headers, value));
-        let status = match path.as_str() {
+async fn receiver() -> (String, Receiver) {
+    let receiver = Receiver::routed(|path| {
+        let status = match path {
             "/hooks/fail500" => 500,
             "/hooks/bad400" => 400,
             "/hooks/limited429" => 429,
             "/hooks/timeout408" => 408,
-            "/hooks/hang" => {
-                tokio::time::sleep(Duration::from_secs(5)).await;
-                200
-            }
             _ => 200,
         };
-        (StatusCode::from_u16(status).unwrap(), Json(json!({"received": true})))
-    }
-    let app = Router::new().route("/hooks/{*rest}", post(answer)).with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}"), seen)
+        let delay = if path == "/hooks/hang" { Duration::from_secs(5) } else { Duration::ZERO };
+        let headers = vec![("content-type", "application/json".to_owned())];
+        Reply { status, delay, headers, body: r#"{"received": true}"#.into() }
+    })
+    .await;
+    (receiver.base_url(), receiver)
 }
 
 /// A server that accepts connections and drops them at once; counts them.
@@ -78,27 +50,15 @@ async fn dropper() -> (String, Arc<Mutex<usize>>) {
     (format!("http://{addr}/drop"), accepted)
 }
 
-/// Everything that reaches it, whatever the method and path: (method, path, headers).
-type Caught = Arc<Mutex<Vec<(String, String, HeaderMap)>>>;
-
-/// A server that answers `/{status}/…` with that redirect status to `location`, and records
-/// every request (so does the target of the redirect, a second such server).
-async fn redirector(location: Option<String>) -> (String, Caught) {
-    let caught = Caught::default();
-    let (log, target) = (caught.clone(), location.unwrap_or_default());
-    let app = Router::new().fallback(move |method: axum::http::Method, uri: axum::http::Uri, headers: HeaderMap| {
-        let (log, target) = (log.clone(), target.clone());
-        async move {
-            let path = uri.path().to_owned();
-            log.lock().unwrap().push((method.to_string(), path.clone(), headers));
-            let status = path.split('/').nth(1).and_then(|s| s.parse::<u16>().ok()).unwrap_or(200);
-            (StatusCode::from_u16(status).unwrap(), [(axum::http::header::LOCATION, target)], "moved")
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}"), caught)
+/// A receiver that answers `/{status}/…` with that redirect status to `location`.
+async fn redirector(location: Option<String>) -> (String, Receiver) {
+    let target = location.unwrap_or_default();
+    let receiver = Receiver::routed(move |path| {
+        let status = path.split('/').nth(1).and_then(|s| s.parse::<u16>().ok()).unwrap_or(200);
+        Reply { headers: vec![("location", target.clone())], body: "moved".into(), ..Reply::status(status) }
+    })
+    .await;
+    (receiver.base_url(), receiver)
 }
 
 async fn spawn(backend: Backend) -> (TestApp, String, String) {
@@ -150,9 +110,7 @@ async fn webhooks_are_managed_with_immutable_unique_names(backend: Backend) {
     let id = created["id"].as_str().unwrap();
     let renamed = app.call(Method::PUT, &format!("{base}/{id}"), Some(&admin), Some(&json!({"workflowName": "other"}))).await;
     assert_eq!(renamed.status, 422);
-    let updated = app
-        .call(Method::PUT, &format!("{base}/{id}"), Some(&admin), Some(&json!({"description": "Updated description", "isActive": false})))
-        .await;
+    let updated = app.call(Method::PUT, &format!("{base}/{id}"), Some(&admin), Some(&json!({"description": "Updated description", "isActive": false}))).await;
     assert_eq!(updated.status, 200, "{}", updated.body);
     assert_eq!((updated.body["description"].as_str(), updated.body["isActive"].as_bool()), (Some("Updated description"), Some(false)));
     assert_eq!(updated.body["authToken"], "n8n-bearer***klmnop", "the token is kept");
@@ -187,9 +145,7 @@ async fn retries_follow_the_rules_and_every_attempt_is_recorded(backend: Backend
     for (name, target, attempts, success, status) in &cases {
         let hook = create(&app, &admin, &org, name, target).await;
         let id = hook["id"].as_str().unwrap();
-        let outcome = app
-            .call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/{id}/call"), Some(&admin), Some(&json!({"n": 1})))
-            .await;
+        let outcome = app.call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/{id}/call"), Some(&admin), Some(&json!({"n": 1}))).await;
         assert_eq!(outcome.status, 200, "{name}: {}", outcome.body);
         assert_eq!(outcome.body["attempts"], *attempts, "{name}: {}", outcome.body);
         assert_eq!(outcome.body["success"], *success, "{name}");
@@ -200,11 +156,9 @@ async fn retries_follow_the_rules_and_every_attempt_is_recorded(backend: Backend
         let path = format!("/hooks/{name}");
         match *name {
             "drop" => assert_eq!(*dropped.lock().unwrap(), 4),
-            _ => assert_eq!(seen.count(&path), *attempts as usize, "{name}: requests received"),
+            _ => assert_eq!(seen.count_at(&path), *attempts as usize, "{name}: requests received"),
         }
-        let analytics = app
-            .call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/{id}/analytics"), Some(&admin), None)
-            .await;
+        let analytics = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/{id}/analytics"), Some(&admin), None).await;
         let calls = analytics.body["data"].as_array().unwrap_or_else(|| panic!("{name}: {} {}", analytics.status, analytics.body));
         assert_eq!(calls.len(), *attempts as usize, "{name}: one record per attempt");
         assert_eq!(calls[0]["attempt"], *attempts, "{name}: newest first");
@@ -212,9 +166,9 @@ async fn retries_follow_the_rules_and_every_attempt_is_recorded(backend: Backend
     }
 
     // The bearer token arrives decrypted; the payload as sent.
-    let (headers, body) = seen.last("/hooks/ok");
-    assert_eq!(headers["authorization"], format!("Bearer {TOKEN}").as_str());
-    assert_eq!(body, json!({"n": 1}));
+    let last = seen.last_at("/hooks/ok");
+    assert_eq!(last.header("authorization"), format!("Bearer {TOKEN}"));
+    assert_eq!(last.json(), json!({"n": 1}));
 
     let summary = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/analytics/summary?range=1h"), Some(&admin), None).await;
     assert_eq!(summary.status, 200, "{}", summary.body);
@@ -231,9 +185,7 @@ async fn retries_follow_the_rules_and_every_attempt_is_recorded(backend: Backend
     let recent = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/analytics/calls?limit=5"), Some(&admin), None).await;
     assert_eq!(recent.body["data"].as_array().unwrap().len(), 5);
     let cursor = recent.body["next_cursor"].as_i64().unwrap();
-    let rest = app
-        .call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/analytics/calls?limit=500&cursor={cursor}"), Some(&admin), None)
-        .await;
+    let rest = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/analytics/calls?limit=500&cursor={cursor}"), Some(&admin), None).await;
     assert_eq!(rest.body["data"].as_array().unwrap().len(), total as usize - 5, "pages do not overlap or skip");
     assert_eq!(rest.body["next_cursor"], Value::Null);
     let bad = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/analytics/summary?range=2w"), Some(&admin), None).await;
@@ -266,22 +218,21 @@ async fn inactive_webhooks_are_not_called_and_broadcast_reaches_the_active_ones(
 
     let refused = app.call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/{off_id}/call"), Some(&admin), None).await;
     assert_eq!(refused.status, 409, "{}", refused.body);
-    assert_eq!(seen.count("/hooks/off"), 0);
+    assert_eq!(seen.count_at("/hooks/off"), 0);
 
-    let by_name = app
-        .call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/by-name/first/call"), Some(&admin), Some(&json!({"via": "name"})))
-        .await;
+    let by_name =
+        app.call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/by-name/first/call"), Some(&admin), Some(&json!({"via": "name"}))).await;
     assert_eq!(by_name.body["success"], true, "{}", by_name.body);
-    let (headers, body) = seen.last("/hooks/first");
-    assert_eq!(headers["x-n8n-api-key"], "n8n-instance-key-1234567890");
-    assert_eq!(body, json!({"via": "name"}));
+    let last = seen.last_at("/hooks/first");
+    assert_eq!(last.header("x-n8n-api-key"), "n8n-instance-key-1234567890");
+    assert_eq!(last.json(), json!({"via": "name"}));
 
     let all = app.call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/broadcast"), Some(&admin), Some(&json!({"event": "tenant_updated"}))).await;
     assert_eq!(all.status, 200, "{}", all.body);
     let names: Vec<&str> = all.body.as_array().unwrap().iter().map(|o| o["workflowName"].as_str().unwrap()).collect();
     assert_eq!(names.len(), 2);
     assert!(names.contains(&"first") && names.contains(&"second"));
-    assert_eq!(seen.count("/hooks/off"), 0);
+    assert_eq!(seen.count_at("/hooks/off"), 0);
     let missing = app.call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/by-name/nope/call"), Some(&admin), None).await;
     assert_eq!(missing.status, 404);
     app.stop().await;
@@ -298,9 +249,7 @@ async fn a_redirect_is_the_outcome_and_no_credential_leaves_for_its_target(backe
     for status in [302, 307] {
         let hook = create(&app, &admin, &org, &format!("moved{status}"), &format!("{moved}/{status}/hooks/moved")).await;
         let id = hook["id"].as_str().unwrap();
-        let outcome = app
-            .call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/{id}/call"), Some(&admin), Some(&json!({"n": 1})))
-            .await;
+        let outcome = app.call(Method::POST, &format!("/api/platform/tenants/{org}/webhooks/{id}/call"), Some(&admin), Some(&json!({"n": 1}))).await;
         assert_eq!(outcome.status, 200, "{}", outcome.body);
         assert_eq!(outcome.body["status"], status, "{}", outcome.body);
         assert_eq!((outcome.body["success"].as_bool(), outcome.body["attempts"].as_u64()), (Some(false), Some(1)), "{}", outcome.body);
@@ -308,10 +257,10 @@ async fn a_redirect_is_the_outcome_and_no_credential_leaves_for_its_target(backe
         let analytics = app.call(Method::GET, &format!("/api/platform/tenants/{org}/webhooks/{id}/analytics"), Some(&admin), None).await;
         assert_eq!(analytics.body["data"][0]["statusCode"], status, "{}", analytics.body);
     }
-    let asked = asked.lock().unwrap().clone();
+    let asked = asked.received();
     assert_eq!(asked.len(), 2, "the redirecting server was called once per hook");
-    assert!(asked.iter().all(|(_, _, headers)| headers["x-n8n-api-key"] == "n8n-instance-key-1234567890"));
-    assert!(reached.lock().unwrap().is_empty(), "the redirect's target received nothing: {:?}", reached.lock().unwrap());
+    assert!(asked.iter().all(|r| r.header("x-n8n-api-key") == "n8n-instance-key-1234567890"));
+    assert_eq!(reached.count(), 0, "the redirect's target received nothing: {:?}", reached.received());
     app.stop().await;
 }
 

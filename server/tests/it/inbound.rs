@@ -2,12 +2,10 @@
 //! a contact and as a signed contact.created delivery, 401 sameness, idempotent repeats,
 //! the rate limit, the size limit, malformed JSON, stored events, retries, and durability.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::helpers::{Backend, Receiver, TestApp, TestEnv, CEILING};
 use axum::http::HeaderMap;
-use common::{receiver::receiver, Backend, TestApp, TestEnv};
 use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -62,8 +60,15 @@ async fn a_captured_lead_ends_as_a_contact_and_a_signed_delivery(backend: Backen
     let app = TestApp::spawn(backend).await;
     let (org, owner, key) = tenant(&app, "owner@acme.io").await;
     assert!(key.starts_with("cgi_"));
-    let (url, received) = receiver().await;
-    let sub = app.call(Method::POST, "/api/v1/webhooks", Some(&owner), Some(&json!({"name": "CRM", "url": url, "events": ["contact.created", "contact.updated"]}))).await;
+    let receiver = Receiver::ok().await;
+    let sub = app
+        .call(
+            Method::POST,
+            "/api/v1/webhooks",
+            Some(&owner),
+            Some(&json!({"name": "CRM", "url": receiver.url(), "events": ["contact.created", "contact.updated"]})),
+        )
+        .await;
     assert_eq!(sub.status, 201, "{}", sub.body);
     let secret = sub.body["secret"].as_str().unwrap().to_owned();
 
@@ -97,21 +102,15 @@ async fn a_captured_lead_ends_as_a_contact_and_a_signed_delivery(backend: Backen
     let contact = app.call(Method::GET, &format!("/api/contacts/{contact_id}"), Some(&owner), None).await;
     assert_eq!((contact.body["phone"].as_str(), contact.body["attributes"]["utm_campaign"].as_str()), (Some("+15551234567"), Some("summer2025")));
 
-    let start = Instant::now();
-    while received.0.lock().unwrap().len() < 2 {
-        assert!(start.elapsed() < Duration::from_secs(60), "deliveries missing");
-        tokio::time::sleep(Duration::from_millis(30)).await;
-    }
-    let got = received.0.lock().unwrap().clone();
-    let (headers, delivered) = &got[0];
-    let delivered_json: Value = serde_json::from_str(delivered).unwrap();
+    let got = receiver.wait_for(2, CEILING).await;
+    let delivered_json = got[0].json();
     assert_eq!(delivered_json["event"], "contact.created");
     assert_eq!(delivered_json["data"]["id"], contact_id.as_str());
     assert_eq!(delivered_json["data"]["email"], "lead@example.com");
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(delivered.as_bytes());
-    assert_eq!(headers["x-webhook-signature"].to_str().unwrap(), hex::encode(mac.finalize().into_bytes()));
-    assert_eq!(serde_json::from_str::<Value>(&got[1].1).unwrap()["event"], "contact.updated");
+    mac.update(&got[0].body);
+    assert_eq!(got[0].header("x-webhook-signature"), hex::encode(mac.finalize().into_bytes()));
+    assert_eq!(got[1].json()["event"], "contact.updated");
 }
 
 async fn every_credential_failure_is_the_same_401_and_stores_nothing(backend: Backend) {
@@ -119,15 +118,8 @@ async fn every_credential_failure_is_the_same_401_and_stores_nothing(backend: Ba
     let (org, owner, key) = tenant(&app, "owner@acme.io").await;
     let (other_org, _, other_key) = tenant(&app, "boss@globex.io").await;
     let unknown = uuid::Uuid::new_v4().to_string();
-    let cases: Vec<(&str, &str)> = vec![
-        (&org, "cgi_wrong"),
-        (&org, ""),
-        (&org, &other_key),
-        (&other_org, &key),
-        (&unknown, &key),
-        ("not-a-uuid", &key),
-        ("", ""),
-    ];
+    let cases: Vec<(&str, &str)> =
+        vec![(&org, "cgi_wrong"), (&org, ""), (&org, &other_key), (&other_org, &key), (&unknown, &key), ("not-a-uuid", &key), ("", "")];
     let mut answers = Vec::new();
     for (tenant_id, api_key) in cases {
         let (status, body, headers) = post_event(&app, "lead.captured", tenant_id, api_key, r#"{"email":"x@y.io"}"#, &[]).await;
@@ -334,7 +326,8 @@ async fn stored_events_are_listed_filtered_and_failed_ones_retried(backend: Back
     assert_eq!(events(&app, &owner, "?status=processed&event_name=lead.captured").await.len(), 0);
     let page = app.call(Method::GET, "/api/v1/inbound/events?limit=2", Some(&owner), None).await;
     assert_eq!(page.body["data"].as_array().unwrap().len(), 2);
-    let rest = app.call(Method::GET, &format!("/api/v1/inbound/events?limit=2&cursor={}", page.body["next_cursor"].as_str().unwrap()), Some(&owner), None).await;
+    let rest =
+        app.call(Method::GET, &format!("/api/v1/inbound/events?limit=2&cursor={}", page.body["next_cursor"].as_str().unwrap()), Some(&owner), None).await;
     assert_eq!(rest.body["data"].as_array().unwrap().len(), 1);
     assert_eq!(app.call(Method::GET, "/api/v1/inbound/events?status=odd", Some(&owner), None).await.status, 422);
 
@@ -374,7 +367,10 @@ async fn events_left_received_are_processed_after_a_restart(backend: Backend) {
     .unwrap());
     db.close().await;
     let app = TestApp::spawn_with(env, &[]).await;
-    let owner = { let _ = owner; app.token("owner@acme.io").await };
+    let owner = {
+        let _ = owner;
+        app.token("owner@acme.io").await
+    };
     let event = settled(&app, &owner, &id.to_string()).await;
     assert_eq!(event["status"], "processed", "{event}");
     let found = app.call(Method::GET, "/api/contacts?email=late@example.com", Some(&owner), None).await;
@@ -417,7 +413,9 @@ async fn answers_before_the_body_is_read_reach_the_client_and_keep_the_connectio
     // A burst of 2: the 413 and the request after it; the rest of the minute is refused.
     let app = TestApp::spawn_with(env, &[("CONNECTGAIN_INBOUND_RATE_LIMIT", "60/m"), ("CONNECTGAIN_INBOUND_RATE_BURST", "2")]).await;
     let (org, _, key) = tenant(&app, "owner@acme.io").await;
-    let head = |key: &str| format!("POST /api/webhooks/test.event HTTP/1.1\r\nHost: {}\r\nX-Tenant-ID: {org}\r\nX-API-Key: {key}\r\nContent-Type: application/json\r\n", app.addr);
+    let head = |key: &str| {
+        format!("POST /api/webhooks/test.event HTTP/1.1\r\nHost: {}\r\nX-Tenant-ID: {org}\r\nX-API-Key: {key}\r\nContent-Type: application/json\r\n", app.addr)
+    };
     let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
 
     // Far over the limit (1 MiB): answered 413 after the body is taken in, and the

@@ -1,10 +1,13 @@
 //! Test messages through each provider, against a local server speaking its protocol: the
 //! exact request sent, and how its error answers are reported.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 
+use crate::helpers::{
+    api::PASSWORD,
+    appgain::{FakeAppgain, Mode},
+    Backend, TestApp, TestEnv,
+};
 use axum::{
     body::Bytes,
     extract::{Path, State},
@@ -14,11 +17,6 @@ use axum::{
     Json, Router,
 };
 use base64::Engine;
-use common::{
-    api::PASSWORD,
-    appgain::{FakeAppgain, Mode},
-    Backend, TestApp, TestEnv,
-};
 use reqwest::Method;
 use serde_json::{json, Value};
 
@@ -94,12 +92,7 @@ async fn sns(State(log): State<Log>, uri: Uri, headers: HeaderMap, body: Bytes) 
             ],
             payload: &body,
         },
-        &connectgain_domain::providers::sigv4::Credentials {
-            access_key_id: SNS_KEY_ID,
-            secret_access_key: SNS_SECRET,
-            region: "us-east-1",
-            service: "sns",
-        },
+        &connectgain_domain::providers::sigv4::Credentials { access_key_id: SNS_KEY_ID, secret_access_key: SNS_SECRET, region: "us-east-1", service: "sns" },
         now,
     );
     if headers["authorization"] != expected.as_str() {
@@ -182,9 +175,7 @@ async fn whatsapp_sends_the_cloud_api_request_and_names_a_bad_token(backend: Bac
     assert_eq!(failed["detail"], "Invalid OAuth access token.");
     assert!(!failed.to_string().contains("EAAWrong"));
 
-    let invalid = app
-        .call(Method::POST, &format!("/api/platform/tenants/{org}/integrations/whatsapp/test"), Some(&admin), Some(&json!({"to": "0100"})))
-        .await;
+    let invalid = app.call(Method::POST, &format!("/api/platform/tenants/{org}/integrations/whatsapp/test"), Some(&admin), Some(&json!({"to": "0100"}))).await;
     assert_eq!(invalid.status, 422);
     app.stop().await;
 }
@@ -213,7 +204,14 @@ async fn twilio_sends_form_encoded_basic_auth_and_names_its_errors(backend: Back
     assert_eq!(invalid["problem"], "Invalid Phone Number");
     assert!(invalid["detail"].as_str().unwrap().contains("not a valid phone number"));
 
-    configure(&app, &admin, &org, "sms", json!({"enabled": true, "provider": "twilio", "accountSid": TWILIO_SID, "authToken": "wrong-token", "phoneNumber": "+15551234567"})).await;
+    configure(
+        &app,
+        &admin,
+        &org,
+        "sms",
+        json!({"enabled": true, "provider": "twilio", "accountSid": TWILIO_SID, "authToken": "wrong-token", "phoneNumber": "+15551234567"}),
+    )
+    .await;
     let denied = test_message(&app, &admin, &org, "sms", "+15557654321").await;
     assert_eq!((denied["status"].as_u64(), denied["problem"].as_str()), (Some(401), Some("Authentication Failed")));
     app.stop().await;
@@ -240,16 +238,19 @@ async fn vonage_failures_inside_a_200_are_reported(backend: Backend) {
 
 async fn sns_publish_is_signed_with_sigv4(backend: Backend) {
     let (app, admin, org, log) = spawn(backend).await;
-    let settings = |secret: &str| {
-        json!({"enabled": true, "provider": "aws_sns", "accessKeyId": SNS_KEY_ID, "secretAccessKey": secret, "region": "us-east-1", "senderId": "ConnectGain"})
-    };
+    let settings = |secret: &str| json!({"enabled": true, "provider": "aws_sns", "accessKeyId": SNS_KEY_ID, "secretAccessKey": secret, "region": "us-east-1", "senderId": "ConnectGain"});
     configure(&app, &admin, &org, "sms", settings(SNS_SECRET)).await;
     let sent = test_message(&app, &admin, &org, "sms", "+15557654321").await;
     assert_eq!((sent["ok"].as_bool(), sent["messageId"].as_str()), (Some(true), Some("sns-msg-1")), "{sent}");
     let (_, headers, body) = log.last();
     assert!(headers["authorization"].to_str().unwrap().starts_with(&format!("AWS4-HMAC-SHA256 Credential={SNS_KEY_ID}/")));
     let fields = form(&body);
-    for pair in [("Action", "Publish"), ("PhoneNumber", "+15557654321"), ("Message", "Hello from ConnectGain"), ("MessageAttributes.entry.1.Value.StringValue", "ConnectGain")] {
+    for pair in [
+        ("Action", "Publish"),
+        ("PhoneNumber", "+15557654321"),
+        ("Message", "Hello from ConnectGain"),
+        ("MessageAttributes.entry.1.Value.StringValue", "ConnectGain"),
+    ] {
         assert!(fields.contains(&(pair.0.to_owned(), pair.1.to_owned())), "{pair:?} in {fields:?}");
     }
 

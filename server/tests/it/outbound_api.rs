@@ -2,60 +2,18 @@
 //! documented data to a real local receiver, signed; subscriptions in both seed shapes;
 //! logs, stats, test sends and replays; and nothing of another tenant is visible.
 
-mod common;
+use std::time::{Duration, Instant};
 
-use std::{
-    sync::{Arc, Mutex},
-    time::{Duration, Instant},
-};
-
-use axum::{extract::State, http::HeaderMap, http::StatusCode, routing::post, Router};
-use common::{
+use crate::helpers::{
     api::spawn_with_appgain,
     appgain::{FakeAppgain, Mode},
     browser::{browser_login, post_form_with_cookie},
-    Backend, TestApp, TestEnv,
+    Backend, Receiver, Reply, TestApp, TestEnv, CEILING,
 };
 use hmac::{Hmac, Mac};
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::Sha256;
-
-#[derive(Clone, Default)]
-struct Received(Arc<Mutex<Vec<(HeaderMap, String)>>>);
-
-impl Received {
-    fn events(&self) -> Vec<Value> {
-        self.0.lock().unwrap().iter().map(|(_, body)| serde_json::from_str(body).unwrap()).collect()
-    }
-
-    /// Waits until `count` deliveries arrived (the worker sends asynchronously).
-    async fn wait_for(&self, count: usize) -> Vec<(HeaderMap, String)> {
-        let start = Instant::now();
-        loop {
-            let got = self.0.lock().unwrap().clone();
-            if got.len() >= count {
-                return got;
-            }
-            assert!(start.elapsed() < Duration::from_secs(60), "only {} of {count} deliveries arrived: {:?}", got.len(), self.events());
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
-
-/// A receiver answering `status` to every delivery and keeping what it got.
-async fn receiver(status: u16) -> (String, Received) {
-    let received = Received::default();
-    async fn take(State((r, status)): State<(Received, u16)>, headers: HeaderMap, body: String) -> (StatusCode, &'static str) {
-        r.0.lock().unwrap().push((headers, body));
-        (StatusCode::from_u16(status).unwrap(), "thanks")
-    }
-    let app = Router::new().route("/hook", post(take)).with_state((received.clone(), status));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}/hook"), received)
-}
 
 async fn spawn(backend: Backend) -> (TestApp, FakeAppgain) {
     let fake = FakeAppgain::start(Mode::Credentials { suit_id: "suit-1".into(), api_key: "appgain-key-0123456789abcdef".into() }).await;
@@ -79,7 +37,8 @@ async fn subscribe(app: &TestApp, token: &str, url: &str, events: Value) -> (Str
 async fn every_event_fires_from_its_real_action_signed(backend: Backend) {
     let (app, _fake) = spawn(backend).await;
     let (org, owner) = app.owner("owner@acme.io", "Acme").await;
-    let (url, received) = receiver(200).await;
+    let received = Receiver::start(|_| Reply { body: "thanks".into(), ..Reply::ok() }).await;
+    let url = received.url();
     let (_, secret) = subscribe(&app, &owner, &url, json!(["*"])).await;
     assert!(secret.starts_with("whsec_"));
     let post = |path: String, body: Value| {
@@ -122,23 +81,43 @@ async fn every_event_fires_from_its_real_action_signed(backend: Backend) {
     assert_eq!(deleted.status, 204);
 
     let expected = [
-        "user.created", "contact.created", "contact.updated", "contact.updated", "contact.assigned", "deal.created",
-        "deal.updated", "deal.stage.changed", "deal.updated", "deal.assigned", "conversation.created", "conversation.assigned",
-        "conversation.status.changed", "message.received", "message.new", "message.sent", "message.delivered", "message.read",
-        "message.failed", "campaign.started", "campaign.completed", "message.received", "message.new", "broadcast.response",
+        "user.created",
+        "contact.created",
+        "contact.updated",
+        "contact.updated",
+        "contact.assigned",
+        "deal.created",
+        "deal.updated",
+        "deal.stage.changed",
+        "deal.updated",
+        "deal.assigned",
+        "conversation.created",
+        "conversation.assigned",
+        "conversation.status.changed",
+        "message.received",
+        "message.new",
+        "message.sent",
+        "message.delivered",
+        "message.read",
+        "message.failed",
+        "campaign.started",
+        "campaign.completed",
+        "message.received",
+        "message.new",
+        "broadcast.response",
         "contact.deleted",
     ];
-    let got = received.wait_for(expected.len()).await;
+    let got = received.wait_for(expected.len(), CEILING).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(received.0.lock().unwrap().len(), expected.len(), "no extra deliveries");
+    assert_eq!(received.count(), expected.len(), "no extra deliveries");
     let mut names: Vec<String> = Vec::new();
-    for (headers, body) in &got {
-        let value: Value = serde_json::from_str(body).unwrap();
+    for r in &got {
+        let (headers, body, value) = (&r.headers, r.body_str(), r.json());
         let event = value["event"].as_str().unwrap().to_owned();
         assert_eq!(headers["x-webhook-event"], event.as_str());
-        assert_eq!(headers["x-webhook-signature"].to_str().unwrap(), hmac_hex(&secret, body), "{event} is signed over the exact body");
+        assert_eq!(headers["x-webhook-signature"], hmac_hex(&secret, body), "{event} is signed over the exact body");
         assert_eq!(headers["content-type"], "application/json");
-        assert!(headers["webhook-signature"].to_str().unwrap().starts_with("v1,"));
+        assert!(headers["webhook-signature"].starts_with("v1,"));
         assert_eq!(value["data"]["organization_id"], org.as_str(), "{event}: {body}");
         assert!(value["data"]["id"].is_string(), "{event}");
         names.push(event);
@@ -148,7 +127,7 @@ async fn every_event_fires_from_its_real_action_signed(backend: Backend) {
     names.sort();
     assert_eq!(names, sorted_expected);
 
-    let of = |name: &str| received.events().into_iter().filter(|e| e["event"] == name).collect::<Vec<_>>();
+    let of = |name: &str| received.bodies().into_iter().filter(|e| e["event"] == name).collect::<Vec<_>>();
     let created = &of("contact.created")[0]["data"];
     for key in ["first_name", "last_name", "email", "phone", "attributes", "assigned_to", "created_at", "updated_at"] {
         assert!(created.get(key).is_some(), "contact.created data has {key}: {created}");
@@ -171,7 +150,8 @@ async fn subscriptions_in_both_shapes_with_field_errors_and_tenancy(backend: Bac
     let (org, owner) = app.owner("owner@acme.io", "Acme").await;
     let (_, member) = app.member(&owner, "mia@acme.io").await;
     let (_, other) = app.owner("owner@other.io", "Other").await;
-    let (url, received) = receiver(200).await;
+    let received = Receiver::start(|_| Reply { body: "thanks".into(), ..Reply::ok() }).await;
+    let url = received.url();
 
     let seed = json!({"event_name": "contact.created", "target_url": url, "enabled": true});
     let created = app.call(Method::POST, "/api/webhooks/subscriptions", Some(&owner), Some(&seed)).await;
@@ -188,7 +168,8 @@ async fn subscriptions_in_both_shapes_with_field_errors_and_tenancy(backend: Bac
     assert_eq!(v1.body["events"], json!(["contact.created"]));
     assert!(!v1.body.to_string().contains(created.body["secret"].as_str().unwrap()));
 
-    let bad = app.call(Method::POST, "/api/webhooks/subscriptions", Some(&owner), Some(&json!({"event_name": "contact.exploded", "target_url": "ftp://x"}))).await;
+    let bad =
+        app.call(Method::POST, "/api/webhooks/subscriptions", Some(&owner), Some(&json!({"event_name": "contact.exploded", "target_url": "ftp://x"}))).await;
     assert_eq!(bad.status, 422, "{}", bad.body);
     assert!(bad.body["error"]["fields"]["event_name"].is_string() && bad.body["error"]["fields"]["target_url"].is_string(), "{}", bad.body);
     let members = app.call(Method::POST, "/api/v1/webhooks", Some(&member), Some(&json!({"name": "n", "url": url, "events": ["*"]}))).await;
@@ -204,10 +185,10 @@ async fn subscriptions_in_both_shapes_with_field_errors_and_tenancy(backend: Bac
     let their_id = theirs.body["id"].as_str().unwrap();
     assert_eq!(app.call(Method::GET, &format!("/api/contacts/{their_id}"), Some(&owner), None).await.status, 404);
     app.call(Method::POST, "/api/contacts", Some(&owner), Some(&json!({"email": "ours@acme.io"}))).await;
-    let got = received.wait_for(1).await;
+    let got = received.wait_for(1, CEILING).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(received.0.lock().unwrap().len(), 1);
-    assert!(got[0].1.contains("ours@acme.io"));
+    assert_eq!(received.count(), 1);
+    assert!(got[0].body_str().contains("ours@acme.io"));
     let catalogue = app.call(Method::GET, "/api/v1/webhooks/events", None, None).await;
     assert_eq!(catalogue.body.as_array().unwrap().len(), 22);
     app.stop().await;
@@ -216,14 +197,15 @@ async fn subscriptions_in_both_shapes_with_field_errors_and_tenancy(backend: Bac
 async fn logs_stats_test_sends_and_replay(backend: Backend) {
     let (app, _fake) = spawn(backend).await;
     let (_, owner) = app.owner("owner@acme.io", "Acme").await;
-    let (url, received) = receiver(200).await;
+    let received = Receiver::start(|_| Reply { body: "thanks".into(), ..Reply::ok() }).await;
+    let url = received.url();
     let (id, _) = subscribe(&app, &owner, &url, json!(["message.new"])).await;
     let test = json!({"eventType": "message.new", "payload": {"messageId": "test_123", "content": "Hello World"}});
     let queued = app.call(Method::POST, &format!("/api/v1/webhooks/{id}/test"), Some(&owner), Some(&test)).await;
     assert_eq!(queued.status, 202, "{}", queued.body);
     let delivery = queued.body["delivery_id"].as_str().unwrap().to_owned();
-    let first = received.wait_for(1).await;
-    assert_eq!(serde_json::from_str::<Value>(&first[0].1).unwrap()["data"], test["payload"]);
+    let first = received.wait_for(1, CEILING).await;
+    assert_eq!(first[0].json()["data"], test["payload"]);
 
     // The attempt is in the logs with what the receiver answered.
     let logs = wait_logs(&app, &owner, &format!("/api/v1/webhooks/{id}/logs"), 1).await;
@@ -236,9 +218,9 @@ async fn logs_stats_test_sends_and_replay(backend: Backend) {
     // A replay sends the same bytes with the same webhook-id.
     let replayed = app.call(Method::POST, &format!("/api/v1/webhooks/deliveries/{delivery}/replay"), Some(&owner), None).await;
     assert_eq!(replayed.status, 202, "{}", replayed.body);
-    let both = received.wait_for(2).await;
-    assert_eq!(both[0].1, both[1].1);
-    assert_eq!(both[0].0["webhook-id"], both[1].0["webhook-id"]);
+    let both = received.wait_for(2, CEILING).await;
+    assert_eq!(both[0].body, both[1].body);
+    assert_eq!(both[0].headers["webhook-id"], both[1].headers["webhook-id"]);
     let failed_only = app.call(Method::GET, &format!("/api/v1/webhooks/{id}/logs?status=failed"), Some(&owner), None).await;
     assert_eq!(failed_only.body["data"].as_array().unwrap().len(), 0);
     let bad_filter = app.call(Method::GET, &format!("/api/v1/webhooks/{id}/logs?status=maybe"), Some(&owner), None).await;
@@ -302,7 +284,7 @@ async fn test_sends_are_limited_per_organization(backend: Backend) {
     let app = TestApp::spawn_with(TestEnv::new(backend).await, &[("CONNECTGAIN_WEBHOOK_TEST_LIMIT", "2/m")]).await;
     let (_, acme) = app.owner("owner@acme.io", "Acme").await;
     let (_, globex) = app.owner("boss@globex.io", "Globex").await;
-    let (url, _) = receiver(200).await;
+    let url = Receiver::ok().await.url();
     let (acme_hook, _) = subscribe(&app, &acme, &url, json!(["*"])).await;
     let (globex_hook, _) = subscribe(&app, &globex, &url, json!(["*"])).await;
     let test = json!({"eventType": "deal.created"});
@@ -329,7 +311,7 @@ async fn subscriptions_are_capped_per_organization(backend: Backend) {
     let app = TestApp::spawn_with(TestEnv::new(backend).await, &[("CONNECTGAIN_MAX_SUBSCRIPTIONS", "3")]).await;
     let (_, acme) = app.owner("owner@acme.io", "Acme").await;
     let (_, globex) = app.owner("boss@globex.io", "Globex").await;
-    let (url, _) = receiver(200).await;
+    let url = Receiver::ok().await.url();
     let mut hooks = Vec::new();
     for _ in 0..2 {
         hooks.push(subscribe(&app, &acme, &url, json!(["*"])).await.0);

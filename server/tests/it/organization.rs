@@ -1,12 +1,9 @@
 //! Owners' settings, members and invitations, and campaign sending, through the JSON API.
 
-mod common;
-
-use common::{
+use crate::helpers::{
     api::{spawn_with_appgain, PASSWORD},
     appgain::{FakeAppgain, Mode},
-    logs::captured_logs,
-    Backend,
+    captured_logs, Backend,
 };
 use reqwest::Method;
 use serde_json::json;

@@ -48,11 +48,7 @@ pub async fn post_with_cookie(app: &TestApp, path: &str, cookie: &str, body: Opt
 
 /// A server function taking form fields (the default encoding), as `fetch` sends it.
 pub async fn post_form_with_cookie(app: &TestApp, path: &str, cookie: &str, fields: &[(&str, &str)]) -> (u16, String) {
-    let body = fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", connectgain_domain::text::percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
+    let body = fields.iter().map(|(k, v)| format!("{k}={}", connectgain_domain::text::percent_encode(v))).collect::<Vec<_>>().join("&");
     let response = app
         .client
         .post(app.url(path))

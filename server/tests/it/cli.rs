@@ -1,22 +1,16 @@
 //! The binary as an operator meets it: start-up errors, commands, signals.
 
-mod common;
-
 use std::{
     io::{BufRead, BufReader},
     process::{Command, Stdio},
     time::{Duration, Instant},
 };
 
-use common::{Backend, TestEnv};
+use crate::helpers::{Backend, TestEnv};
 
 fn connectgain(env: &TestEnv, args: &[&str], extra: &[(&str, &str)]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_connectgain"));
-    command
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .envs(env.vars(extra));
+    command.args(args).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).envs(env.vars(extra));
     command
 }
 
@@ -82,11 +76,7 @@ async fn unknown_commands_are_refused_with_usage() {
 #[tokio::test]
 async fn sigterm_stops_the_server_cleanly() {
     let env = TestEnv::new(Backend::Sqlite).await;
-    let mut child = connectgain(&env, &[], &[("CONNECTGAIN_LOG_FORMAT", "json")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = connectgain(&env, &[], &[("CONNECTGAIN_LOG_FORMAT", "json")]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
 
     // The first start creates the key file and says so once, then reports where it listens.
     let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();

@@ -1,10 +1,8 @@
 //! Secrets at rest: encrypted in the database, bound to their row, rotatable.
 
-mod common;
-
 use std::process::Command;
 
-use common::{Backend, TestApp, TestEnv};
+use crate::helpers::{Backend, TestApp, TestEnv};
 use connectgain_domain::{
     crypto::{DecryptError, KeyRing},
     ids::OrgId,
@@ -155,11 +153,7 @@ async fn rotate_key_from_the_environment_uses_the_old_keys_to_read(backend: Back
     let old_ring = KeyRing::new(old.clone(), vec![]);
     let org = org_with_key(&db, &old_ring, "Acme", API_KEY).await;
 
-    let output = run_cli(
-        &env,
-        &["rotate-key"],
-        &[("CONNECTGAIN_MASTER_KEY", &new.to_hex()), ("CONNECTGAIN_OLD_MASTER_KEYS", &old.to_hex())],
-    );
+    let output = run_cli(&env, &["rotate-key"], &[("CONNECTGAIN_MASTER_KEY", &new.to_hex()), ("CONNECTGAIN_OLD_MASTER_KEYS", &old.to_hex())]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stdout).contains("CONNECTGAIN_OLD_MASTER_KEYS can now be removed"));
     assert_eq!(read_key(&db, &KeyRing::new(new, vec![]), org).await.unwrap(), API_KEY);
