@@ -1,7 +1,7 @@
 # Sourced by the other scripts: where the tools and the build output are.
 export PATH="$HOME/.cargo/bin:$PWD/end2end/node_modules/.bin:$PATH"
-# cargo-leptos sets this while it builds; setting it for plain `cargo test` too keeps the
-# Leptos crates (which read it at compile time) from being rebuilt between the two.
+# Leptos reads this at compile time (its hydration script then asks for `connectgain.wasm`);
+# the same value in every build keeps the Leptos crates from being rebuilt between them.
 export LEPTOS_OUTPUT_NAME=connectgain
 TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 export CONNECTGAIN_BIN="$TARGET_DIR/release/connectgain"

@@ -21,9 +21,9 @@ echo "[test] building the release server and site"
 bash scripts/build.sh
 
 echo "[test] unit and integration tests"
-# --lib --tests: the unit tests and the one integration-test binary of each crate, built
-# with the release build's dependencies as they are (no examples, no doctests to compile).
-cargo test --release -p connectgain-domain -p connectgain -p connectgain-testkit --lib --tests
+# --tests: the unit tests and the one integration-test binary of each crate, built with the
+# release build's dependencies as they are (no examples, no doctests to compile).
+cargo test --release -p connectgain-domain -p connectgain -p connectgain-testkit -p connectgain-types --tests
 
 echo "[test] browser tests (Chromium)"
 (cd end2end && npx playwright test)

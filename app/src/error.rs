@@ -66,6 +66,10 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => Self::new(ErrorKind::Invalid, format!("The request could not be read: {value}")),
             // server_fn passes the body limit's error on as text only ("length limit exceeded").
             ServerFnErrorErr::Deserialization(ref m) if m.contains("length limit") => Self::new(ErrorKind::TooLarge, "The request is too large."),
+            // On the server, what fails to deserialize is the request: arguments that are not
+            // the function's input shape (a missing field, a wrong type) are the caller's error.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(m) => Self::new(ErrorKind::Invalid, format!("The request could not be read: {m}")),
             _ => Self::new(ErrorKind::Internal, format!("The request failed: {value}")),
         }
     }

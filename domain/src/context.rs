@@ -38,8 +38,8 @@ impl Domain {
             .build()
             .expect("the TLS backend initializes");
         let appgain =
-            AppgainClient::new(http.clone(), config.appgain_signup_url.clone(), config.appgain_signup_timeout, config.appgain_notify_base_url.clone());
-        let login_limiter = Arc::new(LoginLimiter::new(config.login_max_failures));
+            AppgainClient::new(http.clone(), config.appgain.signup_url.clone(), config.appgain.signup_timeout, config.appgain.notify_base_url.clone());
+        let login_limiter = Arc::new(LoginLimiter::new(config.accounts.login_max_failures));
         let inbound = Arc::new(crate::inbound::Runtime::new(&config.inbound));
         let quotas = Arc::new(crate::quotas::Quotas::new(&config.quotas));
         Self {

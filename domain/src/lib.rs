@@ -16,12 +16,14 @@ pub mod ids;
 pub mod inbound;
 pub mod integrations;
 pub mod organizations;
+pub mod origin;
 pub mod outbound;
 pub mod providers;
 pub mod quotas;
 pub mod rotation;
 pub mod secret;
 pub mod text;
+pub mod text_enum;
 pub mod trusted_proxies;
 
 pub use config::{Config, ConfigError};

@@ -11,10 +11,12 @@ use std::{collections::HashSet, sync::Arc};
 
 use axum::{
     extract::{Request, State},
-    http::{header, HeaderMap, Method, StatusCode, Uri},
+    http::{header, HeaderMap, Method, StatusCode},
     middleware::Next,
     response::{IntoResponse, Response},
 };
+
+use connectgain_domain::origin::{names_cookie, Origin};
 
 use crate::api::error::ApiError;
 
@@ -72,76 +74,5 @@ pub async fn require_same_origin(State(guard): State<SameOrigin>, request: Reque
 }
 
 fn has_session_cookie(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .any(|pair| pair.split_once('=').is_some_and(|(name, _)| name.trim() == SESSION_COOKIE))
-}
-
-/// Scheme, host and port, compared without case and with the default port filled in.
-#[derive(Debug, PartialEq, Eq)]
-struct Origin {
-    scheme: String,
-    host: String,
-    port: u16,
-}
-
-impl Origin {
-    /// The origin of an absolute http(s) URL; only the part before the path is read, so a
-    /// Referer's path cannot make it unparsable.
-    fn parse(url: &str) -> Option<Self> {
-        let (scheme, rest) = url.split_once("://")?;
-        let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
-        let uri: Uri = format!("{scheme}://{authority}").parse().ok()?;
-        let scheme = uri.scheme_str()?.to_ascii_lowercase();
-        let default_port = match scheme.as_str() {
-            "http" => 80,
-            "https" => 443,
-            _ => return None,
-        };
-        let authority = uri.authority()?;
-        Some(Self { host: authority.host().to_ascii_lowercase(), port: authority.port_u16().unwrap_or(default_port), scheme })
-    }
-}
-
-impl std::fmt::Display for Origin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}://{}:{}", self.scheme, self.host, self.port)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn origins_compare_without_case_path_or_default_port() {
-        let ours = Origin::parse("https://CRM.example.com/base").unwrap();
-        for same in ["https://crm.example.com", "https://crm.example.com:443", "HTTPS://crm.example.com/settings?x=1"] {
-            assert_eq!(Origin::parse(same).as_ref(), Some(&ours), "{same}");
-        }
-        for other in ["http://crm.example.com", "https://crm.example.com:8443", "https://evil.example", "https://crm.example.com.evil.example/"] {
-            assert_ne!(Origin::parse(other).as_ref(), Some(&ours), "{other}");
-        }
-        for nothing in ["null", "", "crm.example.com", "ftp://crm.example.com", "https://"] {
-            assert_eq!(Origin::parse(nothing), None, "{nothing}");
-        }
-        assert_eq!(Origin::parse("http://127.0.0.1:3000").unwrap().port, 3000);
-        assert_eq!(Origin::parse("http://[::1]:3000/x").unwrap().host, "[::1]");
-    }
-
-    #[test]
-    fn only_the_session_cookie_counts() {
-        let with = |cookie: &str| {
-            let mut headers = HeaderMap::new();
-            headers.insert(header::COOKIE, cookie.parse().unwrap());
-            has_session_cookie(&headers)
-        };
-        assert!(with("cg_session=abc"));
-        assert!(with("theme=dark; cg_session=abc"));
-        assert!(!with("not_cg_session=abc; theme=cg_session"));
-        assert!(!has_session_cookie(&HeaderMap::new()));
-    }
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).any(|v| names_cookie(v, SESSION_COOKIE))
 }

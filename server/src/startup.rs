@@ -21,6 +21,7 @@ use connectgain_domain::{
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tower_http::{
     request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
     trace::{DefaultOnResponse, TraceLayer},
@@ -128,59 +129,42 @@ impl Application {
     /// the database pool.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         tracing::info!(addr = %self.local_addr(), database = self.domain.db.backend(), "ConnectGain is listening");
-        let (stop_workers, stopped) = tokio::sync::watch::channel(false);
-        let worker = {
-            let mut stopped = stopped.clone();
-            tokio::spawn(provisioning::run_worker(self.domain.clone(), async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            }))
-        };
+        let d = &self.domain;
+        // The workers stop on `stop` and the tracker waits for them; the inbound writer has a
+        // token of its own because it must outlive the last request.
+        let (stop, workers) = (CancellationToken::new(), TaskTracker::new());
+        workers.spawn(provisioning::run_worker(d.clone(), stop.clone().cancelled_owned()));
         // Event deliveries: on shutdown it stops claiming and finishes those in flight.
-        let deliveries = {
-            let mut stopped = stopped.clone();
-            tokio::spawn(connectgain_domain::outbound::worker::run(self.domain.clone(), async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            }))
-        };
+        workers.spawn(connectgain_domain::outbound::worker::run(d.clone(), stop.clone().cancelled_owned()));
+        workers.spawn(connectgain_domain::inbound::worker::run(d.clone(), stop.clone().cancelled_owned()));
+        workers.spawn(delete_expired_sessions(DbSessionStore::new(d.db.clone()), stop.clone()));
+        workers.close();
         // Inbound events: the group-commit writer answers requests once their batch has
         // committed; it stops after the last request (below), storing what is queued.
-        let (stop_ingest, ingest_stopped) = tokio::sync::oneshot::channel::<()>();
-        let ingest = tokio::spawn(connectgain_domain::inbound::ingest::run(self.domain.clone(), async move {
-            let _ = ingest_stopped.await;
-        }));
-        let inbound = {
-            let mut stopped = stopped.clone();
-            tokio::spawn(connectgain_domain::inbound::worker::run(self.domain.clone(), async move {
-                let _ = stopped.wait_for(|stop| *stop).await;
-            }))
-        };
-        let cleanup = {
-            let store = DbSessionStore::new(self.domain.db.clone());
-            let mut stopped = stopped.clone();
-            tokio::spawn(async move {
-                loop {
-                    if let Err(error) = store.delete_expired().await {
-                        tracing::warn!(%error, "could not delete expired sessions");
-                    }
-                    tokio::select! {
-                        _ = stopped.wait_for(|stop| *stop) => return,
-                        _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
-                    }
-                }
-            })
-        };
+        let stop_ingest = CancellationToken::new();
+        let ingest = tokio::spawn(connectgain_domain::inbound::ingest::run(d.clone(), stop_ingest.clone().cancelled_owned()));
         let app = self.router.into_make_service_with_connect_info::<SocketAddr>();
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
-        let _ = stop_ingest.send(());
+        stop_ingest.cancel();
         let _ = ingest.await;
-        let _ = stop_workers.send(true);
-        let _ = inbound.await;
-        let _ = worker.await;
-        let _ = deliveries.await;
-        let _ = cleanup.await;
+        stop.cancel();
+        workers.wait().await;
         self.domain.db.close().await;
         tracing::info!("stopped");
         served
+    }
+}
+
+/// Deletes expired login sessions hourly until `stop`.
+async fn delete_expired_sessions(store: DbSessionStore, stop: CancellationToken) {
+    loop {
+        if let Err(error) = store.delete_expired().await {
+            tracing::warn!(%error, "could not delete expired sessions");
+        }
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+        }
     }
 }
 
@@ -188,10 +172,10 @@ impl Application {
 /// predate provisioning.
 async fn prepare(domain: &Domain) -> anyhow::Result<()> {
     let config = &domain.config;
-    if let Some((email, password)) = &config.admin_bootstrap {
+    if let Some((email, password)) = &config.accounts.admin_bootstrap {
         admins::ensure_admin(domain, email, password).await.map_err(|e| anyhow::anyhow!("CONNECTGAIN_ADMIN_EMAIL: {e}"))?;
     }
-    if let Some((suit_id, api_key)) = &config.appgain_default_credentials {
+    if let Some((suit_id, api_key)) = &config.appgain.default_credentials {
         let defaults = Credentials { suit_id: suit_id.clone(), api_key: api_key.clone() };
         let given = organizations::apply_default_credentials(&domain.db, &domain.keys, &defaults).await?;
         if given > 0 {
@@ -262,7 +246,7 @@ fn router(domain: Domain) -> Router {
 /// Login sessions in the database; the cookie is HttpOnly, SameSite=Lax, and Secure when
 /// the public URL is https.
 fn session_layer(domain: &Domain) -> SessionManagerLayer<DbSessionStore> {
-    let ttl = time::Duration::seconds(i64::try_from(domain.config.session_ttl.as_secs()).unwrap_or(i64::MAX));
+    let ttl = time::Duration::seconds(i64::try_from(domain.config.accounts.session_ttl.as_secs()).unwrap_or(i64::MAX));
     SessionManagerLayer::new(DbSessionStore::new(domain.db.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)

@@ -1,7 +1,15 @@
-//! Reading a submitted form in the browser as the JSON object the platform API takes.
+//! Reading a submitted form in the browser as the input a server function takes.
 
 use leptos::{ev::SubmitEvent, wasm_bindgen::JsCast, web_sys};
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+/// The form that fired `ev` as the input type `T` (its fields named as `T`'s JSON names):
+/// the named text fields (absent or disabled ones left out) and checkboxes (as booleans).
+/// `None`, logged, only when the field lists do not fit `T`: a mistake in the page.
+pub fn form_input<T: DeserializeOwned>(ev: &SubmitEvent, texts: &[&str], checks: &[&str]) -> Option<T> {
+    serde_json::from_value(form_json(ev, texts, checks)).map_err(|e| leptos::logging::error!("the form does not fit its input: {e}")).ok()
+}
 
 /// The named text fields (absent or disabled ones left out) and checkboxes (as booleans) of
 /// the form that fired `ev`.

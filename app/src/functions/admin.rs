@@ -4,18 +4,20 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+use connectgain_types::integrations::{N8nInput, SmsInput, WebhookInput, WhatsappInput};
+
 use crate::{
     error::AppError,
-    models::admin::{Analytics, CallOutcome, Integrations, SendOutcome, TenantOption, WorkflowWebhook},
+    models::admin::{Analytics, CallOutcome, Integrations, N8nSettings, SendOutcome, SmsSettings, TenantOption, WhatsappSettings, WorkflowWebhook},
 };
 
 #[cfg(feature = "ssr")]
-use crate::server::admin::{convert, form_input, require_admin, tenant_of, webhook_of};
+use crate::server::admin::{require_admin, tenant_of, webhook_of};
 
 #[server(endpoint = "admin/tenants")]
 pub async fn admin_tenants() -> Result<Vec<TenantOption>, AppError> {
     let d = require_admin().await?;
-    convert(connectgain_domain::integrations::tenants::list(&d).await?)
+    Ok(connectgain_domain::integrations::tenants::list(&d).await?.into_iter().map(Into::into).collect())
 }
 
 #[server(endpoint = "admin/integrations")]
@@ -24,26 +26,34 @@ pub async fn admin_integrations(tenant: String) -> Result<Integrations, AppError
     let d = require_admin().await?;
     let org = tenant_of(&d, &tenant).await?;
     Ok(Integrations {
-        whatsapp: whatsapp::get(&d, org).await?.map(convert).transpose()?,
-        sms: sms::get(&d, org).await?.map(convert).transpose()?,
-        n8n: n8n::get(&d, org).await?.map(convert).transpose()?,
+        whatsapp: whatsapp::get(&d, org).await?.map(Into::into),
+        sms: sms::get(&d, org).await?.map(Into::into),
+        n8n: n8n::get(&d, org).await?.map(Into::into),
     })
 }
 
-/// Saves one channel (`whatsapp`, `sms` or `n8n`) from the form's fields, named as in the
-/// platform API. Blank secrets keep the stored ones.
-#[server(endpoint = "admin/integrations/save", input = Json)]
-pub async fn admin_save_integration(tenant: String, channel: String, fields: serde_json::Value) -> Result<(), AppError> {
-    use connectgain_domain::integrations::{n8n, sms, whatsapp};
+/// Saves the tenant's WhatsApp settings; answers them as stored (secrets masked).
+#[server(endpoint = "admin/integrations/whatsapp", input = Json)]
+pub async fn admin_save_whatsapp(tenant: String, input: WhatsappInput) -> Result<WhatsappSettings, AppError> {
     let d = require_admin().await?;
     let org = tenant_of(&d, &tenant).await?;
-    match channel.as_str() {
-        "whatsapp" => drop(whatsapp::put(&d, org, &form_input(fields)?).await?),
-        "sms" => drop(sms::put(&d, org, &form_input(fields)?).await?),
-        "n8n" => drop(n8n::put(&d, org, &form_input(fields)?).await?),
-        _ => return Err(connectgain_domain::Error::NotFound.into()),
-    }
-    Ok(())
+    Ok(connectgain_domain::integrations::whatsapp::put(&d, org, &input).await?.into())
+}
+
+/// Saves the tenant's SMS provider and its settings; answers them as stored.
+#[server(endpoint = "admin/integrations/sms", input = Json)]
+pub async fn admin_save_sms(tenant: String, input: SmsInput) -> Result<SmsSettings, AppError> {
+    let d = require_admin().await?;
+    let org = tenant_of(&d, &tenant).await?;
+    Ok(connectgain_domain::integrations::sms::put(&d, org, &input).await?.into())
+}
+
+/// Saves the tenant's n8n instance; answers it as stored.
+#[server(endpoint = "admin/integrations/n8n", input = Json)]
+pub async fn admin_save_n8n(tenant: String, input: N8nInput) -> Result<N8nSettings, AppError> {
+    let d = require_admin().await?;
+    let org = tenant_of(&d, &tenant).await?;
+    Ok(connectgain_domain::integrations::n8n::put(&d, org, &input).await?.into())
 }
 
 /// Sends a test message through the tenant's `whatsapp` or `sms` settings and returns the
@@ -58,29 +68,28 @@ pub async fn admin_test_message(tenant: String, channel: String, to: String, mes
         "sms" => providers::test_sms(&d, org, &to, &message).await?,
         _ => return Err(connectgain_domain::Error::NotFound.into()),
     };
-    convert(result)
+    Ok(result.into())
 }
 
 #[server(endpoint = "admin/webhooks")]
 pub async fn admin_webhooks(tenant: String) -> Result<Vec<WorkflowWebhook>, AppError> {
     let d = require_admin().await?;
     let org = tenant_of(&d, &tenant).await?;
-    convert(connectgain_domain::integrations::webhooks::list(&d, org).await?)
+    Ok(connectgain_domain::integrations::webhooks::list(&d, org).await?.into_iter().map(Into::into).collect())
 }
 
 /// Creates a workflow webhook (`id` absent) or updates one. The answer carries warnings
 /// (a short auth token) for the page to show.
 #[server(endpoint = "admin/webhooks/save", input = Json)]
-pub async fn admin_save_webhook(tenant: String, id: Option<String>, fields: serde_json::Value) -> Result<WorkflowWebhook, AppError> {
+pub async fn admin_save_webhook(tenant: String, id: Option<String>, input: WebhookInput) -> Result<WorkflowWebhook, AppError> {
     use connectgain_domain::integrations::webhooks;
     let d = require_admin().await?;
     let org = tenant_of(&d, &tenant).await?;
-    let input = form_input(fields)?;
     let saved = match id {
         Some(id) => webhooks::update(&d, org, webhook_of(&id)?, &input).await?,
         None => webhooks::create(&d, org, &input).await?,
     };
-    convert(saved)
+    Ok(saved.into())
 }
 
 /// Deletes a workflow webhook and its analytics.
@@ -98,7 +107,7 @@ pub async fn admin_call_webhook(tenant: String, id: String, payload: String) -> 
     let d = require_admin().await?;
     let org = tenant_of(&d, &tenant).await?;
     let payload = crate::server::admin::payload(&payload)?;
-    convert(connectgain_domain::integrations::webhook_calls::call_by_id(&d, org, webhook_of(&id)?, &payload).await?)
+    Ok(connectgain_domain::integrations::webhook_calls::call_by_id(&d, org, webhook_of(&id)?, &payload).await?.into())
 }
 
 /// The analytics dashboard for one filter: `range` is `1h`, `24h`, `7d` or `30d`; an empty

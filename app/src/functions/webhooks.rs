@@ -5,6 +5,8 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
+use connectgain_types::{crm::ContactInput, outbound::SubscriptionInput};
+
 use crate::{
     error::AppError,
     models::webhooks::{AttemptPage, ContactRow, EventDocView, RevealedSecret, StatsView, SubscriptionRow},
@@ -12,8 +14,6 @@ use crate::{
 
 #[cfg(feature = "ssr")]
 use crate::server::{
-    admin::convert,
-    admin::form_input,
     require_owner,
     webhooks::{member_org, subscription_of},
 };
@@ -21,35 +21,24 @@ use crate::server::{
 #[server(endpoint = "webhooks/list")]
 pub async fn list_subscriptions() -> Result<Vec<SubscriptionRow>, AppError> {
     let (d, _, org) = require_owner().await?;
-    convert(connectgain_domain::outbound::subscriptions::list(&d, org).await?)
+    Ok(connectgain_domain::outbound::subscriptions::list(&d, org).await?.into_iter().map(Into::into).collect())
 }
 
 /// Creates a subscription from the form's fields (`name`, `url`, `events`, `secret`,
 /// `signature_style`); answers its secret, shown this once.
 #[server(endpoint = "webhooks/create", input = Json)]
-pub async fn create_subscription(fields: serde_json::Value) -> Result<RevealedSecret, AppError> {
+pub async fn create_subscription(input: SubscriptionInput) -> Result<RevealedSecret, AppError> {
     use secrecy::ExposeSecret;
     let (d, _, org) = require_owner().await?;
-    let created = connectgain_domain::outbound::subscriptions::create(&d, org, &form_input(fields)?).await?;
+    let created = connectgain_domain::outbound::subscriptions::create(&d, org, &input).await?;
     Ok(RevealedSecret { subscription: created.view.name.clone(), secret: created.secret.expose_secret().to_owned() })
 }
 
+/// Turns a subscription on or off; answers it as saved.
 #[server(endpoint = "webhooks/active")]
-pub async fn set_subscription_active(id: String, active: bool) -> Result<(), AppError> {
-    use connectgain_domain::outbound::subscriptions::{self, SubscriptionInput};
+pub async fn set_subscription_active(id: String, active: bool) -> Result<SubscriptionRow, AppError> {
     let (d, _, org) = require_owner().await?;
-    let id = subscription_of(&id)?;
-    let current = subscriptions::get(&d, org, id).await?;
-    let input = SubscriptionInput {
-        name: current.name,
-        url: current.url,
-        events: current.events,
-        secret: None,
-        is_active: Some(active),
-        signature_style: Some(current.signature_style),
-    };
-    subscriptions::update(&d, org, id, &input).await?;
-    Ok(())
+    Ok(connectgain_domain::outbound::subscriptions::set_active(&d, org, subscription_of(&id)?, active).await?.into())
 }
 
 #[server(endpoint = "webhooks/delete")]
@@ -84,7 +73,7 @@ pub async fn send_test_event(id: String, event: String) -> Result<(), AppError> 
 #[server(endpoint = "webhooks/stats")]
 pub async fn subscription_stats(id: String) -> Result<StatsView, AppError> {
     let (d, _, org) = require_owner().await?;
-    convert(connectgain_domain::outbound::logs::stats(&d, org, subscription_of(&id)?).await?)
+    Ok(connectgain_domain::outbound::logs::stats(&d, org, subscription_of(&id)?).await?.into())
 }
 
 /// Delivery attempts, newest first. Empty filters mean all; `status` is `success` or `failed`.
@@ -106,7 +95,7 @@ pub async fn list_attempts(subscription: String, status: String, event: String, 
         since: None,
         until: None,
     };
-    convert(logs::attempts(&d, org, &filter, cursor, 50).await?)
+    Ok(logs::attempts(&d, org, &filter, cursor, 50).await?.into())
 }
 
 #[server(endpoint = "webhooks/replay")]
@@ -141,11 +130,11 @@ pub async fn event_catalogue() -> Result<Vec<EventDocView>, AppError> {
 #[server(endpoint = "contacts/list")]
 pub async fn list_contacts() -> Result<Vec<ContactRow>, AppError> {
     let (d, org) = member_org().await?;
-    convert(connectgain_domain::crm::contacts::list(&d, org, None, None, Some(100)).await?.data)
+    Ok(connectgain_domain::crm::contacts::list(&d, org, None, None, Some(100)).await?.data.into_iter().map(Into::into).collect())
 }
 
 #[server(endpoint = "contacts/create", input = Json)]
-pub async fn create_contact(fields: serde_json::Value) -> Result<ContactRow, AppError> {
+pub async fn create_contact(input: ContactInput) -> Result<ContactRow, AppError> {
     let (d, org) = member_org().await?;
-    convert(connectgain_domain::crm::contacts::create(&d, org, &form_input(fields)?).await?)
+    Ok(connectgain_domain::crm::contacts::create(&d, org, &input).await?.into())
 }

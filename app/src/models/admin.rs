@@ -1,5 +1,6 @@
-//! What the Platform Administration page receives: the platform API's objects (camelCase,
-//! secrets already masked by the server), deserialized on both sides.
+//! What the Platform Administration page receives: the platform API's objects as the page
+//! shows them (secrets already masked by the server), made from the domain's views at
+//! compile time (see `from_domain` below). What the page sends is `connectgain_types`.
 
 use serde::{Deserialize, Serialize};
 
@@ -159,4 +160,125 @@ pub struct Analytics {
 /// `2026-11-22T21:05:09.123Z` → `2026-11-22 21:05:09`, for tables.
 pub fn short_time(rfc3339: &str) -> String {
     rfc3339.get(..19).unwrap_or(rfc3339).replace('T', " ")
+}
+
+/// The page's shapes from the domain's views, checked at compile time: a field the domain
+/// renames or drops is a build error here, not a failed request.
+#[cfg(feature = "ssr")]
+mod from_domain {
+    use connectgain_domain::{
+        integrations::{analytics, n8n::N8nView, sms::SmsView, tenants::Tenant, webhook_calls, webhooks::WebhookView, whatsapp::WhatsappView},
+        providers::SendResult,
+    };
+
+    use super::*;
+    use crate::models::rfc3339;
+
+    impl From<Tenant> for TenantOption {
+        fn from(t: Tenant) -> Self {
+            Self { id: t.id.to_string(), name: t.name }
+        }
+    }
+
+    impl From<WhatsappView> for WhatsappSettings {
+        fn from(v: WhatsappView) -> Self {
+            let WhatsappView { enabled, phone_number_id, business_account_id, access_token, webhook_verify_token, phone_number, app_secret, updated_at: _ } = v;
+            Self { enabled, phone_number_id, business_account_id, access_token, webhook_verify_token, phone_number, app_secret }
+        }
+    }
+
+    impl From<SmsView> for SmsSettings {
+        fn from(v: SmsView) -> Self {
+            let SmsView {
+                enabled,
+                provider,
+                account_sid,
+                auth_token,
+                phone_number,
+                messaging_service_sid,
+                api_key,
+                api_secret,
+                from,
+                access_key_id,
+                secret_access_key,
+                region,
+                sender_id,
+                updated_at: _,
+            } = v;
+            Self {
+                enabled,
+                provider,
+                account_sid,
+                auth_token,
+                phone_number,
+                messaging_service_sid,
+                api_key,
+                api_secret,
+                from,
+                access_key_id,
+                secret_access_key,
+                region,
+                sender_id,
+            }
+        }
+    }
+
+    impl From<N8nView> for N8nSettings {
+        fn from(v: N8nView) -> Self {
+            Self { base_url: v.base_url, api_key: v.api_key }
+        }
+    }
+
+    impl From<WebhookView> for WorkflowWebhook {
+        fn from(w: WebhookView) -> Self {
+            Self {
+                id: w.id.to_string(),
+                workflow_name: w.workflow_name,
+                webhook_url: w.webhook_url,
+                description: w.description,
+                auth_token: w.auth_token,
+                is_active: w.is_active,
+                total_calls: w.total_calls,
+                successful_calls: w.successful_calls,
+                failed_calls: w.failed_calls,
+                last_called_at: w.last_called_at.map(rfc3339),
+                warnings: w.warnings,
+            }
+        }
+    }
+
+    impl From<SendResult> for SendOutcome {
+        fn from(r: SendResult) -> Self {
+            let SendResult { ok, provider, status, message_id, problem, detail } = r;
+            Self { ok, provider, status, message_id, problem, detail }
+        }
+    }
+
+    impl From<webhook_calls::CallOutcome> for CallOutcome {
+        fn from(c: webhook_calls::CallOutcome) -> Self {
+            Self { workflow_name: c.workflow_name, success: c.success, status: c.status, attempts: c.attempts, duration_ms: c.duration_ms, error: c.error }
+        }
+    }
+
+    impl From<analytics::Summary> for Summary {
+        fn from(s: analytics::Summary) -> Self {
+            let analytics::Summary { total_calls, successful_calls, failed_calls, avg_response_time_ms } = s;
+            Self { total_calls, successful_calls, failed_calls, avg_response_time_ms }
+        }
+    }
+
+    impl From<analytics::CallRecord> for CallRow {
+        fn from(c: analytics::CallRecord) -> Self {
+            Self {
+                id: c.id,
+                workflow_name: c.workflow_name,
+                called_at: rfc3339(c.called_at),
+                attempt: c.attempt,
+                status_code: c.status_code,
+                success: c.success,
+                duration_ms: c.duration_ms,
+                error: c.error,
+            }
+        }
+    }
 }

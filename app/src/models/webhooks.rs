@@ -92,3 +92,72 @@ impl ContactRow {
         }
     }
 }
+
+/// The page's shapes from the domain's views, checked at compile time.
+#[cfg(feature = "ssr")]
+mod from_domain {
+    use connectgain_domain::{
+        crm::contacts::Contact,
+        outbound::{
+            logs::{AttemptRecord, Page, Stats},
+            subscriptions::SubscriptionView,
+        },
+    };
+
+    use super::*;
+    use crate::models::rfc3339;
+
+    impl From<SubscriptionView> for SubscriptionRow {
+        fn from(s: SubscriptionView) -> Self {
+            Self {
+                id: s.id.to_string(),
+                name: s.name,
+                url: s.url,
+                events: s.events,
+                is_active: s.is_active,
+                disabled_reason: s.disabled_reason,
+                signature_style: s.signature_style,
+                previous_secret_until: s.previous_secret_until.map(rfc3339),
+                created_at: rfc3339(s.created_at),
+            }
+        }
+    }
+
+    impl From<AttemptRecord> for AttemptRow {
+        fn from(a: AttemptRecord) -> Self {
+            Self {
+                id: a.id,
+                delivery_id: a.delivery_id.to_string(),
+                subscription_id: a.subscription_id.to_string(),
+                event_type: a.event_type,
+                attempt: a.attempt,
+                attempted_at: rfc3339(a.attempted_at),
+                success: a.success,
+                status_code: a.status_code,
+                duration_ms: a.duration_ms,
+                request_headers: a.request_headers,
+                response_body: a.response_body,
+                error: a.error,
+            }
+        }
+    }
+
+    impl From<Page<AttemptRecord>> for AttemptPage {
+        fn from(page: Page<AttemptRecord>) -> Self {
+            Self { data: page.data.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }
+        }
+    }
+
+    impl From<Stats> for StatsView {
+        fn from(s: Stats) -> Self {
+            let Stats { total, succeeded, failed, success_rate, avg_latency_ms, p50_latency_ms, p95_latency_ms } = s;
+            Self { total, succeeded, failed, success_rate, avg_latency_ms, p50_latency_ms, p95_latency_ms }
+        }
+    }
+
+    impl From<Contact> for ContactRow {
+        fn from(c: Contact) -> Self {
+            Self { id: c.id.to_string(), first_name: c.first_name, last_name: c.last_name, email: c.email, phone: c.phone, created_at: rfc3339(c.created_at) }
+        }
+    }
+}

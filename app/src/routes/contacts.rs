@@ -1,13 +1,14 @@
 //! Contacts (anyone in the organization): the newest contacts and a form to add one, which
 //! emits contact.created to the organization's webhooks.
 
+use connectgain_types::crm::ContactInput;
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
 
 use crate::{
     components::{
         form::{Field, FormAlert},
-        form_data::form_json,
+        form_data::form_input,
         status::LoadFailed,
     },
     functions::webhooks::{create_contact, list_contacts},
@@ -16,13 +17,15 @@ use crate::{
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {
-    let create = Action::new(|fields: &serde_json::Value| create_contact(fields.clone()));
+    let create = Action::new(|input: &ContactInput| create_contact(input.clone()));
     let contacts = Resource::new(move || create.version().get(), |_| list_contacts());
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        create.dispatch(form_json(&ev, &["first_name", "last_name", "email", "phone"], &[]));
+        if let Some(input) = form_input(&ev, &["first_name", "last_name", "email", "phone"], &[]) {
+            create.dispatch(input);
+        }
     };
 
     view! {

@@ -2,6 +2,7 @@
 //! (its secret is shown once), turn it on or off, send a test event, rotate its secret,
 //! delete it — and the event catalogue with each event's data.
 
+use connectgain_types::outbound::SubscriptionInput;
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
 use leptos_router::components::A;
@@ -33,7 +34,7 @@ pub fn WebhooksPage() -> impl IntoView {
     let subscriptions = Resource::new(move || changed.get(), |_| list_subscriptions());
     let catalogue = Resource::new(|| (), |_| event_catalogue());
 
-    let create = Action::new(|fields: &serde_json::Value| create_subscription(fields.clone()));
+    let create = Action::new(|input: &SubscriptionInput| create_subscription(input.clone()));
     Effect::new(move |_| {
         if let Some(Ok(secret)) = create.value().get() {
             toasts.ok(format!("Webhook {} created.", secret.subscription));
@@ -46,7 +47,7 @@ pub fn WebhooksPage() -> impl IntoView {
     let rotate = Action::new(|id: &String| rotate_subscription_secret(id.clone()));
     let test = Action::new(|(id, event): &(String, String)| send_test_event(id.clone(), event.clone()));
     Effect::new(move |_| match toggle.value().get() {
-        Some(Ok(())) => changed.update(|v| *v += 1),
+        Some(Ok(_)) => changed.update(|v| *v += 1),
         Some(Err(e)) => toasts.error(e.message),
         None => {}
     });
@@ -116,7 +117,7 @@ type Act<I> = Action<I, Result<(), crate::error::AppError>>;
 fn SubscriptionList(
     list: Vec<SubscriptionRow>,
     docs: Vec<EventDocView>,
-    toggle: Act<(String, bool)>,
+    toggle: Action<(String, bool), Result<SubscriptionRow, crate::error::AppError>>,
     remove: Act<String>,
     rotate: Action<String, Result<RevealedSecret, crate::error::AppError>>,
     test: Act<(String, String)>,
@@ -209,7 +210,7 @@ fn SubscriptionStats(id: String) -> impl IntoView {
 }
 
 #[component]
-fn NewSubscription(create: Action<serde_json::Value, Result<RevealedSecret, crate::error::AppError>>, docs: Vec<EventDocView>) -> impl IntoView {
+fn NewSubscription(create: Action<SubscriptionInput, Result<RevealedSecret, crate::error::AppError>>, docs: Vec<EventDocView>) -> impl IntoView {
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let names: Vec<String> = docs.iter().map(|d| d.event.clone()).collect();
@@ -225,13 +226,14 @@ fn NewSubscription(create: Action<serde_json::Value, Result<RevealedSecret, crat
             .collect();
         let text = |k: &str| form.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
         let secret = text("secret");
-        create.dispatch(serde_json::json!({
-            "name": text("name"),
-            "url": text("url"),
-            "events": events,
-            "secret": if secret.trim().is_empty() { serde_json::Value::Null } else { secret.into() },
-            "signature_style": text("signature_style"),
-        }));
+        create.dispatch(SubscriptionInput {
+            name: text("name"),
+            url: text("url"),
+            events,
+            secret: (!secret.trim().is_empty()).then_some(secret),
+            is_active: None,
+            signature_style: Some(text("signature_style")),
+        });
     };
     let events_error = move || error.get().and_then(|e| e.field("events"));
 

@@ -71,7 +71,7 @@ pub fn client_address(d: &Domain) -> Option<std::net::IpAddr> {
 pub fn client_address_of(parts: &http::request::Parts, d: &Domain) -> Option<std::net::IpAddr> {
     let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()?.0.ip();
     let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
-    Some(d.config.trusted_proxies.client_ip(peer, forwarded))
+    Some(d.config.accounts.trusted_proxies.client_ip(peer, forwarded))
 }
 
 /// The session of this request.

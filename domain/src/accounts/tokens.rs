@@ -41,7 +41,7 @@ pub fn random_secret(prefix: &str) -> String {
 pub async fn issue(d: &Domain, user: UserId) -> Result<IssuedToken, Error> {
     let token = random_secret(PREFIX);
     let now = Utc::now();
-    let expires_at = now + chrono::Duration::from_std(d.config.token_ttl).map_err(Error::internal)?;
+    let expires_at = now + chrono::Duration::from_std(d.config.accounts.token_ttl).map_err(Error::internal)?;
     on_db!(&d.db, pool => sqlx::query(
         "INSERT INTO api_tokens (id, user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
     )

@@ -65,9 +65,9 @@ pub(crate) async fn store_user_backup_in(tx: &mut Tx, keys: &KeyRing, user: User
 
 /// The wait before retry number `attempts + 1`.
 fn backoff(d: &Domain, attempts: u32) -> chrono::Duration {
-    let base = d.config.provisioning_retry_base;
-    let wait = base.checked_mul(1u32 << attempts.min(20)).unwrap_or(d.config.provisioning_retry_max);
-    chrono::Duration::from_std(wait.min(d.config.provisioning_retry_max)).unwrap_or(chrono::Duration::hours(1))
+    let base = d.config.appgain.provisioning_retry_base;
+    let wait = base.checked_mul(1u32 << attempts.min(20)).unwrap_or(d.config.appgain.provisioning_retry_max);
+    chrono::Duration::from_std(wait.min(d.config.appgain.provisioning_retry_max)).unwrap_or(chrono::Duration::hours(1))
 }
 
 #[derive(sqlx::FromRow)]
@@ -95,6 +95,7 @@ async fn claim(db: &Db) -> Result<Option<ClaimedJob>, sqlx::Error> {
 }
 
 /// Runs one due job, if any. Returns whether there was one.
+#[tracing::instrument(level = "debug", skip_all, err)]
 pub async fn process_one(d: &Domain) -> Result<bool, Error> {
     let Some(job) = claim(&d.db).await? else { return Ok(false) };
     let org = job.organization_id;

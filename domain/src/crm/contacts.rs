@@ -86,16 +86,7 @@ impl Table for Contact {
     }
 }
 
-/// A create, or an update where absent fields keep their value and `""` clears one.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct ContactInput {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub attributes: Option<Value>,
-    pub assigned_to: Option<String>,
-}
+pub use connectgain_types::crm::ContactInput;
 
 /// The input's fields, parsed; `None` = not given.
 struct Parsed {

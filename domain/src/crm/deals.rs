@@ -18,6 +18,7 @@ use crate::{
     ids::{OrgId, UserId},
     on_tx,
     outbound::events::EventType,
+    text_enum::text_enum,
     Domain, Error,
 };
 
@@ -26,8 +27,21 @@ crate::typed_id!(
     DealId
 );
 
-/// The pipeline, in order.
-pub const STAGES: [&str; 6] = ["lead", "qualified", "proposal", "negotiation", "won", "lost"];
+/// Where a deal is in the pipeline (in order; a deal may move to any stage).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Lead,
+    Qualified,
+    Proposal,
+    Negotiation,
+    Won,
+    Lost,
+}
+
+text_enum!(Stage, "deal stage", {
+    Lead => "lead", Qualified => "qualified", Proposal => "proposal", Negotiation => "negotiation", Won => "won", Lost => "lost",
+});
 
 /// A deal as the API answers it and events carry it. Money is in integer minor units
 /// (`value_cents`), never a float.
@@ -38,7 +52,8 @@ pub struct Deal {
     pub title: String,
     pub value_cents: i64,
     pub currency: String,
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
     pub contact_id: Option<ContactId>,
     pub assigned_to: Option<UserId>,
     pub created_at: DateTime<Utc>,
@@ -50,7 +65,7 @@ pub struct Deal {
 struct StageChange<'a> {
     #[serde(flatten)]
     deal: &'a Deal,
-    previous_stage: &'a str,
+    previous_stage: Stage,
 }
 
 const COLUMNS: &str = "id, organization_id, title, value_cents, currency, stage, contact_id, assigned_to, created_at, updated_at";
@@ -76,14 +91,12 @@ pub struct DealInput {
     pub assigned_to: Option<String>,
 }
 
-fn parse_stage(raw: &str, errors: &mut FieldErrors) -> Option<String> {
-    let stage = raw.trim().to_lowercase();
-    if STAGES.contains(&stage.as_str()) {
-        Some(stage)
-    } else {
-        errors.insert("stage", format!("Use one of the pipeline's stages: {}.", STAGES.join(", ")));
-        None
+fn parse_stage(raw: &str, errors: &mut FieldErrors) -> Option<Stage> {
+    let stage = Stage::parse(&raw.trim().to_lowercase());
+    if stage.is_none() {
+        errors.insert("stage", format!("Use one of the pipeline's stages: {}.", Stage::choices()));
     }
+    stage
 }
 
 async fn parse_contact(tx: &mut Tx, org: OrgId, raw: &str) -> Result<Option<ContactId>, Error> {
@@ -153,7 +166,7 @@ pub async fn create(d: &Domain, org: OrgId, input: &DealInput) -> Result<Deal, E
         title: String::new(),
         value_cents: 0,
         currency: "USD".into(),
-        stage: STAGES[0].into(),
+        stage: Stage::Lead,
         contact_id: None,
         assigned_to: None,
         created_at: now,
@@ -166,7 +179,7 @@ pub async fn create(d: &Domain, org: OrgId, input: &DealInput) -> Result<Deal, E
         .bind(&deal.title)
         .bind(deal.value_cents)
         .bind(&deal.currency)
-        .bind(&deal.stage)
+        .bind(deal.stage.as_str())
         .bind(deal.contact_id)
         .bind(deal.assigned_to)
         .bind(deal.created_at)
@@ -212,7 +225,7 @@ pub async fn update(d: &Domain, org: OrgId, id: DealId, input: &DealInput) -> Re
     .bind(&deal.title)
     .bind(deal.value_cents)
     .bind(&deal.currency)
-    .bind(&deal.stage)
+    .bind(deal.stage.as_str())
     .bind(deal.contact_id)
     .bind(deal.assigned_to)
     .bind(deal.updated_at)
@@ -223,7 +236,7 @@ pub async fn update(d: &Domain, org: OrgId, id: DealId, input: &DealInput) -> Re
     .map(|r| r.rows_affected()))?;
     emit(&mut tx, org, EventType::DealUpdated, &deal).await?;
     if deal.stage != before.stage {
-        emit(&mut tx, org, EventType::DealStageChanged, &StageChange { deal: &deal, previous_stage: &before.stage }).await?;
+        emit(&mut tx, org, EventType::DealStageChanged, &StageChange { deal: &deal, previous_stage: before.stage }).await?;
     }
     if deal.assigned_to != before.assigned_to && deal.assigned_to.is_some() {
         emit(&mut tx, org, EventType::DealAssigned, &deal).await?;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     contacts,
-    conversations::{self, ConversationId, Message, MessageInput},
+    conversations::{self, Channel, ConversationId, Message, MessageInput},
 };
 use crate::{
     ids::OrgId,
@@ -42,9 +42,9 @@ pub async fn send(d: &Domain, org: OrgId, id: ConversationId, input: &SendInput)
     let Some(phone) = contact.phone.as_deref() else {
         return Err(Error::invalid("phone", "The contact has no phone number."));
     };
-    let provider = match conversation.channel.as_str() {
-        "whatsapp" => providers::send_whatsapp(d, org, phone, body).await?,
-        "sms" => providers::send_sms(d, org, phone, body).await?,
+    let provider = match conversation.channel {
+        Channel::Whatsapp => providers::send_whatsapp(d, org, phone, body).await?,
+        Channel::Sms => providers::send_sms(d, org, phone, body).await?,
         other => return Err(Error::invalid("channel", format!("Messages on the {other} channel cannot be sent through a provider."))),
     };
     let input = MessageInput {

@@ -11,6 +11,7 @@
 //! stored.
 
 pub mod callbacks;
+pub mod claimed;
 pub mod events;
 pub mod ingest;
 pub mod keys;

@@ -13,10 +13,9 @@ use std::{
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::{processors, InboundEventId, Source};
+use super::{claimed::Claimed, processors, Source};
 use crate::{
     db::{Db, Tx},
-    ids::OrgId,
     on_tx, Domain,
 };
 
@@ -29,17 +28,6 @@ const GATHER: Duration = Duration::from_millis(20);
 /// at most this long after the first of them was processed).
 const FINISH_EVERY: usize = 32;
 const FINISH_WITHIN: Duration = Duration::from_millis(100);
-
-/// A claimed event.
-#[derive(Debug, sqlx::FromRow)]
-pub struct Claimed {
-    pub id: InboundEventId,
-    pub organization_id: OrgId,
-    pub source: String,
-    pub event_name: String,
-    pub payload: String,
-    pub received_at: DateTime<Utc>,
-}
 
 /// Runs until `stop` completes; an event in progress is finished first.
 pub async fn run(d: Domain, stop: impl Future<Output = ()>) {
@@ -70,6 +58,7 @@ pub async fn run(d: Domain, stop: impl Future<Output = ()>) {
 
 /// Claims and processes one batch of due events; answers how many. Tests and the
 /// benchmark call it to drain the queue deterministically.
+#[tracing::instrument(level = "debug", skip_all, err)]
 pub async fn run_once(d: &Domain) -> Result<usize, sqlx::Error> {
     // A write turn: on SQLite the claim waits in the same queue as the ingest writer's
     // batches instead of spinning on the busy handler.

@@ -162,3 +162,77 @@ pub async fn series(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: Range)
     );
     Ok(on_db!(&d.db, pool => sqlx::query_as(&sql).bind(org).bind(since).bind(webhook).fetch_all(pool).await)?)
 }
+
+/// One bar of a chart: the calls of a time bucket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bucket {
+    pub start: DateTime<Utc>,
+    pub calls: i64,
+    pub failures: i64,
+    /// The average response time, weighted by calls; 0 without calls.
+    pub avg_ms: i64,
+}
+
+/// Hourly points as a chart's bars: every bucket of the range present (empty ones as zero),
+/// hours merged into wider buckets for the long ranges so a chart has at most ~120 bars.
+pub fn buckets(hours: &[HourPoint], range: Range, now: DateTime<Utc>) -> Vec<Bucket> {
+    let (span_hours, bucket_hours) = match range {
+        // The last hour straddles two hourly buckets.
+        Range::Hour => (2, 1),
+        Range::Day => (24, 1),
+        Range::Week => (7 * 24, 2),
+        Range::Month => (30 * 24, 6),
+    };
+    let bucket = chrono::Duration::hours(bucket_hours);
+    let end = now.duration_trunc(bucket).unwrap_or(now);
+    let start = end - chrono::Duration::hours(span_hours) + bucket;
+    let count = ((end - start).num_hours() / bucket_hours + 1).max(1) as usize;
+    let mut sums = vec![(0i64, 0i64, 0i64); count];
+    for h in hours {
+        if h.hour < start {
+            continue;
+        }
+        let index = ((h.hour - start).num_hours() / bucket_hours) as usize;
+        if let Some(slot) = sums.get_mut(index) {
+            slot.0 += h.calls;
+            slot.1 += h.failures;
+            slot.2 += h.avg_response_time_ms * h.calls;
+        }
+    }
+    sums.into_iter()
+        .enumerate()
+        .map(|(i, (calls, failures, total_ms))| Bucket {
+            start: start + bucket * i as i32,
+            calls,
+            failures,
+            avg_ms: if calls > 0 { total_ms / calls } else { 0 },
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn a_chart_has_every_bucket_and_merges_hours_into_them() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 30, 0).unwrap();
+        let at = |h| Utc.with_ymd_and_hms(2026, 11, 22, h, 0, 0).unwrap();
+        let point = |h, calls, failures, avg| HourPoint { hour: at(h), calls, failures, avg_response_time_ms: avg };
+        let day = buckets(&[point(12, 3, 1, 100), point(11, 1, 0, 40)], Range::Day, now);
+        assert_eq!(day.len(), 24);
+        assert_eq!(day.last().unwrap(), &Bucket { start: at(12), calls: 3, failures: 1, avg_ms: 100 });
+        assert_eq!(day[22].calls, 1);
+        assert!(day[..22].iter().all(|b| b.calls == 0));
+
+        let week = buckets(&[point(12, 3, 1, 100), point(13, 1, 0, 20)], Range::Week, now);
+        assert_eq!(week.len(), 84);
+        // 12:00 and 13:00 share the last two-hour bucket; its average is weighted by calls.
+        assert_eq!(week.last().unwrap().calls, 4);
+        assert_eq!(week.last().unwrap().avg_ms, 80);
+        assert_eq!(buckets(&[], Range::Month, now).len(), 120);
+        assert_eq!(buckets(&[], Range::Hour, now).len(), 2);
+    }
+}

@@ -9,12 +9,7 @@ use crate::{error::FieldErrors, ids::OrgId, on_db, Domain, Error};
 
 pub const API_KEY: &str = "n8n_integrations.api_key";
 
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct N8nInput {
-    pub base_url: Option<String>,
-    pub api_key: Option<String>,
-}
+pub use connectgain_types::integrations::N8nInput;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -38,29 +38,7 @@ impl Provider {
     }
 }
 
-/// A save, as the platform API and the page send it (each provider reads its own fields).
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SmsInput {
-    #[serde(default)]
-    pub enabled: bool,
-    #[serde(default)]
-    pub provider: String,
-    // Twilio
-    pub account_sid: Option<String>,
-    pub auth_token: Option<String>,
-    pub phone_number: Option<String>,
-    pub messaging_service_sid: Option<String>,
-    // Vonage
-    pub api_key: Option<String>,
-    pub api_secret: Option<String>,
-    pub from: Option<String>,
-    // AWS SNS
-    pub access_key_id: Option<String>,
-    pub secret_access_key: Option<String>,
-    pub region: Option<String>,
-    pub sender_id: Option<String>,
-}
+pub use connectgain_types::integrations::SmsInput;
 
 /// What is shown: the provider's own fields, secrets masked.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

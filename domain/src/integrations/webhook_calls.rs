@@ -77,12 +77,12 @@ async fn call(d: &Domain, hook: webhooks::Stored, payload: &Value) -> Result<Cal
     };
     let started = Instant::now();
     let mut attempts = 0;
-    let mut delays = d.config.n8n_retry_delays.iter();
+    let mut delays = d.config.providers.n8n_retry_delays.iter();
     loop {
         attempts += 1;
         // Decrypted only now, for this request.
         let token = reveal(d, org, webhooks::AUTH_TOKEN, &hook.auth_token)?;
-        let mut request = d.http.post(&url).timeout(d.config.n8n_timeout).json(payload);
+        let mut request = d.http.post(&url).timeout(d.config.providers.n8n_timeout).json(payload);
         if let Some(token) = &token {
             request = request.bearer_auth(token.expose_secret());
         }

@@ -13,15 +13,7 @@ pub const AUTH_TOKEN: &str = "n8n_webhooks.auth_token";
 /// Tokens shorter than this are accepted with a warning.
 const STRONG_TOKEN_CHARS: usize = 32;
 
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookInput {
-    pub workflow_name: Option<String>,
-    pub webhook_url: Option<String>,
-    pub description: Option<String>,
-    pub auth_token: Option<String>,
-    pub is_active: Option<bool>,
-}
+pub use connectgain_types::integrations::WebhookInput;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -10,19 +10,7 @@ pub const ACCESS_TOKEN: &str = "whatsapp_integrations.access_token";
 pub const VERIFY_TOKEN: &str = "whatsapp_integrations.webhook_verify_token";
 pub const APP_SECRET: &str = "whatsapp_integrations.app_secret";
 
-/// A save, as the platform API and the page send it. Blank secrets keep the stored ones.
-#[derive(Clone, Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WhatsappInput {
-    #[serde(default)]
-    pub enabled: bool,
-    pub phone_number_id: Option<String>,
-    pub business_account_id: Option<String>,
-    pub access_token: Option<String>,
-    pub webhook_verify_token: Option<String>,
-    pub phone_number: Option<String>,
-    pub app_secret: Option<String>,
-}
+pub use connectgain_types::integrations::WhatsappInput;
 
 /// What is shown: secrets masked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

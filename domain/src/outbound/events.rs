@@ -1,70 +1,11 @@
-//! The event catalogue and `emit`, which records an event and its deliveries in the
-//! caller's transaction (the outbox: a crash can never lose an event whose change committed).
+//! `emit`, which records an event and its deliveries in the caller's transaction (the
+//! outbox: a crash can never lose an event whose change committed).
 
 use chrono::{DateTime, Utc};
 
+pub use super::event_type::EventType;
 use super::{payload, DeliveryId, EventId, SubscriptionId};
 use crate::{db::Tx, ids::OrgId, on_tx, Domain, Error};
-
-macro_rules! catalogue {
-    ($($variant:ident => $name:literal),+ $(,)?) => {
-        /// Every event a subscription can receive (`"*"` in a subscription means all).
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum EventType { $($variant),+ }
-
-        impl EventType {
-            /// The whole catalogue, in documentation order.
-            pub const ALL: &'static [EventType] = &[$(EventType::$variant),+];
-
-            /// The wire name, as in `X-Webhook-Event` and the body's `event`.
-            pub fn as_str(self) -> &'static str {
-                match self { $(EventType::$variant => $name),+ }
-            }
-
-            /// The event of a wire name; `None` for anything outside the catalogue.
-            pub fn parse(name: &str) -> Option<EventType> {
-                match name { $($name => Some(EventType::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
-catalogue! {
-    ContactCreated => "contact.created",
-    ContactUpdated => "contact.updated",
-    ContactAssigned => "contact.assigned",
-    ContactDeleted => "contact.deleted",
-    DealCreated => "deal.created",
-    DealUpdated => "deal.updated",
-    DealStageChanged => "deal.stage.changed",
-    DealAssigned => "deal.assigned",
-    ConversationCreated => "conversation.created",
-    ConversationAssigned => "conversation.assigned",
-    ConversationStatusChanged => "conversation.status.changed",
-    MessageReceived => "message.received",
-    MessageNew => "message.new",
-    MessageSent => "message.sent",
-    MessageDelivered => "message.delivered",
-    MessageRead => "message.read",
-    MessageFailed => "message.failed",
-    BroadcastResponse => "broadcast.response",
-    ZoomRecordingCompleted => "zoom.recording.completed",
-    UserCreated => "user.created",
-    CampaignStarted => "campaign.started",
-    CampaignCompleted => "campaign.completed",
-}
-
-impl std::fmt::Display for EventType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for EventType {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
 
 /// The subscription wildcard.
 pub const ALL_EVENTS: &str = "*";

@@ -10,6 +10,7 @@
 //! in batched transactions. Failures are retried on the configured schedule, then `dead`;
 //! [`logs`] shows attempts and stats and replays deliveries.
 
+mod event_type;
 pub mod events;
 pub mod logs;
 pub mod payload;

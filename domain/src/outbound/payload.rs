@@ -17,7 +17,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{Map, Value};
 
-use super::events::EventType;
+use super::event_type::EventType;
 use crate::Error;
 
 /// The largest integer JavaScript represents exactly.

@@ -22,26 +22,7 @@ const MAX_NAME: usize = 200;
 const MAX_URL: usize = 2000;
 const MAX_SECRET: usize = 256;
 
-/// What a tenant sends to create or replace a subscription.
-#[derive(Clone, Default, serde::Deserialize)]
-pub struct SubscriptionInput {
-    pub name: String,
-    pub url: String,
-    /// Event names of the catalogue, or `"*"` for all.
-    pub events: Vec<String>,
-    /// Given, or generated on create (`whsec_…`). On update, `None` keeps the current one.
-    pub secret: Option<String>,
-    /// Defaults to true on create; `None` keeps the current state on update.
-    pub is_active: Option<bool>,
-    /// `"hex"` (default) or `"sha256"`.
-    pub signature_style: Option<String>,
-}
-
-impl std::fmt::Debug for SubscriptionInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SubscriptionInput").field("name", &self.name).field("url", &self.url).field("events", &self.events).finish_non_exhaustive()
-    }
-}
+pub use connectgain_types::outbound::SubscriptionInput;
 
 /// A subscription as tenants see it. Never carries the secret.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -290,6 +271,25 @@ pub async fn update(d: &Domain, org: OrgId, id: SubscriptionId, input: &Subscrip
         .bind(sealed)
         .bind(v.is_active)
         .bind(v.style.map(SignatureStyle::as_str))
+        .bind(Utc::now())
+        .bind(id)
+        .bind(org)
+        .fetch_optional(pool)
+        .await)?;
+    row.map(Into::into).ok_or(Error::NotFound)
+}
+
+/// Turns a subscription on or off; turning it on clears why the platform had turned it off.
+/// Nothing else changes, and its URL is not resolved again.
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+pub async fn set_active(d: &Domain, org: OrgId, id: SubscriptionId, active: bool) -> Result<SubscriptionView, Error> {
+    let sql = format!(
+        "UPDATE outbound_subscriptions SET is_active = $1, \
+           disabled_reason = CASE WHEN $1 THEN NULL ELSE disabled_reason END, updated_at = $2 \
+         WHERE id = $3 AND organization_id = $4 RETURNING {COLUMNS}"
+    );
+    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql)
+        .bind(active)
         .bind(Utc::now())
         .bind(id)
         .bind(org)

@@ -29,7 +29,7 @@ pub(super) async fn send(d: &Domain, org: OrgId, to: &str, text: &str) -> Result
                 (None, Some(from)) => form.push(("From", from.clone())),
                 (None, None) => return Err(incomplete()),
             }
-            let url = format!("{}/2010-04-01/Accounts/{}/Messages.json", d.config.twilio_base_url, percent_encode(sid));
+            let url = format!("{}/2010-04-01/Accounts/{}/Messages.json", d.config.providers.twilio_base_url, percent_encode(sid));
             let request = d.http.post(url).basic_auth(sid, Some(token.expose_secret())).form(&form);
             let response = match request.send().await {
                 Ok(r) => r,
@@ -47,7 +47,7 @@ pub(super) async fn send(d: &Domain, org: OrgId, to: &str, text: &str) -> Result
             let (Some(key), Some(from)) = (s.vonage_api_key.as_deref(), s.vonage_from.as_deref()) else { return Err(incomplete()) };
             let secret = reveal(d, org, sms::VONAGE_API_SECRET, &s.vonage_api_secret)?.ok_or_else(incomplete)?;
             let form = [("api_key", key), ("api_secret", secret.expose_secret()), ("from", from), ("to", to.trim_start_matches('+')), ("text", text)];
-            let url = format!("{}/sms/json", d.config.vonage_base_url);
+            let url = format!("{}/sms/json", d.config.providers.vonage_base_url);
             let response = match d.http.post(url).form(&form).send().await {
                 Ok(r) => r,
                 Err(e) => return Ok(SendResult::unreachable("vonage", &e)),
@@ -64,7 +64,7 @@ pub(super) async fn send(d: &Domain, org: OrgId, to: &str, text: &str) -> Result
         Some(Provider::AwsSns) => {
             let (Some(key_id), Some(region)) = (s.sns_access_key_id.as_deref(), s.sns_region.as_deref()) else { return Err(incomplete()) };
             let secret = reveal(d, org, sms::SNS_SECRET_ACCESS_KEY, &s.sns_secret_access_key)?.ok_or_else(incomplete)?;
-            let endpoint = d.config.aws_sns_endpoint.clone().unwrap_or_else(|| format!("https://sns.{region}.amazonaws.com"));
+            let endpoint = d.config.providers.aws_sns_endpoint.clone().unwrap_or_else(|| format!("https://sns.{region}.amazonaws.com"));
             let mut params = vec![
                 ("Action".to_owned(), "Publish".to_owned()),
                 ("Message".to_owned(), text.to_owned()),

@@ -15,7 +15,7 @@ pub(super) async fn send(d: &Domain, org: OrgId, to: &str, text: &str) -> Result
     let (Some(phone_number_id), Some(token)) = (settings.phone_number_id.as_deref(), reveal(d, org, whatsapp::ACCESS_TOKEN, &settings.access_token)?) else {
         return Err(Error::Conflict("WhatsApp needs a phone number ID and an access token first.".into()));
     };
-    let url = format!("{}/{}/messages", d.config.whatsapp_graph_base_url, crate::text::percent_encode(phone_number_id));
+    let url = format!("{}/{}/messages", d.config.providers.whatsapp_graph_base_url, crate::text::percent_encode(phone_number_id));
     let body = json!({
         "messaging_product": "whatsapp",
         "recipient_type": "individual",

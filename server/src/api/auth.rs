@@ -59,7 +59,7 @@ pub async fn login(State(state): State<AppState>, ClientAddress(client): ClientA
     Ok(Json(json!({
         "access_token": issued.token,
         "token_type": "Bearer",
-        "expires_in": state.domain.config.token_ttl.as_secs(),
+        "expires_in": state.domain.config.accounts.token_ttl.as_secs(),
     })))
 }
 

@@ -76,8 +76,8 @@ async fn the_page_saves_calls_and_reports_without_revealing_a_secret(backend: Ba
     let mut seen: Vec<(String, String)> = Vec::new();
 
     // Field errors come back per field, in the API's names.
-    let bad = json!({"tenant": tenant, "channel": "whatsapp", "fields": {"enabled": true, "phoneNumberId": "abc", "phoneNumber": "12"}});
-    let (_, error) = json_fn(&app, &admin, "/api/admin/integrations/save", bad).await;
+    let bad = json!({"tenant": tenant, "input": {"enabled": true, "phoneNumberId": "abc", "phoneNumber": "12"}});
+    let (_, error) = json_fn(&app, &admin, "/api/admin/integrations/whatsapp", bad).await;
     assert_eq!(error["kind"], "Invalid", "{error}");
     assert!(error["fields"]["phoneNumberId"].is_string() && error["fields"]["phoneNumber"].is_string(), "{error}");
 
@@ -94,12 +94,17 @@ async fn the_page_saves_calls_and_reports_without_revealing_a_secret(backend: Ba
         ),
         ("n8n", json!({"baseUrl": "http://127.0.0.1:9/n8n", "apiKey": N8N_KEY})),
     ];
-    for (channel, fields) in saves {
-        let (status, body) = json_fn(&app, &admin, "/api/admin/integrations/save", json!({"tenant": tenant, "channel": channel, "fields": fields})).await;
+    for (channel, input) in saves {
+        let (status, body) = json_fn(&app, &admin, &format!("/api/admin/integrations/{channel}"), json!({"tenant": tenant, "input": input})).await;
         assert_eq!(status, 200, "{channel}: {body}");
+        // The answer is what was stored, as the page shows it: secrets masked.
+        assert!(body["enabled"] == true || channel == "n8n", "{channel}: {body}");
+        for secret in [ACCESS_TOKEN, VERIFY_TOKEN, APP_SECRET, TWILIO_TOKEN, N8N_KEY] {
+            assert!(!body.to_string().contains(secret), "{channel} answered a secret: {body}");
+        }
     }
     let url = workflow().await;
-    let hook = json!({"tenant": tenant, "id": null, "fields": {"workflowName": "contact_form", "webhookUrl": url, "authToken": HOOK_TOKEN, "isActive": true}});
+    let hook = json!({"tenant": tenant, "id": null, "input": {"workflowName": "contact_form", "webhookUrl": url, "authToken": HOOK_TOKEN, "isActive": true}});
     let (status, created) = json_fn(&app, &admin, "/api/admin/webhooks/save", hook).await;
     assert_eq!(status, 200, "{created}");
     let id = created["id"].as_str().unwrap().to_owned();

@@ -197,8 +197,11 @@ async fn server_functions_answer_the_status_of_their_error(backend: Backend) {
     let (status, body) = post_form_with_cookie(&app, "/api/webhooks/delete", &cookie, &[("id", &missing)]).await;
     assert_eq!(status, 404, "{body}");
     assert_eq!(post_form_with_cookie(&app, "/api/invitation", &cookie, &[("token", "cgi_nothing")]).await.0, 404);
-    let invalid = json!({"fields": {"name": "", "url": "nope", "events": []}});
+    let invalid = json!({"input": {"name": "", "url": "nope", "events": []}});
     let (status, _, body) = post_with_cookie(&app, "/api/webhooks/create", &cookie, Some(invalid)).await;
+    assert_eq!(status, 422, "{body}");
+    // Arguments that are not the function's input shape are refused the same way.
+    let (status, _, body) = post_with_cookie(&app, "/api/webhooks/create", &cookie, Some(json!({"fields": {"name": "x"}}))).await;
     assert_eq!(status, 422, "{body}");
     let (_, member) = browser_login(&app, "member@a.io", None).await;
     assert_eq!(post_with_cookie(&app, "/api/members", &member, None).await.0, 403);

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::{chart::CallsChart, n8n::WebhooksChanged, webhooks::ActiveBadge};
+use super::{active_badge::ActiveBadge, chart::CallsChart, webhooks_changed::WebhooksChanged};
 use crate::{
     functions::admin::{admin_analytics, admin_webhooks},
     models::admin::{rate_tone, short_time, Analytics, CallRow, WorkflowWebhook},

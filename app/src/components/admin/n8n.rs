@@ -1,42 +1,37 @@
 //! The N8N Webhooks tab: the tenant's n8n base URL and API key, its workflow webhooks, and
 //! their analytics.
 
+use connectgain_types::integrations::N8nInput;
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use super::{
     analytics::AnalyticsDashboard,
     settings_form::{save_action, save_error},
     webhooks::WorkflowWebhooks,
+    webhooks_changed::WebhooksChanged,
 };
 use crate::{
     components::{
         form::{Field, FormAlert},
-        form_data::{clear_secrets, form_json},
+        form_data::{clear_secrets, form_input},
     },
-    functions::admin::admin_integrations,
+    functions::admin::{admin_integrations, admin_save_n8n},
 };
-
-/// Bumped whenever webhooks or their calls change, so the lists and analytics reload.
-#[derive(Clone, Copy)]
-pub struct WebhooksChanged(pub RwSignal<u32>);
-
-impl WebhooksChanged {
-    pub fn bump(&self) {
-        self.0.update(|v| *v += 1);
-    }
-}
 
 #[component]
 pub fn N8nTab(tenant: String) -> impl IntoView {
     provide_context(WebhooksChanged(RwSignal::new(0)));
-    let save = save_action(tenant.clone(), "n8n", "n8n settings saved.");
+    let t = tenant.clone();
+    let save = save_action("n8n settings saved.", move |input: N8nInput| admin_save_n8n(t.clone(), input));
     let error = save_error(save);
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let t = tenant.clone();
     let settings = Resource::new(move || (t.clone(), save.version().get()), |(t, _)| admin_integrations(t));
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        save.dispatch(form_json(&ev, &["baseUrl", "apiKey"], &[]));
+        if let Some(input) = form_input(&ev, &["baseUrl", "apiKey"], &[]) {
+            save.dispatch(input);
+        }
         clear_secrets(&ev);
     };
 

@@ -1,24 +1,34 @@
 //! Saving one channel's settings: the action, its toasts, and the field errors it returns.
 
+use std::future::Future;
+
 use leptos::prelude::*;
-use serde_json::Value;
 
-use crate::components::toast::Toasts;
-use crate::{error::AppError, functions::admin::admin_save_integration};
+use crate::{components::toast::Toasts, error::AppError};
 
-/// Saves `channel` for `tenant` from a form's JSON; says how it went in a toast.
-pub fn save_action(tenant: String, channel: &'static str, saved_text: &'static str) -> Action<Value, Result<(), AppError>> {
+/// An action that saves a form's input with `save`; says how it went in a toast.
+pub fn save_action<I, O, F, Fut>(saved_text: &'static str, save: F) -> Action<I, Result<O, AppError>>
+where
+    I: Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+    F: Fn(I) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<O, AppError>> + Send + 'static,
+{
     let toasts = expect_context::<Toasts>();
-    let save = Action::new(move |fields: &Value| admin_save_integration(tenant.clone(), channel.to_owned(), fields.clone()));
-    Effect::new(move |_| match save.value().get() {
-        Some(Ok(())) => toasts.ok(saved_text),
+    let action = Action::new(move |input: &I| save(input.clone()));
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(_)) => toasts.ok(saved_text),
         Some(Err(e)) => toasts.error(e.message),
         None => {}
     });
-    save
+    action
 }
 
 /// The last save's error, for the fields to show.
-pub fn save_error(save: Action<Value, Result<(), AppError>>) -> Signal<Option<AppError>> {
+pub fn save_error<I, O>(save: Action<I, Result<O, AppError>>) -> Signal<Option<AppError>>
+where
+    I: Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
     Signal::derive(move || save.value().get().and_then(Result::err))
 }

@@ -1,5 +1,6 @@
 //! The SMS tab: a tenant's SMS provider (Twilio, Vonage or AWS SNS) and a test message.
 
+use connectgain_types::integrations::SmsInput;
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use super::{
@@ -9,9 +10,9 @@ use super::{
 use crate::{
     components::{
         form::{Field, FormAlert, Toggle},
-        form_data::{clear_secrets, form_json},
+        form_data::{clear_secrets, form_input},
     },
-    functions::admin::admin_integrations,
+    functions::admin::{admin_integrations, admin_save_sms},
     models::admin::SmsSettings,
 };
 
@@ -32,7 +33,8 @@ const TEXT_FIELDS: &[&str] = &[
 
 #[component]
 pub fn SmsTab(tenant: String) -> impl IntoView {
-    let save = save_action(tenant.clone(), "sms", "SMS settings saved.");
+    let t = tenant.clone();
+    let save = save_action("SMS settings saved.", move |input: SmsInput| admin_save_sms(t.clone(), input));
     let t = tenant.clone();
     let settings = Resource::new(move || (t.clone(), save.version().get()), |(t, _)| admin_integrations(t));
 
@@ -52,14 +54,16 @@ pub fn SmsTab(tenant: String) -> impl IntoView {
 }
 
 #[component]
-fn SmsForm(current: SmsSettings, save: Action<serde_json::Value, Result<(), crate::error::AppError>>) -> impl IntoView {
+fn SmsForm(current: SmsSettings, save: Action<SmsInput, Result<SmsSettings, crate::error::AppError>>) -> impl IntoView {
     let error = save_error(save);
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let initial = if current.provider.is_empty() { "twilio".to_owned() } else { current.provider.clone() };
     let provider = RwSignal::new(initial.clone());
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        save.dispatch(form_json(&ev, TEXT_FIELDS, &["enabled"]));
+        if let Some(input) = form_input(&ev, TEXT_FIELDS, &["enabled"]) {
+            save.dispatch(input);
+        }
         clear_secrets(&ev);
     };
     let secret = |value: &Option<String>| value.clone().unwrap_or_default();

@@ -1,14 +1,15 @@
 //! A tenant's n8n workflow webhooks: the list, the add/edit dialog, deletion after a
 //! confirmation, and calling one with a JSON payload.
 
+use connectgain_types::integrations::WebhookInput;
 use leptos::{ev::SubmitEvent, prelude::*};
 
-use super::n8n::WebhooksChanged;
+use super::{active_badge::ActiveBadge, webhooks_changed::WebhooksChanged};
 use crate::{
     components::{
         confirm::{Confirm, Confirmation},
         form::{Field, FormAlert, Toggle},
-        form_data::{clear_secrets, form_json, form_text},
+        form_data::{clear_secrets, form_input, form_text},
         toast::Toasts,
     },
     error::AppError,
@@ -110,20 +111,11 @@ pub fn WorkflowWebhooks(tenant: String) -> impl IntoView {
 }
 
 #[component]
-pub fn ActiveBadge(active: bool) -> impl IntoView {
-    view! {
-        <span class=if active { "tone-ok" } else { "tone-muted" }>
-            <span class="badge">{if active { "Active" } else { "Disabled" }}</span>
-        </span>
-    }
-}
-
-#[component]
 fn WebhookEditor(tenant: String, existing: Option<WorkflowWebhook>, dialog: RwSignal<Option<Dialog>>) -> impl IntoView {
     let changed = expect_context::<WebhooksChanged>();
     let toasts = expect_context::<Toasts>();
     let id = existing.as_ref().map(|w| w.id.clone());
-    let save = Action::new(move |fields: &serde_json::Value| admin_save_webhook(tenant.clone(), id.clone(), fields.clone()));
+    let save = Action::new(move |input: &WebhookInput| admin_save_webhook(tenant.clone(), id.clone(), input.clone()));
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
             toasts.ok(format!("Webhook {} saved.", saved.workflow_name));
@@ -138,7 +130,9 @@ fn WebhookEditor(tenant: String, existing: Option<WorkflowWebhook>, dialog: RwSi
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        save.dispatch(form_json(&ev, &["workflowName", "webhookUrl", "description", "authToken"], &["isActive"]));
+        if let Some(input) = form_input(&ev, &["workflowName", "webhookUrl", "description", "authToken"], &["isActive"]) {
+            save.dispatch(input);
+        }
         clear_secrets(&ev);
     };
     let editing = existing.is_some();

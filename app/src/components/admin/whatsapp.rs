@@ -1,5 +1,6 @@
 //! The WhatsApp tab: a tenant's WhatsApp Cloud API settings and a test message.
 
+use connectgain_types::integrations::WhatsappInput;
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use super::{
@@ -9,23 +10,26 @@ use super::{
 use crate::{
     components::{
         form::{Field, FormAlert, Toggle},
-        form_data::{clear_secrets, form_json},
+        form_data::{clear_secrets, form_input},
     },
-    functions::admin::admin_integrations,
+    functions::admin::{admin_integrations, admin_save_whatsapp},
 };
 
 const TEXT_FIELDS: &[&str] = &["phoneNumberId", "businessAccountId", "accessToken", "webhookVerifyToken", "phoneNumber", "appSecret"];
 
 #[component]
 pub fn WhatsappTab(tenant: String) -> impl IntoView {
-    let save = save_action(tenant.clone(), "whatsapp", "WhatsApp settings saved.");
+    let t = tenant.clone();
+    let save = save_action("WhatsApp settings saved.", move |input: WhatsappInput| admin_save_whatsapp(t.clone(), input));
     let error = save_error(save);
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let t = tenant.clone();
     let settings = Resource::new(move || (t.clone(), save.version().get()), |(t, _)| admin_integrations(t));
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        save.dispatch(form_json(&ev, TEXT_FIELDS, &["enabled"]));
+        if let Some(input) = form_input(&ev, TEXT_FIELDS, &["enabled"]) {
+            save.dispatch(input);
+        }
         clear_secrets(&ev);
     };
 

@@ -13,7 +13,7 @@ use chrono::Utc;
 use crate::{
     crm::{
         contacts::{self, ContactInput},
-        conversations::{self, ConversationInput, MessageInput},
+        conversations::{self, Channel, ConversationInput, MessageInput, MessageStatus},
     },
     ids::OrgId,
     Domain, Error,
@@ -24,7 +24,7 @@ pub const REPLY_WINDOW: chrono::Duration = chrono::Duration::hours(72);
 
 /// An inbound message as a provider reported it.
 pub struct Inbound<'a> {
-    pub channel: &'a str,
+    pub channel: Channel,
     /// The sender's phone number, with or without the leading `+`.
     pub from: &'a str,
     pub name: Option<&'a str>,
@@ -56,7 +56,7 @@ pub async fn receive(d: &Domain, org: OrgId, m: Inbound<'_>) -> Result<bool, Err
     let conversation = match conversations::find_open(d, org, contact.id, m.channel).await? {
         Some(c) => c,
         None => {
-            let input = ConversationInput { contact_id: Some(contact.id.to_string()), channel: Some(m.channel.to_owned()), ..Default::default() };
+            let input = ConversationInput { contact_id: Some(contact.id.to_string()), channel: Some(m.channel.as_str().to_owned()), ..Default::default() };
             conversations::create(d, org, &input).await?
         }
     };
@@ -76,11 +76,10 @@ pub async fn receive(d: &Domain, org: OrgId, m: Inbound<'_>) -> Result<bool, Err
 /// Moves the outbound message `provider_message_id` to `status` (sent, delivered, read or
 /// failed) when that is further along; answers whether it moved. Receipts for messages
 /// ConnectGain did not send are ignored.
-pub async fn receipt(d: &Domain, org: OrgId, provider_message_id: &str, status: &str) -> Result<bool, Error> {
+pub async fn receipt(d: &Domain, org: OrgId, provider_message_id: &str, status: MessageStatus) -> Result<bool, Error> {
     let Some(message) = conversations::find_by_provider_id(d, org, provider_message_id).await? else { return Ok(false) };
-    if message.direction != "outbound" || conversations::status_rank(status) <= conversations::status_rank(&message.status) {
+    if message.direction != conversations::Direction::Outbound {
         return Ok(false);
     }
-    conversations::set_message_status(d, org, message.id, status).await?;
-    Ok(true)
+    conversations::receipt_status(d, org, message.id, status).await
 }

@@ -13,7 +13,7 @@ pub mod zoom;
 
 use serde_json::Value;
 
-use super::{worker::Claimed, Source};
+use super::{claimed::Claimed, Source};
 use crate::{Domain, Error};
 
 /// The processors.

@@ -5,7 +5,11 @@
 use serde_json::{json, Value};
 
 use super::messaging::{self, Inbound};
-use crate::{ids::OrgId, Domain, Error};
+use crate::{
+    crm::conversations::{Channel, MessageStatus},
+    ids::OrgId,
+    Domain, Error,
+};
 
 pub async fn process(d: &Domain, org: OrgId, payload: &Value) -> Result<Value, Error> {
     let (mut received, mut receipts) = (0, 0);
@@ -20,14 +24,15 @@ pub async fn process(d: &Domain, org: OrgId, payload: &Value) -> Result<Value, E
                     .and_then(|cs| cs.iter().find(|c| c["wa_id"].as_str() == Some(from)))
                     .and_then(|c| c["profile"]["name"].as_str());
                 let body = text_of(message);
-                let inbound = Inbound { channel: "whatsapp", from, name, body: &body, provider_message_id: id };
+                let inbound = Inbound { channel: Channel::Whatsapp, from, name, body: &body, provider_message_id: id };
                 if messaging::receive(d, org, inbound).await? {
                     received += 1;
                 }
             }
             for status in value["statuses"].as_array().unwrap_or(&empty) {
                 let (Some(id), Some(state)) = (status["id"].as_str(), status["status"].as_str()) else { continue };
-                if matches!(state, "sent" | "delivered" | "read" | "failed") && messaging::receipt(d, org, id, state).await? {
+                let Some(state) = MessageStatus::parse(state).filter(|s| s.event().is_some()) else { continue };
+                if messaging::receipt(d, org, id, state).await? {
                     receipts += 1;
                 }
             }

@@ -11,13 +11,12 @@ use std::{collections::HashMap, net::SocketAddr, path::PathBuf};
 use connectgain::Application;
 use connectgain_domain::{crypto::KeyRing, Config, Db};
 use connectgain_testkit::TestDatabase;
-pub use connectgain_testkit::{captured_logs, eventually, Backend, Receiver, Reply, CEILING};
+pub use connectgain_testkit::{captured_logs, Backend, Receiver, Reply, CEILING};
 use tokio::sync::oneshot;
 
 /// A fresh place for one server's data: its data directory and database, and the settings
 /// it runs with. It outlives the server, so a test can start another on the same data.
 pub struct TestEnv {
-    pub backend: Backend,
     pub data_dir: PathBuf,
     pub database_url: String,
     _database: TestDatabase,
@@ -26,7 +25,7 @@ pub struct TestEnv {
 impl TestEnv {
     pub async fn new(backend: Backend) -> Self {
         let database = TestDatabase::new(backend).await;
-        Self { backend, data_dir: database.dir.clone(), database_url: database.url.clone(), _database: database }
+        Self { data_dir: database.dir.clone(), database_url: database.url.clone(), _database: database }
     }
 
     /// The settings a test server runs with; `extra` adds or overrides.

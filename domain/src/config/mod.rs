@@ -5,13 +5,24 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-use secrecy::SecretString;
+use crate::crypto::MasterKey;
 
-use crate::{crypto::MasterKey, trusted_proxies::TrustedProxies};
+mod accounts;
+mod appgain;
+mod inbound;
+mod outbound;
+mod providers;
+mod quotas;
 
-/// The seed's Appgain signup webhook.
-pub const DEFAULT_APPGAIN_SIGNUP_URL: &str = "https://n8n.instabackend.io/webhook/connectGain-onSignup";
-pub const DEFAULT_APPGAIN_NOTIFY_BASE_URL: &str = "https://notify.appgain.io";
+pub use accounts::AccountsConfig;
+pub use appgain::{AppgainConfig, DEFAULT_APPGAIN_NOTIFY_BASE_URL, DEFAULT_APPGAIN_SIGNUP_URL};
+pub use inbound::InboundConfig;
+pub use outbound::OutboundConfig;
+pub use providers::ProvidersConfig;
+pub use quotas::{QuotaConfig, Rate};
+
+/// Reads one setting (trimmed; empty counts as unset).
+type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Where the data lives: the embedded SQLite file or a shared PostgreSQL server.
 #[derive(Clone, PartialEq, Eq)]
@@ -111,219 +122,18 @@ pub struct Config {
     pub db_max_connections: u32,
     /// `CONNECTGAIN_PUBLIC_URL`: how browsers reach this server; `https://` makes cookies Secure.
     pub public_url: String,
-    /// `APPGAIN_SIGNUP_WEBHOOK_URL`: called at signup to provision Appgain credentials.
-    pub appgain_signup_url: String,
-    /// `APPGAIN_SIGNUP_TIMEOUT_MS`: how long signup waits for that webhook.
-    pub appgain_signup_timeout: Duration,
-    /// `APPGAIN_NOTIFY_BASE_URL`: campaigns are sent to `{base}/{suitId}/send`.
-    pub appgain_notify_base_url: String,
-    /// `APPGAIN_DEFAULT_SUIT_ID` + `APPGAIN_DEFAULT_API_KEY`: given to organizations that
-    /// existed before provisioning.
-    pub appgain_default_credentials: Option<(String, SecretString)>,
-    /// `CONNECTGAIN_PROVISIONING_RETRY_BASE_MS`: the first provisioning retry; each next one
-    /// waits twice as long, up to `CONNECTGAIN_PROVISIONING_RETRY_MAX_MS`.
-    pub provisioning_retry_base: Duration,
-    pub provisioning_retry_max: Duration,
-    /// `CONNECTGAIN_ADMIN_EMAIL` + `CONNECTGAIN_ADMIN_PASSWORD`: a platform admin ensured at start.
-    pub admin_bootstrap: Option<(String, SecretString)>,
-    /// `CONNECTGAIN_SESSION_TTL_SECS`: how long a login lasts without activity.
-    pub session_ttl: Duration,
-    /// `CONNECTGAIN_TOKEN_TTL_SECS`: how long an API bearer token lasts.
-    pub token_ttl: Duration,
-    /// `CONNECTGAIN_LOGIN_MAX_FAILURES`: failed logins per account from one client address
-    /// (and 4× that per address across accounts) within 15 minutes before that address's
-    /// logins are refused for a while; past it, an account's logins from anywhere are slowed.
-    pub login_max_failures: u32,
-    /// `CONNECTGAIN_TRUSTED_PROXIES`: reverse proxies (IPs or CIDR blocks, comma-separated)
-    /// whose `X-Forwarded-For` names the client for per-address limits; unset, none is.
-    pub trusted_proxies: TrustedProxies,
-    /// `WHATSAPP_GRAPH_BASE_URL`: the WhatsApp Cloud API (Graph API) base, with its version.
-    pub whatsapp_graph_base_url: String,
-    /// `TWILIO_BASE_URL`, `VONAGE_BASE_URL`: the SMS providers' API bases.
-    pub twilio_base_url: String,
-    pub vonage_base_url: String,
-    /// `AWS_SNS_ENDPOINT`: unset means `https://sns.<region>.amazonaws.com`.
-    pub aws_sns_endpoint: Option<String>,
-    /// `N8N_TIMEOUT_MS`: the time limit of one n8n webhook attempt.
-    pub n8n_timeout: Duration,
-    /// `N8N_RETRY_DELAYS_MS`: the waits before each retry of an n8n webhook call.
-    pub n8n_retry_delays: Vec<Duration>,
+    /// Appgain: provisioning at signup and campaigns.
+    pub appgain: AppgainConfig,
+    /// Logins, sessions, tokens and the admin ensured at start.
+    pub accounts: AccountsConfig,
+    /// The messaging providers' and n8n's APIs.
+    pub providers: ProvidersConfig,
     /// The outbound event webhook delivery engine.
     pub outbound: OutboundConfig,
     /// Inbound webhooks and provider callbacks.
     pub inbound: InboundConfig,
     /// Limits on what costs us per client address or organization.
     pub quotas: QuotaConfig,
-}
-
-/// A number of actions per period: up to `count` at once, then one each `period / count`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rate {
-    pub count: u32,
-    pub period: Duration,
-}
-
-impl Rate {
-    /// `N/s`, `N/m` or `N/h` (a unit is required: `10` alone could mean any of them).
-    fn parse(value: &str) -> Option<Self> {
-        let (number, unit) = value.split_once('/')?;
-        let count = number.trim().parse::<u32>().ok().filter(|n| *n > 0)?;
-        let secs = match unit.trim() {
-            "s" | "sec" | "second" => 1,
-            "m" | "min" | "minute" => 60,
-            "h" | "hour" => 3600,
-            _ => return None,
-        };
-        Some(Self { count, period: Duration::from_secs(secs) })
-    }
-
-    /// The refill rate in actions per second.
-    pub fn per_second(&self) -> f64 {
-        f64::from(self.count) / self.period.as_secs_f64()
-    }
-}
-
-/// Limits on requests that cost an argon2 hash, an outbound call, a tenant or a guess at a
-/// key. The rates are token buckets kept by each server instance; the subscription cap is
-/// counted in the database.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QuotaConfig {
-    /// `CONNECTGAIN_SIGNUP_LIMIT` (`10/h`): signups and invitation accepts per client address.
-    pub signups: Rate,
-    /// `CONNECTGAIN_INBOUND_KEY_FAILURE_LIMIT` (`20/m`): failed inbound API key checks per
-    /// client address; past it, the address is answered 429 before its key is checked.
-    pub inbound_key_failures: Rate,
-    /// `CONNECTGAIN_WEBHOOK_TEST_LIMIT` (`60/m`): webhook test sends per organization.
-    pub test_sends: Rate,
-    /// `CONNECTGAIN_MAX_SUBSCRIPTIONS` (50): event subscriptions per organization.
-    pub max_subscriptions: u32,
-}
-
-impl QuotaConfig {
-    fn from_lookup(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let rate = |name: &'static str, default: Rate| match get(name) {
-            None => Ok(default),
-            Some(v) => Rate::parse(&v).ok_or_else(|| ConfigError::new(name, format!("`{v}` is not a rate such as 10/h, 20/m or 5/s"))),
-        };
-        let minute = Duration::from_secs(60);
-        let signups = rate("CONNECTGAIN_SIGNUP_LIMIT", Rate { count: 10, period: Duration::from_secs(3600) })?;
-        let inbound_key_failures = rate("CONNECTGAIN_INBOUND_KEY_FAILURE_LIMIT", Rate { count: 20, period: minute })?;
-        let test_sends = rate("CONNECTGAIN_WEBHOOK_TEST_LIMIT", Rate { count: 60, period: minute })?;
-        const MAX: &str = "CONNECTGAIN_MAX_SUBSCRIPTIONS";
-        let max_subscriptions = match get(MAX) {
-            None => 50,
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=100_000).contains(n))
-                .ok_or_else(|| ConfigError::new(MAX, format!("`{v}` is not a whole number from 1 to 100000")))?,
-        };
-        Ok(Self { signups, inbound_key_failures, test_sends, max_subscriptions })
-    }
-}
-
-/// Settings of inbound webhooks.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InboundConfig {
-    /// `CONNECTGAIN_INBOUND_RATE_LIMIT` (`100/s`): accepted requests per tenant and server
-    /// instance, per second (`N` or `N/s`) or per minute (`N/m`).
-    pub rate_per_minute: u32,
-    /// `CONNECTGAIN_INBOUND_RATE_BURST` (twice the per-second rate, at least 10): how many
-    /// requests a quiet tenant may send at once.
-    pub burst: u32,
-    /// `CONNECTGAIN_INBOUND_MAX_BODY_BYTES` (1048576): larger bodies answer 413.
-    pub max_body_bytes: usize,
-}
-
-impl InboundConfig {
-    fn from_lookup(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        const RATE: &str = "CONNECTGAIN_INBOUND_RATE_LIMIT";
-        let rate_per_minute = match get(RATE) {
-            None => 6000,
-            Some(v) => parse_rate(&v).ok_or_else(|| ConfigError::new(RATE, format!("`{v}` is not a rate such as 100/s or 600/m")))?,
-        };
-        let default_burst = (rate_per_minute / 60 * 2).max(10);
-        let whole = |name: &'static str, default: u64, max: u64| -> Result<u64, ConfigError> {
-            match get(name) {
-                None => Ok(default),
-                Some(v) => v
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| (1..=max).contains(n))
-                    .ok_or_else(|| ConfigError::new(name, format!("`{v}` is not a whole number from 1 to {max}"))),
-            }
-        };
-        let burst = whole("CONNECTGAIN_INBOUND_RATE_BURST", u64::from(default_burst), 100_000_000)? as u32;
-        let max_body_bytes = whole("CONNECTGAIN_INBOUND_MAX_BODY_BYTES", 1 << 20, 64 << 20)? as usize;
-        Ok(Self { rate_per_minute, burst, max_body_bytes })
-    }
-
-    /// The refill rate in tokens per second.
-    pub fn per_second(&self) -> f64 {
-        f64::from(self.rate_per_minute) / 60.0
-    }
-}
-
-/// `N`, `N/s` or `N/m` as requests per minute.
-fn parse_rate(value: &str) -> Option<u32> {
-    let (number, per) = match value.split_once('/') {
-        Some((n, unit)) => (n.trim(), unit.trim()),
-        None => (value, "s"),
-    };
-    let n = number.parse::<u32>().ok().filter(|n| *n > 0)?;
-    match per {
-        "s" | "sec" | "second" => n.checked_mul(60),
-        "m" | "min" | "minute" => Some(n),
-        _ => None,
-    }
-}
-
-/// Settings of the outbound event webhook worker.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OutboundConfig {
-    /// `CONNECTGAIN_WEBHOOK_TIMEOUT_MS` (15000): the time limit of one delivery attempt.
-    pub timeout: Duration,
-    /// `CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE` (`5s,30s,2m,10m,30m,1h,3h,6h,12h,24h`): the waits
-    /// before each retry (±20 % jitter); a delivery is dead after the last.
-    pub retry_schedule: Vec<Duration>,
-    /// `CONNECTGAIN_WEBHOOK_CONCURRENCY` (256): deliveries in flight per server instance.
-    pub concurrency: usize,
-    /// `CONNECTGAIN_WEBHOOK_ENDPOINT_CONCURRENCY` (16): requests in flight to one subscription.
-    pub endpoint_concurrency: usize,
-    /// `CONNECTGAIN_WEBHOOKS_HTTPS_ONLY` (false): refuse `http://` subscription URLs.
-    pub https_only: bool,
-    /// `CONNECTGAIN_WEBHOOK_LEASE_MS` (timeout + 60000): how long a claimed delivery is left
-    /// alone by other instances; a crashed instance's deliveries fall due again after it.
-    pub lease: Duration,
-}
-
-impl OutboundConfig {
-    fn from_lookup(get: &dyn Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let timeout = duration(get("CONNECTGAIN_WEBHOOK_TIMEOUT_MS"), "CONNECTGAIN_WEBHOOK_TIMEOUT_MS", 15_000, Duration::from_millis)?;
-        let retry_schedule = match get("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE") {
-            None => crate::outbound::schedule::DEFAULT_SCHEDULE.to_vec(),
-            Some(v) => crate::outbound::schedule::parse_schedule(&v).map_err(|m| ConfigError::new("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE", m))?,
-        };
-        let count = |name: &'static str, default: usize| -> Result<usize, ConfigError> {
-            match get(name) {
-                None => Ok(default),
-                Some(v) => v
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=10_000).contains(n))
-                    .ok_or_else(|| ConfigError::new(name, format!("`{v}` is not a whole number from 1 to 10000"))),
-            }
-        };
-        let concurrency = count("CONNECTGAIN_WEBHOOK_CONCURRENCY", 256)?;
-        let endpoint_concurrency = count("CONNECTGAIN_WEBHOOK_ENDPOINT_CONCURRENCY", 16)?;
-        let https_only = parse_bool(get("CONNECTGAIN_WEBHOOKS_HTTPS_ONLY"), "CONNECTGAIN_WEBHOOKS_HTTPS_ONLY", false)?;
-        let lease_default = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX / 2) + 60_000;
-        let lease = duration(get("CONNECTGAIN_WEBHOOK_LEASE_MS"), "CONNECTGAIN_WEBHOOK_LEASE_MS", lease_default, Duration::from_millis)?;
-        if lease <= timeout {
-            return Err(ConfigError::new("CONNECTGAIN_WEBHOOK_LEASE_MS", "must be longer than CONNECTGAIN_WEBHOOK_TIMEOUT_MS"));
-        }
-        Ok(Self { timeout, retry_schedule, concurrency, endpoint_concurrency, https_only, lease })
-    }
 }
 
 impl Config {
@@ -383,86 +193,21 @@ impl Config {
             Some(v) => parse_http_url(&v).map_err(|m| ConfigError::new("CONNECTGAIN_PUBLIC_URL", m))?,
             None => format!("http://{site_addr}"),
         };
-        let url_setting = |name: &'static str, default: &str| -> Result<String, ConfigError> {
-            get(name).map_or(Ok(default.to_owned()), |v| parse_http_url(&v).map_err(|m| ConfigError::new(name, m)))
-        };
-        let appgain_signup_url = url_setting("APPGAIN_SIGNUP_WEBHOOK_URL", DEFAULT_APPGAIN_SIGNUP_URL)?;
-        let appgain_notify_base_url = url_setting("APPGAIN_NOTIFY_BASE_URL", DEFAULT_APPGAIN_NOTIFY_BASE_URL)?;
-        let appgain_default_credentials = match (get("APPGAIN_DEFAULT_SUIT_ID"), get("APPGAIN_DEFAULT_API_KEY")) {
-            (Some(suit), Some(key)) => Some((suit, SecretString::from(key))),
-            (None, None) => None,
-            (Some(_), None) => return Err(ConfigError::new("APPGAIN_DEFAULT_SUIT_ID", "needs APPGAIN_DEFAULT_API_KEY too")),
-            (None, Some(_)) => return Err(ConfigError::new("APPGAIN_DEFAULT_API_KEY", "needs APPGAIN_DEFAULT_SUIT_ID too")),
-        };
-        let admin_bootstrap = match (get("CONNECTGAIN_ADMIN_EMAIL"), lookup("CONNECTGAIN_ADMIN_PASSWORD").filter(|p| !p.is_empty())) {
-            (Some(email), Some(password)) => Some((email, SecretString::from(password))),
-            (None, None) => None,
-            (Some(_), None) => return Err(ConfigError::new("CONNECTGAIN_ADMIN_EMAIL", "needs CONNECTGAIN_ADMIN_PASSWORD too")),
-            (None, Some(_)) => return Err(ConfigError::new("CONNECTGAIN_ADMIN_PASSWORD", "needs CONNECTGAIN_ADMIN_EMAIL too")),
-        };
-        let millis = |name: &'static str, default: u64| duration(get(name), name, default, Duration::from_millis);
-        let secs = |name: &'static str, default: u64| duration(get(name), name, default, Duration::from_secs);
-        let appgain_signup_timeout = millis("APPGAIN_SIGNUP_TIMEOUT_MS", 5_000)?;
-        let provisioning_retry_base = millis("CONNECTGAIN_PROVISIONING_RETRY_BASE_MS", 10_000)?;
-        let provisioning_retry_max = millis("CONNECTGAIN_PROVISIONING_RETRY_MAX_MS", 3_600_000)?;
-        let session_ttl = secs("CONNECTGAIN_SESSION_TTL_SECS", 7 * 24 * 3600)?;
-        let token_ttl = secs("CONNECTGAIN_TOKEN_TTL_SECS", 7 * 24 * 3600)?;
-        let login_max_failures = match get("CONNECTGAIN_LOGIN_MAX_FAILURES") {
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| ConfigError::new("CONNECTGAIN_LOGIN_MAX_FAILURES", format!("`{v}` is not a whole number of at least 1")))?,
-            None => 5,
-        };
-        let trusted_proxies = get("CONNECTGAIN_TRUSTED_PROXIES")
-            .map(|v| TrustedProxies::parse(&v).map_err(|m| ConfigError::new("CONNECTGAIN_TRUSTED_PROXIES", m)))
-            .transpose()?
-            .unwrap_or_default();
-
-        let n8n_timeout = millis("N8N_TIMEOUT_MS", 30_000)?;
-        let n8n_retry_delays = match get("N8N_RETRY_DELAYS_MS") {
-            None => vec![Duration::from_secs(1), Duration::from_secs(2), Duration::from_secs(4)],
-            Some(v) => v
-                .split(',')
-                .map(|d| d.trim().parse::<u64>().map(Duration::from_millis))
-                .collect::<Result<Vec<_>, _>>()
-                .ok()
-                .filter(|d| d.len() <= 10)
-                .ok_or_else(|| ConfigError::new("N8N_RETRY_DELAYS_MS", format!("`{v}` is not a comma-separated list of milliseconds")))?,
-        };
-
-        let whatsapp_graph_base_url = url_setting("WHATSAPP_GRAPH_BASE_URL", "https://graph.facebook.com/v21.0")?;
-        let twilio_base_url = url_setting("TWILIO_BASE_URL", "https://api.twilio.com")?;
-        let vonage_base_url = url_setting("VONAGE_BASE_URL", "https://rest.nexmo.com")?;
-        let aws_sns_endpoint = get("AWS_SNS_ENDPOINT").map(|v| parse_http_url(&v).map_err(|m| ConfigError::new("AWS_SNS_ENDPOINT", m))).transpose()?;
-
         let outbound = OutboundConfig::from_lookup(&get)?;
         let inbound = InboundConfig::from_lookup(&get)?;
         let quotas = QuotaConfig::from_lookup(&get)?;
+        let appgain = AppgainConfig::from_lookup(&get)?;
+        let accounts = AccountsConfig::from_lookup(&get, &lookup)?;
+        let providers = ProvidersConfig::from_lookup(&get)?;
 
         Ok(Self {
             outbound,
             inbound,
             quotas,
-            whatsapp_graph_base_url,
-            twilio_base_url,
-            vonage_base_url,
-            aws_sns_endpoint,
-            n8n_timeout,
-            n8n_retry_delays,
+            appgain,
+            accounts,
+            providers,
             public_url,
-            appgain_signup_url,
-            appgain_signup_timeout,
-            appgain_notify_base_url,
-            appgain_default_credentials,
-            provisioning_retry_base,
-            provisioning_retry_max,
-            admin_bootstrap,
-            session_ttl,
-            token_ttl,
-            login_max_failures,
-            trusted_proxies,
             site_addr,
             site_root,
             data_dir,
@@ -483,6 +228,11 @@ fn duration(value: Option<String>, setting: &'static str, default: u64, unit: fn
         None => Ok(unit(default)),
         Some(v) => v.parse::<u64>().ok().filter(|n| *n > 0).map(unit).ok_or_else(|| ConfigError::new(setting, format!("`{v}` is not a positive whole number"))),
     }
+}
+
+/// A URL setting, `default` when unset.
+fn url_setting(get: Lookup<'_>, name: &'static str, default: &str) -> Result<String, ConfigError> {
+    get(name).map_or(Ok(default.to_owned()), |v| parse_http_url(&v).map_err(|m| ConfigError::new(name, m)))
 }
 
 /// An absolute `http://` or `https://` URL, without a trailing slash.
@@ -648,9 +398,9 @@ mod tests {
     #[test]
     fn trusted_proxies_are_none_unless_named() {
         let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
-        assert!(!config(&[]).unwrap().trusted_proxies.contains(ip("127.0.0.1")));
+        assert!(!config(&[]).unwrap().accounts.trusted_proxies.contains(ip("127.0.0.1")));
         let c = config(&[("CONNECTGAIN_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")]).unwrap();
-        assert!(c.trusted_proxies.contains(ip("127.0.0.1")) && c.trusted_proxies.contains(ip("10.20.30.40")));
+        assert!(c.accounts.trusted_proxies.contains(ip("127.0.0.1")) && c.accounts.trusted_proxies.contains(ip("10.20.30.40")));
         let err = config(&[("CONNECTGAIN_TRUSTED_PROXIES", "10.0.0.0/40")]).unwrap_err();
         assert_eq!(err.to_string(), "invalid CONNECTGAIN_TRUSTED_PROXIES: `10.0.0.0/40` is not an IP address or a CIDR block such as 10.0.0.0/8");
     }

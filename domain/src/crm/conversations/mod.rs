@@ -1,0 +1,209 @@
+//! Conversations with a contact on a channel ([`messages`] holds what is said in them).
+//! Changes emit conversation.created, .assigned and .status.changed.
+
+mod messages;
+mod status;
+
+pub use messages::{
+    campaign_answered, find_by_provider_id, messages, parse_message_id, receipt_status, record_message, set_message_status, Message, MessageId, MessageInput,
+};
+pub use status::{Channel, ConversationStatus, Direction, MessageStatus};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{
+    assignee, begin, commit,
+    contacts::ContactId,
+    emit, optional_text,
+    page::Page,
+    table::{self, Table},
+};
+use crate::{
+    db::Tx,
+    error::FieldErrors,
+    ids::{OrgId, UserId},
+    on_db, on_tx,
+    outbound::events::EventType,
+    Domain, Error,
+};
+
+crate::typed_id!(
+    /// A conversation of an organization.
+    ConversationId
+);
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub organization_id: OrgId,
+    pub contact_id: Option<ContactId>,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
+    pub subject: Option<String>,
+    #[sqlx(try_from = "String")]
+    pub status: ConversationStatus,
+    pub assigned_to: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Serialize)]
+struct StatusChange<'a> {
+    #[serde(flatten)]
+    conversation: &'a Conversation,
+    previous_status: ConversationStatus,
+}
+
+const COLUMNS: &str = "id, organization_id, contact_id, channel, subject, status, assigned_to, created_at, updated_at";
+
+impl Table for Conversation {
+    type Row = Conversation;
+    type Id = ConversationId;
+    const NAME: &'static str = "conversations";
+    const COLUMNS: &'static str = COLUMNS;
+
+    fn page_key(&self) -> (DateTime<Utc>, Uuid) {
+        (self.created_at, self.id.0)
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ConversationInput {
+    pub contact_id: Option<String>,
+    pub channel: Option<String>,
+    pub subject: Option<String>,
+    pub assigned_to: Option<String>,
+}
+
+async fn contact_of(tx: &mut Tx, org: OrgId, raw: Option<&str>) -> Result<Option<ContactId>, Error> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else { return Ok(None) };
+    let missing = || Error::invalid("contact_id", "No such contact in this organization.");
+    let id: ContactId = raw.parse().map_err(|_| missing())?;
+    let found: Option<i32> = on_tx!(tx, conn => sqlx::query_scalar("SELECT 1 FROM contacts WHERE id = $1 AND organization_id = $2")
+        .bind(id)
+        .bind(org)
+        .fetch_optional(conn)
+        .await)?;
+    found.map(|_| Some(id)).ok_or_else(missing)
+}
+
+pub async fn create(d: &Domain, org: OrgId, input: &ConversationInput) -> Result<Conversation, Error> {
+    let mut errors = FieldErrors::new();
+    let channel = Channel::parse(&input.channel.as_deref().unwrap_or("web").trim().to_lowercase());
+    if channel.is_none() {
+        errors.insert("channel", format!("Use one of: {}.", Channel::choices()));
+    }
+    let subject = optional_text(input.subject.as_deref(), "subject", 200, &mut errors);
+    let Some(channel) = channel.filter(|_| errors.is_empty()) else { return Err(Error::Invalid(errors)) };
+    let mut tx = begin(d).await?;
+    let now = Utc::now();
+    let conversation = Conversation {
+        id: ConversationId::new(),
+        organization_id: org,
+        contact_id: contact_of(&mut tx, org, input.contact_id.as_deref()).await?,
+        channel,
+        subject,
+        status: ConversationStatus::Open,
+        assigned_to: assignee(&mut tx, org, input.assigned_to.as_deref()).await?,
+        created_at: now,
+        updated_at: now,
+    };
+    on_tx!(&mut tx, conn => sqlx::query(&format!("INSERT INTO conversations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+        .bind(conversation.id)
+        .bind(org)
+        .bind(conversation.contact_id)
+        .bind(conversation.channel.as_str())
+        .bind(&conversation.subject)
+        .bind(conversation.status.as_str())
+        .bind(conversation.assigned_to)
+        .bind(now)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    emit(&mut tx, org, EventType::ConversationCreated, &conversation).await?;
+    if conversation.assigned_to.is_some() {
+        emit(&mut tx, org, EventType::ConversationAssigned, &conversation).await?;
+    }
+    commit(d, tx).await?;
+    Ok(conversation)
+}
+
+async fn find(tx: &mut Tx, org: OrgId, id: ConversationId) -> Result<Conversation, Error> {
+    table::find(tx, org, id).await
+}
+
+pub async fn get(d: &Domain, org: OrgId, id: ConversationId) -> Result<Conversation, Error> {
+    table::get(&d.db, org, id).await
+}
+
+pub async fn list(d: &Domain, org: OrgId, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Conversation>, Error> {
+    table::list(&d.db, org, cursor, limit).await
+}
+
+async fn save(tx: &mut Tx, c: &Conversation) -> Result<(), Error> {
+    on_tx!(tx, conn => sqlx::query("UPDATE conversations SET status = $1, assigned_to = $2, updated_at = $3 WHERE id = $4 AND organization_id = $5")
+        .bind(c.status.as_str())
+        .bind(c.assigned_to)
+        .bind(c.updated_at)
+        .bind(c.id)
+        .bind(c.organization_id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn assign(d: &Domain, org: OrgId, id: ConversationId, user: Option<&str>) -> Result<Conversation, Error> {
+    let mut tx = begin(d).await?;
+    let mut c = find(&mut tx, org, id).await?;
+    let to = assignee(&mut tx, org, user).await?;
+    if to == c.assigned_to {
+        return Ok(c);
+    }
+    c.assigned_to = to;
+    c.updated_at = Utc::now();
+    save(&mut tx, &c).await?;
+    if c.assigned_to.is_some() {
+        emit(&mut tx, org, EventType::ConversationAssigned, &c).await?;
+    }
+    commit(d, tx).await?;
+    Ok(c)
+}
+
+/// Opens or closes the conversation (`OPEN` / `CLOSED`).
+pub async fn set_status(d: &Domain, org: OrgId, id: ConversationId, status: &str) -> Result<Conversation, Error> {
+    let Some(status) = ConversationStatus::parse(&status.trim().to_uppercase()) else {
+        return Err(Error::invalid("status", "Use OPEN or CLOSED."));
+    };
+    let mut tx = begin(d).await?;
+    let mut c = find(&mut tx, org, id).await?;
+    if c.status == status {
+        return Ok(c);
+    }
+    let previous = std::mem::replace(&mut c.status, status);
+    c.updated_at = Utc::now();
+    save(&mut tx, &c).await?;
+    emit(&mut tx, org, EventType::ConversationStatusChanged, &StatusChange { conversation: &c, previous_status: previous }).await?;
+    commit(d, tx).await?;
+    Ok(c)
+}
+
+pub fn parse_id(raw: &str) -> Result<ConversationId, Error> {
+    raw.parse::<Uuid>().map(ConversationId).map_err(|_| Error::NotFound)
+}
+
+/// The contact's most recent OPEN conversation on `channel`, if any.
+pub async fn find_open(d: &Domain, org: OrgId, contact: ContactId, channel: Channel) -> Result<Option<Conversation>, Error> {
+    Ok(on_db!(&d.db, pool => sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM conversations WHERE organization_id = $1 AND contact_id = $2 AND channel = $3 AND status = 'OPEN' \
+         ORDER BY created_at DESC LIMIT 1"
+    ))
+    .bind(org)
+    .bind(contact)
+    .bind(channel.as_str())
+    .fetch_optional(pool)
+    .await)?)
+}

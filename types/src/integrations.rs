@@ -1,0 +1,88 @@
+//! A tenant's integrations, as the platform API and the Platform Administration page send
+//! them (camelCase). Blank or absent secrets keep the stored ones.
+
+use serde::{Deserialize, Serialize};
+
+use crate::redacted_debug;
+
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsappInput {
+    #[serde(default)]
+    pub enabled: bool,
+    pub phone_number_id: Option<String>,
+    pub business_account_id: Option<String>,
+    pub access_token: Option<String>,
+    pub webhook_verify_token: Option<String>,
+    pub phone_number: Option<String>,
+    pub app_secret: Option<String>,
+}
+
+redacted_debug!(WhatsappInput { enabled, phone_number_id, business_account_id, phone_number });
+
+/// Each provider reads its own fields.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SmsInput {
+    #[serde(default)]
+    pub enabled: bool,
+    /// `twilio`, `vonage` or `aws_sns`.
+    #[serde(default)]
+    pub provider: String,
+    // Twilio
+    pub account_sid: Option<String>,
+    pub auth_token: Option<String>,
+    pub phone_number: Option<String>,
+    pub messaging_service_sid: Option<String>,
+    // Vonage
+    pub api_key: Option<String>,
+    pub api_secret: Option<String>,
+    pub from: Option<String>,
+    // AWS SNS
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    pub region: Option<String>,
+    pub sender_id: Option<String>,
+}
+
+redacted_debug!(SmsInput { enabled, provider, account_sid, phone_number, messaging_service_sid, from, access_key_id, region, sender_id });
+
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct N8nInput {
+    pub base_url: Option<String>,
+    pub api_key: Option<String>,
+}
+
+redacted_debug!(N8nInput { base_url });
+
+/// An n8n workflow webhook's create or update.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookInput {
+    pub workflow_name: Option<String>,
+    pub webhook_url: Option<String>,
+    pub description: Option<String>,
+    pub auth_token: Option<String>,
+    pub is_active: Option<bool>,
+}
+
+redacted_debug!(WebhookInput { workflow_name, webhook_url, description, is_active });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_never_print_their_secrets() {
+        let whatsapp = WhatsappInput { access_token: Some("tok-123".into()), app_secret: Some("app-456".into()), ..Default::default() };
+        let sms =
+            SmsInput { auth_token: Some("auth-1".into()), api_secret: Some("api-2".into()), secret_access_key: Some("aws-3".into()), ..Default::default() };
+        let n8n = N8nInput { api_key: Some("n8n-4".into()), ..Default::default() };
+        let webhook = WebhookInput { auth_token: Some("bearer-5".into()), ..Default::default() };
+        let printed = format!("{whatsapp:?} {sms:?} {n8n:?} {webhook:?}");
+        for secret in ["tok-123", "app-456", "auth-1", "api-2", "aws-3", "n8n-4", "bearer-5"] {
+            assert!(!printed.contains(secret), "{secret} in {printed}");
+        }
+    }
+}
