@@ -45,7 +45,7 @@ impl SameOrigin {
 
     /// `Origin`, or without it `Referer`, names our origin. `Origin: null` (a sandboxed or
     /// privacy-redirected page) is not ours, and neither is a request that names nothing.
-    fn from_our_pages(&self, headers: &HeaderMap) -> bool {
+    fn comes_from_our_pages(&self, headers: &HeaderMap) -> bool {
         let source = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER));
         source.and_then(|v| v.to_str().ok()).and_then(Origin::parse).is_some_and(|o| o == *self.origin)
     }
@@ -53,7 +53,7 @@ impl SameOrigin {
 
 /// The middleware: 403 with a JSON error for a forged request, before any handler runs.
 pub async fn require_same_origin(State(guard): State<SameOrigin>, request: Request, next: Next) -> Response {
-    if guard.applies_to(&request) && !guard.from_our_pages(request.headers()) {
+    if guard.applies_to(&request) && !guard.comes_from_our_pages(request.headers()) {
         let named = |name| request.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("none").to_owned();
         // Usually an attack; when every browser login fails, CONNECTGAIN_PUBLIC_URL is not the
         // address the browsers use, and this says so.

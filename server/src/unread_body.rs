@@ -77,7 +77,7 @@ pub async fn drain_unread_body(request: Request, next: Next) -> Response {
     }
     // A client waiting for `100 Continue` has not sent the body and will not once it has
     // the final answer: nothing to read, but the connection cannot be reused.
-    let readable = !(expects_continue && !polled.load(Ordering::Relaxed));
+    let readable = !expects_continue || polled.load(Ordering::Relaxed);
     if !(readable && drain(&mut rest).await) {
         response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
     }

@@ -82,22 +82,6 @@ impl EventName {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::EventName;
-
-    #[test]
-    fn event_names_need_a_dot_and_plain_parts() {
-        for ok in ["lead.captured", "payment.received", "test.event", "a.b.c", "Stripe_v2.charge.ok"] {
-            assert!(EventName::parse(ok).is_ok(), "{ok}");
-        }
-        for bad in ["subscriptions", "lead.", ".lead", "lead..x", "lead-captured.x", "lead.captured/x", "", "é.x"] {
-            assert!(EventName::parse(bad).is_err(), "{bad}");
-        }
-        assert!(EventName::parse(&format!("a.{}", "b".repeat(99))).is_err());
-    }
-}
-
 /// The inbound machinery of one server instance, shared by every request.
 pub struct Runtime {
     pub keys: keys::KeyCache,
@@ -115,5 +99,21 @@ impl Runtime {
             ingest: ingest::Ingest::new(),
             wake: tokio::sync::Notify::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::EventName;
+
+    #[test]
+    fn event_names_need_a_dot_and_plain_parts() {
+        for ok in ["lead.captured", "payment.received", "test.event", "a.b.c", "Stripe_v2.charge.ok"] {
+            assert!(EventName::parse(ok).is_ok(), "{ok}");
+        }
+        for bad in ["subscriptions", "lead.", ".lead", "lead..x", "lead-captured.x", "lead.captured/x", "", "é.x"] {
+            assert!(EventName::parse(bad).is_err(), "{bad}");
+        }
+        assert!(EventName::parse(&format!("a.{}", "b".repeat(99))).is_err());
     }
 }

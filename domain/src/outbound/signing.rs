@@ -51,7 +51,7 @@ pub fn generate_secret() -> SecretString {
 
 /// Whether a `whsec_` secret's tail is valid base64 (other secrets are taken as they are).
 pub fn whsec_is_valid(secret: &str) -> bool {
-    secret.strip_prefix(SECRET_PREFIX).map_or(true, |tail| STANDARD.decode(tail).is_ok_and(|k| !k.is_empty()))
+    secret.strip_prefix(SECRET_PREFIX).is_none_or(|tail| STANDARD.decode(tail).is_ok_and(|k| !k.is_empty()))
 }
 
 /// The keys of one secret, derived once and kept (a subscription's keys are cached by the

@@ -62,7 +62,7 @@ async fn delivers_the_exact_body_and_headers(backend: Backend) {
     let iso = r.header("x-webhook-timestamp");
     assert_eq!(iso.len(), "2026-11-22T10:30:00.123Z".len(), "{iso}");
     assert!(iso.ends_with('Z') && iso.as_bytes()[10] == b'T' && iso.as_bytes()[19] == b'.', "{iso}");
-    let sent = chrono::DateTime::parse_from_rfc3339(&iso).unwrap().with_timezone(&Utc);
+    let sent = chrono::DateTime::parse_from_rfc3339(iso).unwrap().with_timezone(&Utc);
     assert!((Utc::now() - sent).num_seconds().abs() < 5);
     let ts: i64 = r.header("webhook-timestamp").parse().unwrap();
     assert_eq!(ts, sent.timestamp());

@@ -204,7 +204,7 @@ async fn private_targets_are_refused_unless_allowed() {
     // At save time.
     let named = [rx.url(), format!("http://localhost:{}/hook", rx.addr.port()), "http://169.254.169.254/latest/meta-data".into(), "http://[::1]/x".into()];
     for url in named.iter().chain(&special) {
-        let err = subscriptions::create(&strict, f.org, &input(&url, None, "hex")).await.unwrap_err();
+        let err = subscriptions::create(&strict, f.org, &input(url, None, "hex")).await.unwrap_err();
         let connectgain_domain::Error::Invalid(fields) = err else { panic!("{err:?}") };
         assert!(fields["url"].contains("private address"), "{url}: {}", fields["url"]);
     }

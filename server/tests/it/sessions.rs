@@ -257,7 +257,9 @@ async fn a_cross_site_post_with_the_victims_cookie_is_refused_and_changes_nothin
 
     // A form on another site (urlencoded or text/plain), a sandboxed page (`null`), a
     // sibling address, a foreign Referer, and no Origin or Referer at all.
-    let forged: [((Option<&str>, Option<&str>), &str); 7] = [
+    // ((Origin, Referer), Content-Type)
+    type Forged<'a> = ((Option<&'a str>, Option<&'a str>), &'a str);
+    let forged: [Forged; 7] = [
         ((Some(EVIL), None), FORM),
         ((Some(EVIL), None), "text/plain"),
         ((Some("null"), None), FORM),

@@ -57,7 +57,7 @@ pub async fn process(d: &Domain, event: &Claimed) -> Result<Value, String> {
         Processor::Vonage => vonage::process(d, org, &payload).await,
         Processor::Zoom => zoom::process(d, org, event.id, &payload).await,
     };
-    outcome.map_err(|e| describe(e))
+    outcome.map_err(describe)
 }
 
 /// A processing error as the owner reads it; internal causes are logged, not shown.
