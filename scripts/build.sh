@@ -11,16 +11,24 @@ SITE=target/site
 
 echo "[build] the WASM (wasm-release profile: size-optimized, LTO)"
 cargo build -p connectgain-frontend --lib --target wasm32-unknown-unknown --profile wasm-release
-rm -rf "$SITE" && mkdir -p "$SITE/pkg"
-wasm-bindgen --target web --no-typescript --out-name "$LEPTOS_OUTPUT_NAME" --out-dir "$SITE/pkg" \
-  "$TARGET_DIR/wasm32-unknown-unknown/wasm-release/connectgain_frontend.wasm"
-# Leptos's hydration script asks for {name}.wasm when LEPTOS_OUTPUT_NAME was set at compile time.
-mv "$SITE/pkg/${LEPTOS_OUTPUT_NAME}_bg.wasm" "$SITE/pkg/$LEPTOS_OUTPUT_NAME.wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-  "$SITE/pkg/$LEPTOS_OUTPUT_NAME.wasm" -o "$SITE/pkg/$LEPTOS_OUTPUT_NAME.wasm"
-cp style/main.css "$SITE/pkg/$LEPTOS_OUTPUT_NAME.css"
-cp -r public/. "$SITE/"
-node scripts/precompress.mjs "$SITE"
+WASM="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/connectgain_frontend.wasm"
+# The site is made again only when one of its sources changed (wasm-opt alone takes ~45 s).
+SOURCES=$(cat "$WASM" style/main.css $(find public -type f | sort) scripts/build.sh | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$SITE.sources" 2>/dev/null || true)" = "$SOURCES" ]; then
+  echo "[build] the site is up to date"
+else
+  echo "[build] the site: wasm-bindgen, wasm-opt, stylesheet, public files, compressed copies"
+  rm -rf "$SITE" && mkdir -p "$SITE/pkg"
+  wasm-bindgen --target web --no-typescript --out-name "$LEPTOS_OUTPUT_NAME" --out-dir "$SITE/pkg" "$WASM"
+  # Leptos's hydration script asks for {name}.wasm when LEPTOS_OUTPUT_NAME was set at compile time.
+  mv "$SITE/pkg/${LEPTOS_OUTPUT_NAME}_bg.wasm" "$SITE/pkg/$LEPTOS_OUTPUT_NAME.wasm"
+  wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    "$SITE/pkg/$LEPTOS_OUTPUT_NAME.wasm" -o "$SITE/pkg/$LEPTOS_OUTPUT_NAME.wasm"
+  cp style/main.css "$SITE/pkg/$LEPTOS_OUTPUT_NAME.css"
+  cp -r public/. "$SITE/"
+  node scripts/precompress.mjs "$SITE"
+  echo "$SOURCES" > "$SITE.sources"
+fi
 
 echo "[build] the server"
 cargo build --release -p connectgain --bin connectgain
