@@ -56,9 +56,16 @@ test('an owner generates an inbound key, a lead posted with it is processed and 
   await row.getByText('Payload').click();
   await expect(row).toContainText('grace@example.com');
 
-  // …and the new contact.
+  // …and the new contact. On a busy machine the client-side navigation and the page's data
+  // can take a while: wait for the address, then for the list (as a reader would, reloading).
   await page.getByRole('link', { name: 'Contacts' }).click();
-  await hydrated(page);
-  await expect(page.locator('.contact-list')).toContainText('Grace Hopper');
+  await expect(page).toHaveURL(/\/contacts$/, { timeout: 45_000 });
+  await expect(async () => {
+    if (!(await page.locator('.contact-list').isVisible())) {
+      await page.reload();
+    }
+    await hydrated(page);
+    await expect(page.locator('.contact-list')).toContainText('Grace Hopper', { timeout: 5000 });
+  }).toPass({ timeout: 45_000 });
   await expect(page.locator('.contact-list')).toContainText('grace@example.com');
 });

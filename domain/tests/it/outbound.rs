@@ -9,7 +9,7 @@ use connectgain_domain::{
         events::{self, EventType},
         logs::{self, AttemptFilter},
         subscriptions::{self, SubscriptionInput},
-        DeliveryId,
+        worker, DeliveryId,
     },
     Error,
 };
@@ -390,7 +390,33 @@ async fn invalid_subscriptions_are_refused_field_by_field(backend: Backend) {
     assert!(matches!(subscriptions::get(&f.d, f.org, created.view.id).await, Err(Error::NotFound)));
 }
 
+/// `worker::drain` sends what is due and records it before it returns, so a test knows what
+/// was sent without waiting for a running worker, and what did not arrive never will.
+async fn a_drain_sends_what_is_due_and_records_it_before_returning(backend: Backend) {
+    let f = Fixture::new(backend, &[("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE", "1h")]).await;
+    let ok = Receiver::ok().await;
+    let down = Receiver::start(|_| Reply::status(503)).await;
+    subscriptions::create(&f.d, f.org, &input(&ok.url(), &["contact.created"])).await.unwrap();
+    subscriptions::create(&f.d, f.org, &input(&ok.url(), &["deal.created"])).await.unwrap();
+    subscriptions::create(&f.d, f.org, &input(&down.url(), &["*"])).await.unwrap();
+    events::emit_now(&f.d, f.org, EventType::ContactCreated, &json!({"id": "c-1"})).await.unwrap();
+
+    worker::drain(&f.d).await;
+    assert_eq!(ok.count(), 1, "only the contact.created subscription wanted it");
+    assert_eq!(down.count(), 1);
+    let page = logs::attempts(&f.d, f.org, &AttemptFilter::default(), None, 50).await.unwrap();
+    assert_eq!(page.data.len(), 2, "both attempts are recorded");
+    let failed = page.data.iter().find(|a| !a.success).expect("the 503");
+    assert_eq!(failed.status_code, Some(503));
+    let delivery = logs::delivery(&f.d, f.org, failed.delivery_id).await.unwrap();
+    assert_eq!((delivery.status.as_str(), delivery.attempts), ("pending", 1), "its retry falls due in an hour");
+
+    worker::drain(&f.d).await;
+    assert_eq!((ok.count(), down.count()), (1, 1), "nothing was due");
+}
+
 backend_tests!(
+    a_drain_sends_what_is_due_and_records_it_before_returning,
     delivers_the_exact_body_and_headers,
     retries_a_500_on_the_schedule_then_succeeds,
     a_timeout_is_retried,

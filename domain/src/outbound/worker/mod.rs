@@ -68,6 +68,43 @@ struct Shared {
 /// Delivers until `shutdown` completes, then finishes in-flight deliveries (waiting at most
 /// the request timeout plus five seconds) and records them.
 pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
+    let (mut dispatcher, writer) = start(d);
+    let shared = dispatcher.shared.clone();
+    tokio::pin!(shutdown);
+    loop {
+        let wait = dispatcher.round().await;
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = shared.d.outbound_notify.notified() => {}
+            _ = shared.slot_freed.notified(), if wait.for_slot => {}
+            _ = tokio::time::sleep(wait.sleep) => {}
+        }
+    }
+    finish(dispatcher, writer).await;
+}
+
+/// Sends every delivery that is due now, waits for their attempts and records them, then
+/// returns: one worker run to completion. Tests call it to see a delivery's outcome at once
+/// instead of waiting for a running worker; retries that fall due later are left for later.
+pub async fn drain(d: &Domain) {
+    let (mut dispatcher, writer) = start(d.clone());
+    let shared = dispatcher.shared.clone();
+    loop {
+        let wait = dispatcher.round().await;
+        if !wait.for_slot && shared.inflight.load(Ordering::Acquire) == 0 {
+            break;
+        }
+        tokio::select! {
+            _ = shared.slot_freed.notified() => {}
+            _ = tokio::time::sleep(wait.sleep.min(Duration::from_millis(20))) => {}
+        }
+    }
+    drop(shared);
+    finish(dispatcher, writer).await;
+}
+
+/// The dispatcher, and the writer task that records its outcomes.
+fn start(d: Domain) -> (Dispatcher, tokio::task::JoinHandle<()>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let writer = tokio::spawn(writer::run(d.db.clone(), rx, d.outbound_notify.clone()));
     let shared = Arc::new(Shared {
@@ -80,17 +117,13 @@ pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
         slot_freed: Notify::new(),
         per_subscription: Mutex::new(HashMap::new()),
     });
-    let mut dispatcher = Dispatcher { shared: shared.clone(), endpoints: HashMap::new(), tasks: JoinSet::new(), cursor: None };
-    tokio::pin!(shutdown);
-    loop {
-        let wait = dispatcher.round().await;
-        tokio::select! {
-            _ = &mut shutdown => break,
-            _ = shared.d.outbound_notify.notified() => {}
-            _ = shared.slot_freed.notified(), if wait.for_slot => {}
-            _ = tokio::time::sleep(wait.sleep) => {}
-        }
-    }
+    (Dispatcher { shared, endpoints: HashMap::new(), tasks: JoinSet::new(), cursor: None }, writer)
+}
+
+/// Lets the deliveries in flight finish (at most the request timeout plus five seconds;
+/// the rest are retried later) and waits for the writer to record every outcome.
+async fn finish(mut dispatcher: Dispatcher, writer: tokio::task::JoinHandle<()>) {
+    let shared = dispatcher.shared.clone();
     shared.stopping.store(true, Ordering::Release);
     let grace = shared.d.config.outbound.timeout + Duration::from_secs(5);
     let mut tasks = std::mem::take(&mut dispatcher.tasks);
