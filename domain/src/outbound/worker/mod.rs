@@ -80,6 +80,8 @@ pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
             _ = tokio::time::sleep(wait.sleep) => {}
         }
     }
+    // The writer stops once every holder of the outcome sender (in `Shared`) is gone.
+    drop(shared);
     finish(dispatcher, writer).await;
 }
 
