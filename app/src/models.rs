@@ -6,11 +6,8 @@ pub mod webhooks;
 
 use serde::{Deserialize, Serialize};
 
-/// A time as the JSON API writes it (`2026-11-22T21:05:09.123Z`), for pages to show.
 #[cfg(feature = "ssr")]
-pub(crate) fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
-}
+pub(crate) use connectgain_domain::text::rfc3339;
 
 /// The logged-in user, as the pages see them (the seed's `get_user_login_data`, without
 /// the API key).

@@ -12,6 +12,12 @@ pub fn percent_encode(value: &str) -> String {
         .collect()
 }
 
+/// A time as the API writes it everywhere: RFC 3339 in UTC with as many fraction digits as
+/// it has (`2026-11-22T21:05:09.123Z`), the same text serde gives a `DateTime<Utc>`.
+pub fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

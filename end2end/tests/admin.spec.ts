@@ -17,6 +17,15 @@ async function toast(page: Page, text: string | RegExp) {
   await expect(page.locator('.toast').filter({ hasText: text })).toBeVisible();
 }
 
+/** Counts the page's requests to one server function, e.g. `admin/integrations`. */
+function requestsTo(page: Page, endpoint: string) {
+  const seen = { count: 0 };
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.endsWith(`/${endpoint}`)) seen.count++;
+  });
+  return seen;
+}
+
 test('a platform admin configures WhatsApp, Twilio and an n8n webhook, calls it and sees it in the analytics', async ({ page, request }) => {
   test.setTimeout(180_000);
   // A tenant to configure, signed up through the API.
@@ -32,6 +41,9 @@ test('a platform admin configures WhatsApp, Twilio and an n8n webhook, calls it 
   await page.getByLabel('Password').fill(adminPassword);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/dashboard/);
+  // A save's answer is what the form shows next: nothing is loaded again after one.
+  const settingsLoads = requestsTo(page, 'admin/integrations');
+  const webhookLoads = requestsTo(page, 'admin/webhooks');
   await page.getByRole('link', { name: 'Platform Administration' }).click();
   await expect(page.getByRole('link', { name: 'Integrations', exact: true })).toHaveAttribute('aria-current', 'page');
   await hydrated(page);
@@ -48,9 +60,12 @@ test('a platform admin configures WhatsApp, Twilio and an n8n webhook, calls it 
   await whatsapp.getByLabel('Access Token').fill(secrets.accessToken);
   await whatsapp.getByLabel('Webhook Verify Token').fill(secrets.verifyToken);
   await whatsapp.getByLabel('Phone Number (optional)', { exact: true }).fill('+15551230000');
+  const loadsBeforeSave = settingsLoads.count;
+  expect(loadsBeforeSave, 'the counter saw the page load the settings').toBeGreaterThan(0);
   await whatsapp.getByRole('button', { name: 'Save WhatsApp settings' }).click();
   await toast(page, 'WhatsApp settings saved.');
   await expect(whatsapp.getByLabel('Access Token')).toHaveAttribute('placeholder', 'EAAtestAcc***456789');
+  expect(settingsLoads.count).toBe(loadsBeforeSave);
   await expect(whatsapp.getByLabel('Access Token')).toHaveValue('');
   await whatsapp.getByLabel('To', { exact: true }).fill('+15551234567');
   await whatsapp.getByRole('button', { name: 'Send test message' }).click();
@@ -83,10 +98,12 @@ test('a platform admin configures WhatsApp, Twilio and an n8n webhook, calls it 
   await editor.getByLabel('Webhook URL').fill(`${services}/n8n/webhook/contact`);
   await editor.getByLabel('Description').fill('Processes contact form submissions');
   await editor.getByLabel('Auth Token').fill(secrets.n8nToken);
+  const webhookLoadsBeforeSave = webhookLoads.count;
   await editor.getByRole('button', { name: 'Save' }).click();
   await toast(page, 'Webhook contact_form saved.');
   const row = n8n.locator('.webhooks tr', { hasText: 'contact_form' });
   await expect(row.locator('.badge')).toHaveText('Active');
+  expect(webhookLoads.count).toBe(webhookLoadsBeforeSave);
 
   // Invalid JSON is pointed out before anything is sent.
   await row.getByRole('button', { name: 'Call' }).click();

@@ -26,6 +26,15 @@ async function receiver() {
   return { url: `http://127.0.0.1:${port}/hook`, got, close: () => server.close() };
 }
 
+/** Counts the page's requests to one server function, e.g. `webhooks/list`. */
+function requestsTo(page: Page, endpoint: string) {
+  const seen = { count: 0 };
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname.endsWith(`/${endpoint}`)) seen.count++;
+  });
+  return seen;
+}
+
 test('an owner adds a webhook, creates a contact and sees the signed delivery in the logs', async ({ page }) => {
   const hook = await receiver();
   try {
@@ -41,21 +50,32 @@ test('an owner adds a webhook, creates a contact and sees the signed delivery in
     await page.getByRole('link', { name: 'Webhooks', exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Webhooks', exact: true })).toBeVisible();
     await hydrated(page);
+    // From here on each action's answer updates the list in place: it is never loaded again.
+    const listLoads = requestsTo(page, 'webhooks/list');
     await page.getByLabel('Name').fill('CRM sync');
     await page.getByLabel('URL').fill(hook.url);
     await page.getByLabel('contact.created').check();
     await page.getByRole('button', { name: 'Add webhook' }).click();
     const secret = await page.getByLabel('Signing secret', { exact: true }).inputValue();
     expect(secret).toMatch(/^whsec_/);
-    await expect(page.locator('.subscriptions tr', { hasText: 'CRM sync' })).toContainText('contact.created');
+    const subscription = page.locator('.subscriptions tr', { hasText: 'CRM sync' });
+    await expect(subscription).toContainText('contact.created');
+    await subscription.getByRole('button', { name: 'Turn off' }).click();
+    await expect(subscription.locator('.badge').first()).toHaveText('Off');
+    await subscription.getByRole('button', { name: 'Turn on' }).click();
+    await expect(subscription.locator('.badge').first()).toHaveText('Active');
+    expect(listLoads.count).toBe(0);
 
     await page.getByRole('link', { name: 'Contacts' }).click();
     await hydrated(page);
+    await expect(page.getByRole('heading', { name: 'Contacts', exact: true })).toBeVisible();
+    const contactLoads = requestsTo(page, 'contacts/list');
     await page.getByLabel('First name').fill('Ada');
     await page.getByLabel('Last name').fill('Lovelace');
     await page.getByLabel('E-mail').fill('ada@example.com');
     await page.getByRole('button', { name: 'Add contact' }).click();
     await expect(page.locator('.contact-list')).toContainText('Ada Lovelace');
+    expect(contactLoads.count).toBe(0);
 
     // The receiver got the event, signed over the exact body (the seed's Node check).
     await expect.poll(() => hook.got.length, { timeout: 30_000 }).toBe(1);

@@ -69,6 +69,100 @@ pub struct WebhookInput {
 
 redacted_debug!(WebhookInput { workflow_name, webhook_url, description, is_active });
 
+/// A tenant's WhatsApp settings as they are shown: secrets masked. Times are RFC 3339 UTC
+/// (`2026-11-22T21:05:09.123Z`), as the rest of the API writes them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhatsappView {
+    pub enabled: bool,
+    pub phone_number_id: Option<String>,
+    pub business_account_id: Option<String>,
+    pub access_token: Option<String>,
+    pub webhook_verify_token: Option<String>,
+    pub phone_number: Option<String>,
+    pub app_secret: Option<String>,
+    pub updated_at: String,
+}
+
+/// A tenant's SMS settings as they are shown: the provider's own fields, secrets masked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SmsView {
+    pub enabled: bool,
+    pub provider: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub account_sid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub auth_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub phone_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub messaging_service_sid: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub api_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub api_secret: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub access_key_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub secret_access_key: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sender_id: Option<String>,
+    pub updated_at: Option<String>,
+}
+
+/// A tenant's n8n instance as it is shown: the API key masked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct N8nView {
+    pub base_url: String,
+    pub api_key: Option<String>,
+    pub updated_at: String,
+}
+
+/// An n8n workflow webhook with its all-time counters; the auth token masked.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookView {
+    pub id: String,
+    pub workflow_name: String,
+    pub webhook_url: String,
+    pub description: Option<String>,
+    pub auth_token: Option<String>,
+    pub is_active: bool,
+    pub total_calls: i64,
+    pub successful_calls: i64,
+    pub failed_calls: i64,
+    pub avg_response_time_ms: Option<i64>,
+    pub last_called_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Advice about what was saved (a short auth token, say); empty when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub warnings: Vec<String>,
+}
+
+impl WebhookView {
+    /// Successful calls as a whole percentage, when there were calls.
+    pub fn success_rate(&self) -> Option<i64> {
+        (self.total_calls > 0).then(|| self.successful_calls * 100 / self.total_calls)
+    }
+}
+
+/// The analytics dashboard's totals for one filter.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallSummary {
+    pub total_calls: i64,
+    pub successful_calls: i64,
+    pub failed_calls: i64,
+    pub avg_response_time_ms: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

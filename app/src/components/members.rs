@@ -8,7 +8,18 @@ use crate::functions::members::{list_members, CreateInvitation, RemoveMember};
 pub fn Members() -> impl IntoView {
     let invite = ServerAction::<CreateInvitation>::new();
     let remove = ServerAction::<RemoveMember>::new();
-    let members = Resource::new(move || remove.version().get(), |_| list_members());
+    let members = Resource::new(|| (), |_| list_members());
+    // A removal's answer drops the row in place (no refetch); without JavaScript the form
+    // post reloads the page instead.
+    Effect::new(move |_| {
+        if let Some(Ok(removed)) = remove.value().get() {
+            members.update(|loaded| {
+                if let Some(Ok(people)) = loaded {
+                    people.retain(|m| m.id != removed);
+                }
+            });
+        }
+    });
 
     view! {
         <div class="panel members">

@@ -8,7 +8,7 @@ use connectgain_types::integrations::{N8nInput, SmsInput, WebhookInput, Whatsapp
 
 use crate::{
     error::AppError,
-    models::admin::{Analytics, CallOutcome, Integrations, N8nSettings, SendOutcome, SmsSettings, TenantOption, WhatsappSettings, WorkflowWebhook},
+    models::admin::{Analytics, CallOutcome, Integrations, N8nView, SendOutcome, SmsView, TenantOption, WebhookView, WhatsappView},
 };
 
 #[cfg(feature = "ssr")]
@@ -25,35 +25,31 @@ pub async fn admin_integrations(tenant: String) -> Result<Integrations, AppError
     use connectgain_domain::integrations::{n8n, sms, whatsapp};
     let d = require_admin().await?;
     let org = tenant_of(&d, &tenant).await?;
-    Ok(Integrations {
-        whatsapp: whatsapp::get(&d, org).await?.map(Into::into),
-        sms: sms::get(&d, org).await?.map(Into::into),
-        n8n: n8n::get(&d, org).await?.map(Into::into),
-    })
+    Ok(Integrations { whatsapp: whatsapp::get(&d, org).await?, sms: sms::get(&d, org).await?, n8n: n8n::get(&d, org).await? })
 }
 
 /// Saves the tenant's WhatsApp settings; answers them as stored (secrets masked).
 #[server(endpoint = "admin/integrations/whatsapp", input = Json)]
-pub async fn admin_save_whatsapp(tenant: String, input: WhatsappInput) -> Result<WhatsappSettings, AppError> {
+pub async fn admin_save_whatsapp(tenant: String, input: WhatsappInput) -> Result<WhatsappView, AppError> {
     let d = require_admin().await?;
     let org = tenant_of(&d, &tenant).await?;
-    Ok(connectgain_domain::integrations::whatsapp::put(&d, org, &input).await?.into())
+    Ok(connectgain_domain::integrations::whatsapp::put(&d, org, &input).await?)
 }
 
 /// Saves the tenant's SMS provider and its settings; answers them as stored.
 #[server(endpoint = "admin/integrations/sms", input = Json)]
-pub async fn admin_save_sms(tenant: String, input: SmsInput) -> Result<SmsSettings, AppError> {
+pub async fn admin_save_sms(tenant: String, input: SmsInput) -> Result<SmsView, AppError> {
     let d = require_admin().await?;
     let org = tenant_of(&d, &tenant).await?;
-    Ok(connectgain_domain::integrations::sms::put(&d, org, &input).await?.into())
+    Ok(connectgain_domain::integrations::sms::put(&d, org, &input).await?)
 }
 
 /// Saves the tenant's n8n instance; answers it as stored.
 #[server(endpoint = "admin/integrations/n8n", input = Json)]
-pub async fn admin_save_n8n(tenant: String, input: N8nInput) -> Result<N8nSettings, AppError> {
+pub async fn admin_save_n8n(tenant: String, input: N8nInput) -> Result<N8nView, AppError> {
     let d = require_admin().await?;
     let org = tenant_of(&d, &tenant).await?;
-    Ok(connectgain_domain::integrations::n8n::put(&d, org, &input).await?.into())
+    Ok(connectgain_domain::integrations::n8n::put(&d, org, &input).await?)
 }
 
 /// Sends a test message through the tenant's `whatsapp` or `sms` settings and returns the
@@ -72,24 +68,23 @@ pub async fn admin_test_message(tenant: String, channel: String, to: String, mes
 }
 
 #[server(endpoint = "admin/webhooks")]
-pub async fn admin_webhooks(tenant: String) -> Result<Vec<WorkflowWebhook>, AppError> {
+pub async fn admin_webhooks(tenant: String) -> Result<Vec<WebhookView>, AppError> {
     let d = require_admin().await?;
     let org = tenant_of(&d, &tenant).await?;
-    Ok(connectgain_domain::integrations::webhooks::list(&d, org).await?.into_iter().map(Into::into).collect())
+    Ok(connectgain_domain::integrations::webhooks::list(&d, org).await?)
 }
 
 /// Creates a workflow webhook (`id` absent) or updates one. The answer carries warnings
 /// (a short auth token) for the page to show.
 #[server(endpoint = "admin/webhooks/save", input = Json)]
-pub async fn admin_save_webhook(tenant: String, id: Option<String>, input: WebhookInput) -> Result<WorkflowWebhook, AppError> {
+pub async fn admin_save_webhook(tenant: String, id: Option<String>, input: WebhookInput) -> Result<WebhookView, AppError> {
     use connectgain_domain::integrations::webhooks;
     let d = require_admin().await?;
     let org = tenant_of(&d, &tenant).await?;
-    let saved = match id {
+    Ok(match id {
         Some(id) => webhooks::update(&d, org, webhook_of(&id)?, &input).await?,
         None => webhooks::create(&d, org, &input).await?,
-    };
-    Ok(saved.into())
+    })
 }
 
 /// Deletes a workflow webhook and its analytics.

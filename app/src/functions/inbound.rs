@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::{
     error::AppError,
-    models::inbound::{InboundEventRow, InboundPage, RevealedKey},
+    models::inbound::{CallbackSecrets, InboundEventRow, InboundPage, RevealedKey},
 };
 
 #[cfg(feature = "ssr")]
@@ -23,7 +23,7 @@ pub async fn get_inbound() -> Result<InboundPage, AppError> {
         endpoint_base: format!("{base}/api/webhooks/"),
         key_configured: view.api_key.configured,
         key_hint: view.api_key.hint,
-        key_created_at: view.api_key.created_at.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
+        key_created_at: view.api_key.created_at.map(key_time),
         zoom_secret_token: view.zoom_secret_token,
         vonage_signature_secret: view.vonage_signature_secret,
         callbacks,
@@ -35,18 +35,24 @@ pub async fn get_inbound() -> Result<InboundPage, AppError> {
 pub async fn generate_inbound_key() -> Result<RevealedKey, AppError> {
     let (d, _, org) = require_owner().await?;
     let issued = connectgain_domain::inbound::keys::generate(&d, org).await?;
-    Ok(RevealedKey { api_key: issued.api_key })
+    Ok(RevealedKey { api_key: issued.api_key, key_hint: issued.status.hint, key_created_at: issued.status.created_at.map(key_time) })
 }
 
+#[cfg(feature = "ssr")]
+fn key_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// Saves the callback secrets (blank keeps one); answers them as stored, masked.
 #[server(endpoint = "inbound/secrets")]
-pub async fn save_callback_secrets(zoom_secret_token: String, vonage_signature_secret: String) -> Result<(), AppError> {
+pub async fn save_callback_secrets(zoom_secret_token: String, vonage_signature_secret: String) -> Result<CallbackSecrets, AppError> {
     let (d, _, org) = require_owner().await?;
     let input = connectgain_domain::inbound::settings::CallbackSecretsInput {
         zoom_secret_token: Some(zoom_secret_token),
         vonage_signature_secret: Some(vonage_signature_secret),
     };
-    connectgain_domain::inbound::settings::put(&d, org, &input).await?;
-    Ok(())
+    let saved = connectgain_domain::inbound::settings::put(&d, org, &input).await?;
+    Ok(CallbackSecrets { zoom_secret_token: saved.zoom_secret_token, vonage_signature_secret: saved.vonage_signature_secret })
 }
 
 /// The newest 100 events, filtered by status and event name (blank: any).

@@ -27,15 +27,16 @@ pub async fn create_invitation() -> Result<InvitationView, AppError> {
     })
 }
 
+/// Removes a member; answers the removed member's id, for the page to drop the row.
 #[server(endpoint = "members/remove")]
-pub async fn remove_member(member_id: String) -> Result<(), AppError> {
+pub async fn remove_member(member_id: String) -> Result<String, AppError> {
     let (d, _, org) = require_owner().await.map_err(|e| form_failed("/settings", e))?;
     let id = member_id.parse().map_err(|_| AppError::from(connectgain_domain::Error::NotFound))?;
     connectgain_domain::accounts::members::remove(&d, org, id).await.map_err(|e| form_failed("/settings", e.into()))?;
     if crate::server::is_plain_form_post() {
         redirect("/settings");
     }
-    Ok(())
+    Ok(member_id)
 }
 
 /// The organization a live invitation is for.

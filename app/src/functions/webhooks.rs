@@ -31,7 +31,7 @@ pub async fn create_subscription(input: SubscriptionInput) -> Result<RevealedSec
     use secrecy::ExposeSecret;
     let (d, _, org) = require_owner().await?;
     let created = connectgain_domain::outbound::subscriptions::create(&d, org, &input).await?;
-    Ok(RevealedSecret { subscription: created.view.name.clone(), secret: created.secret.expose_secret().to_owned() })
+    Ok(RevealedSecret { subscription: created.view.name.clone(), secret: created.secret.expose_secret().to_owned(), row: created.view.into() })
 }
 
 /// Turns a subscription on or off; answers it as saved.
@@ -55,7 +55,7 @@ pub async fn rotate_subscription_secret(id: String) -> Result<RevealedSecret, Ap
     let id = subscription_of(&id)?;
     let secret = connectgain_domain::outbound::subscriptions::rotate_secret(&d, org, id, std::time::Duration::from_secs(24 * 3600)).await?;
     let view = connectgain_domain::outbound::subscriptions::get(&d, org, id).await?;
-    Ok(RevealedSecret { subscription: view.name, secret: secret.expose_secret().to_owned() })
+    Ok(RevealedSecret { subscription: view.name.clone(), secret: secret.expose_secret().to_owned(), row: view.into() })
 }
 
 /// Sends a sample of `event` (its catalogue example) to the subscription.

@@ -1,7 +1,8 @@
-//! What the Platform Administration page receives: the platform API's objects as the page
-//! shows them (secrets already masked by the server), made from the domain's views at
-//! compile time (see `from_domain` below). What the page sends is `connectgain_types`.
+//! What the Platform Administration page receives. The integrations' views are the REST
+//! API's own (`connectgain_types`, secrets already masked by the server); the rest are made
+//! from the domain's records at compile time (see `from_domain` below).
 
+pub use connectgain_types::integrations::{CallSummary, N8nView, SmsView, WebhookView, WhatsappView};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,71 +14,9 @@ pub struct TenantOption {
 /// A tenant's integrations; `None` where nothing is configured yet.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Integrations {
-    pub whatsapp: Option<WhatsappSettings>,
-    pub sms: Option<SmsSettings>,
-    pub n8n: Option<N8nSettings>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct WhatsappSettings {
-    pub enabled: bool,
-    pub phone_number_id: Option<String>,
-    pub business_account_id: Option<String>,
-    pub access_token: Option<String>,
-    pub webhook_verify_token: Option<String>,
-    pub phone_number: Option<String>,
-    pub app_secret: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SmsSettings {
-    pub enabled: bool,
-    pub provider: String,
-    pub account_sid: Option<String>,
-    pub auth_token: Option<String>,
-    pub phone_number: Option<String>,
-    pub messaging_service_sid: Option<String>,
-    pub api_key: Option<String>,
-    pub api_secret: Option<String>,
-    pub from: Option<String>,
-    pub access_key_id: Option<String>,
-    pub secret_access_key: Option<String>,
-    pub region: Option<String>,
-    pub sender_id: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct N8nSettings {
-    pub base_url: String,
-    pub api_key: Option<String>,
-}
-
-/// An n8n workflow webhook with its all-time counters; the auth token is masked.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkflowWebhook {
-    pub id: String,
-    pub workflow_name: String,
-    pub webhook_url: String,
-    pub description: Option<String>,
-    pub auth_token: Option<String>,
-    pub is_active: bool,
-    pub total_calls: i64,
-    pub successful_calls: i64,
-    pub failed_calls: i64,
-    pub last_called_at: Option<String>,
-    #[serde(default)]
-    pub warnings: Vec<String>,
-}
-
-impl WorkflowWebhook {
-    /// Successful calls as a whole percentage, when there were calls.
-    pub fn success_rate(&self) -> Option<i64> {
-        (self.total_calls > 0).then(|| self.successful_calls * 100 / self.total_calls)
-    }
+    pub whatsapp: Option<WhatsappView>,
+    pub sms: Option<SmsView>,
+    pub n8n: Option<N8nView>,
 }
 
 /// The seed's colour bands for a success rate: green ≥ 95 %, yellow 80–94 %, red below.
@@ -113,15 +52,6 @@ pub struct CallOutcome {
     pub error: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Summary {
-    pub total_calls: i64,
-    pub successful_calls: i64,
-    pub failed_calls: i64,
-    pub avg_response_time_ms: i64,
-}
-
 /// One recorded attempt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -149,8 +79,8 @@ pub struct ChartPoint {
 /// Everything the analytics dashboard shows for one filter.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Analytics {
-    pub summary: Summary,
-    pub webhooks: Vec<WorkflowWebhook>,
+    pub summary: CallSummary,
+    pub webhooks: Vec<WebhookView>,
     pub calls: Vec<CallRow>,
     pub chart: Vec<ChartPoint>,
     /// When the server computed this, `HH:MM:SS` UTC.
@@ -167,7 +97,7 @@ pub fn short_time(rfc3339: &str) -> String {
 #[cfg(feature = "ssr")]
 mod from_domain {
     use connectgain_domain::{
-        integrations::{analytics, n8n::N8nView, sms::SmsView, tenants::Tenant, webhook_calls, webhooks::WebhookView, whatsapp::WhatsappView},
+        integrations::{analytics, tenants::Tenant, webhook_calls},
         providers::SendResult,
     };
 
@@ -177,73 +107,6 @@ mod from_domain {
     impl From<Tenant> for TenantOption {
         fn from(t: Tenant) -> Self {
             Self { id: t.id.to_string(), name: t.name }
-        }
-    }
-
-    impl From<WhatsappView> for WhatsappSettings {
-        fn from(v: WhatsappView) -> Self {
-            let WhatsappView { enabled, phone_number_id, business_account_id, access_token, webhook_verify_token, phone_number, app_secret, updated_at: _ } = v;
-            Self { enabled, phone_number_id, business_account_id, access_token, webhook_verify_token, phone_number, app_secret }
-        }
-    }
-
-    impl From<SmsView> for SmsSettings {
-        fn from(v: SmsView) -> Self {
-            let SmsView {
-                enabled,
-                provider,
-                account_sid,
-                auth_token,
-                phone_number,
-                messaging_service_sid,
-                api_key,
-                api_secret,
-                from,
-                access_key_id,
-                secret_access_key,
-                region,
-                sender_id,
-                updated_at: _,
-            } = v;
-            Self {
-                enabled,
-                provider,
-                account_sid,
-                auth_token,
-                phone_number,
-                messaging_service_sid,
-                api_key,
-                api_secret,
-                from,
-                access_key_id,
-                secret_access_key,
-                region,
-                sender_id,
-            }
-        }
-    }
-
-    impl From<N8nView> for N8nSettings {
-        fn from(v: N8nView) -> Self {
-            Self { base_url: v.base_url, api_key: v.api_key }
-        }
-    }
-
-    impl From<WebhookView> for WorkflowWebhook {
-        fn from(w: WebhookView) -> Self {
-            Self {
-                id: w.id.to_string(),
-                workflow_name: w.workflow_name,
-                webhook_url: w.webhook_url,
-                description: w.description,
-                auth_token: w.auth_token,
-                is_active: w.is_active,
-                total_calls: w.total_calls,
-                successful_calls: w.successful_calls,
-                failed_calls: w.failed_calls,
-                last_called_at: w.last_called_at.map(rfc3339),
-                warnings: w.warnings,
-            }
         }
     }
 
@@ -257,13 +120,6 @@ mod from_domain {
     impl From<webhook_calls::CallOutcome> for CallOutcome {
         fn from(c: webhook_calls::CallOutcome) -> Self {
             Self { workflow_name: c.workflow_name, success: c.success, status: c.status, attempts: c.attempts, duration_ms: c.duration_ms, error: c.error }
-        }
-    }
-
-    impl From<analytics::Summary> for Summary {
-        fn from(s: analytics::Summary) -> Self {
-            let analytics::Summary { total_calls, successful_calls, failed_calls, avg_response_time_ms } = s;
-            Self { total_calls, successful_calls, failed_calls, avg_response_time_ms }
         }
     }
 

@@ -18,11 +18,21 @@ pub struct InboundPage {
     pub callbacks: Vec<(String, String)>,
 }
 
+/// The provider callback secrets as stored, masked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallbackSecrets {
+    pub zoom_secret_token: Option<String>,
+    pub vonage_signature_secret: Option<String>,
+}
+
 /// A key shown once, right after it was generated. Its `Debug` is redacted: see
 /// [`super::webhooks::RevealedSecret`].
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevealedKey {
     pub api_key: String,
+    /// The key's hint and creation time, for the page to show without asking again.
+    pub key_hint: Option<String>,
+    pub key_created_at: Option<String>,
 }
 
 impl std::fmt::Debug for RevealedKey {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubscriptionRow {
     pub id: String,
     pub name: String,
@@ -22,6 +22,8 @@ pub struct SubscriptionRow {
 pub struct RevealedSecret {
     pub subscription: String,
     pub secret: String,
+    /// The subscription as saved, for the page to show without asking again.
+    pub row: SubscriptionRow,
 }
 
 impl std::fmt::Debug for RevealedSecret {

@@ -18,7 +18,18 @@ use crate::{
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let create = Action::new(|input: &ContactInput| create_contact(input.clone()));
-    let contacts = Resource::new(move || create.version().get(), |_| list_contacts());
+    // Loaded once; a contact added here goes on top of the list from the answer (no refetch).
+    let contacts = Resource::new(|| (), |_| list_contacts());
+    Effect::new(move |_| {
+        if let Some(Ok(added)) = create.value().get() {
+            contacts.update(|loaded| {
+                if let Some(Ok(list)) = loaded {
+                    list.retain(|c| c.id != added.id);
+                    list.insert(0, added);
+                }
+            });
+        }
+    });
     let error = Signal::derive(move || create.value().get().and_then(Result::err));
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let on_submit = move |ev: SubmitEvent| {

@@ -15,25 +15,39 @@ use crate::{
     },
     error::AppError,
     functions::inbound::{generate_inbound_key, get_inbound, list_inbound_events, retry_inbound_event, save_callback_secrets},
-    models::inbound::{InboundEventRow, InboundPage, RevealedKey},
+    models::inbound::{CallbackSecrets, InboundEventRow, InboundPage, RevealedKey},
 };
 
 #[component]
 pub fn InboundPage() -> impl IntoView {
     let toasts = Toasts::provide();
     let confirm = Confirm::provide();
-    let changed = RwSignal::new(0u32);
     let revealed = RwSignal::new(None::<RevealedKey>);
-    let page = Resource::new(move || changed.get(), |_| get_inbound());
+    // Loaded once; a new key's answer updates what the page shows of it (no refetch).
+    let page = Resource::new(|| (), |_| get_inbound());
     let generate = Action::new(|_: &()| generate_inbound_key());
     Effect::new(move |_| match generate.value().get() {
         Some(Ok(key)) => {
             toasts.ok("New inbound API key created. Copy it now: it is not shown again.");
+            page.update(|loaded| {
+                if let Some(Ok(p)) = loaded {
+                    p.key_configured = true;
+                    p.key_hint = key.key_hint.clone();
+                    p.key_created_at = key.key_created_at.clone();
+                }
+            });
             revealed.set(Some(key));
-            changed.update(|v| *v += 1);
         }
         Some(Err(e)) => toasts.error(e.message),
         None => {}
+    });
+    let on_saved = Callback::new(move |saved: CallbackSecrets| {
+        page.update(|loaded| {
+            if let Some(Ok(p)) = loaded {
+                p.zoom_secret_token = saved.zoom_secret_token;
+                p.vonage_signature_secret = saved.vonage_signature_secret;
+            }
+        })
     });
 
     view! {
@@ -52,7 +66,7 @@ pub fn InboundPage() -> impl IntoView {
                                 <a href="/settings/inbound" aria-current="page">"Inbound"</a>
                             </nav>
                             <KeyPanel page=p.clone() revealed generate confirm/>
-                            <Callbacks page=p.clone() changed toasts/>
+                            <Callbacks page=p.clone() on_saved toasts/>
                             <Events toasts/>
                         </section>
                     }.into_any(),
@@ -128,12 +142,12 @@ fn KeyPanel(
 }
 
 #[component]
-fn Callbacks(page: InboundPage, changed: RwSignal<u32>, toasts: Toasts) -> impl IntoView {
+fn Callbacks(page: InboundPage, on_saved: Callback<CallbackSecrets>, toasts: Toasts) -> impl IntoView {
     let save = Action::new(|(zoom, vonage): &(String, String)| save_callback_secrets(zoom.clone(), vonage.clone()));
     Effect::new(move |_| match save.value().get() {
-        Some(Ok(())) => {
+        Some(Ok(saved)) => {
             toasts.ok("Callback secrets saved.");
-            changed.update(|v| *v += 1);
+            on_saved.run(saved);
         }
         Some(Err(e)) => toasts.error(e.field("zoom_secret_token").or(e.field("vonage_signature_secret")).unwrap_or(e.message)),
         None => {}

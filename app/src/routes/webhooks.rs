@@ -29,32 +29,49 @@ use crate::{
 pub fn WebhooksPage() -> impl IntoView {
     let toasts = Toasts::provide();
     let confirm = Confirm::provide();
-    let changed = RwSignal::new(0u32);
     let revealed = RwSignal::new(None::<RevealedSecret>);
-    let subscriptions = Resource::new(move || changed.get(), |_| list_subscriptions());
+    // Loaded once; each action's answer then updates the list in place (no refetch).
+    let subscriptions = Resource::new(|| (), |_| list_subscriptions());
     let catalogue = Resource::new(|| (), |_| event_catalogue());
+    let put_row = move |row: SubscriptionRow| {
+        subscriptions.update(|loaded| {
+            if let Some(Ok(list)) = loaded {
+                match list.iter_mut().find(|r| r.id == row.id) {
+                    Some(r) => *r = row,
+                    None => list.push(row),
+                }
+            }
+        })
+    };
 
     let create = Action::new(|input: &SubscriptionInput| create_subscription(input.clone()));
     Effect::new(move |_| {
         if let Some(Ok(secret)) = create.value().get() {
             toasts.ok(format!("Webhook {} created.", secret.subscription));
+            put_row(secret.row.clone());
             revealed.set(Some(secret));
-            changed.update(|v| *v += 1);
         }
     });
     let toggle = Action::new(|(id, active): &(String, bool)| set_subscription_active(id.clone(), *active));
-    let remove = Action::new(|id: &String| delete_subscription(id.clone()));
+    let remove = Action::new(|id: &String| {
+        let id = id.clone();
+        async move { delete_subscription(id.clone()).await.map(|()| id) }
+    });
     let rotate = Action::new(|id: &String| rotate_subscription_secret(id.clone()));
     let test = Action::new(|(id, event): &(String, String)| send_test_event(id.clone(), event.clone()));
     Effect::new(move |_| match toggle.value().get() {
-        Some(Ok(_)) => changed.update(|v| *v += 1),
+        Some(Ok(row)) => put_row(row),
         Some(Err(e)) => toasts.error(e.message),
         None => {}
     });
     Effect::new(move |_| match remove.value().get() {
-        Some(Ok(())) => {
+        Some(Ok(id)) => {
             toasts.ok("Webhook deleted.");
-            changed.update(|v| *v += 1);
+            subscriptions.update(|loaded| {
+                if let Some(Ok(list)) = loaded {
+                    list.retain(|r| r.id != id);
+                }
+            });
         }
         Some(Err(e)) => toasts.error(e.message),
         None => {}
@@ -62,8 +79,8 @@ pub fn WebhooksPage() -> impl IntoView {
     Effect::new(move |_| match rotate.value().get() {
         Some(Ok(secret)) => {
             toasts.ok("New secret created; the old one keeps signing for 24 hours.");
+            put_row(secret.row.clone());
             revealed.set(Some(secret));
-            changed.update(|v| *v += 1);
         }
         Some(Err(e)) => toasts.error(e.message),
         None => {}
@@ -118,7 +135,7 @@ fn SubscriptionList(
     list: Vec<SubscriptionRow>,
     docs: Vec<EventDocView>,
     toggle: Action<(String, bool), Result<SubscriptionRow, crate::error::AppError>>,
-    remove: Act<String>,
+    remove: Action<String, Result<String, crate::error::AppError>>,
     rotate: Action<String, Result<RevealedSecret, crate::error::AppError>>,
     test: Act<(String, String)>,
     confirm: Confirm,

@@ -57,7 +57,7 @@ pub async fn analytics(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: &st
     let calls = analytics::calls(d, org, webhook, Some(range), None, 50).await?;
     let hours = analytics::series(d, org, webhook, range).await?;
     let mut hooks = webhooks::list(d, org).await?;
-    if let Some(id) = webhook {
+    if let Some(id) = webhook.map(|id| id.to_string()) {
         hooks.retain(|w| w.id == id);
     }
     let now = Utc::now();
@@ -65,11 +65,5 @@ pub async fn analytics(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: &st
         .into_iter()
         .map(|b| ChartPoint { label: b.start.format("%Y-%m-%d %H:00").to_string(), calls: b.calls, failures: b.failures, avg_ms: b.avg_ms })
         .collect();
-    Ok(Analytics {
-        summary: summary.into(),
-        webhooks: hooks.into_iter().map(Into::into).collect(),
-        calls: calls.into_iter().map(Into::into).collect(),
-        chart,
-        refreshed_at: now.format("%H:%M:%S").to_string(),
-    })
+    Ok(Analytics { summary, webhooks: hooks, calls: calls.into_iter().map(Into::into).collect(), chart, refreshed_at: now.format("%H:%M:%S").to_string() })
 }

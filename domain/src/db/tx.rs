@@ -80,17 +80,6 @@ async fn begin_sqlite(sqlite: super::SqliteDb) -> Result<Tx, sqlx::Error> {
 }
 
 impl Tx {
-    /// The `count` positional placeholders from `$first` on, for statements built at run
-    /// time: `?` on SQLite, whose lookup of a parameter by name (`$n`) scans every name of
-    /// the statement (quadratic in a statement with hundreds of parameters), `$n` on
-    /// PostgreSQL. Parameters are bound in order either way.
-    pub fn placeholders(&self, first: usize, count: usize) -> Vec<String> {
-        match self {
-            Tx::Sqlite(..) => vec!["?".to_owned(); count],
-            Tx::Postgres(_) => (first..first + count).map(|i| format!("${i}")).collect(),
-        }
-    }
-
     pub async fn commit(self) -> Result<(), sqlx::Error> {
         match self {
             Tx::Sqlite(tx, _turn) => tx.commit().await,

@@ -16,6 +16,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::QueryBuilder;
 use tokio::sync::{mpsc, oneshot, Mutex};
 
 use super::{
@@ -28,8 +29,6 @@ use crate::{db::Tx, ids::OrgId, on_tx, Domain, Error};
 pub const MAX_BATCH: usize = 2000;
 /// Rows per INSERT statement.
 const ROWS_PER_INSERT: usize = 100;
-/// Parameters per row.
-const COLUMNS_PER_ROW: usize = 10;
 const QUEUE: usize = 65_536;
 
 /// An event to store.
@@ -169,37 +168,29 @@ async fn write(d: &Domain, batch: &[Job]) -> Result<Vec<Result<Received, Error>>
 }
 
 async fn insert(tx: &mut Tx, jobs: &[Job]) -> Result<Vec<InboundEventId>, sqlx::Error> {
-    let mut sql = String::from(
-        "INSERT INTO integration_events (id, organization_id, source, event_name, payload, status, result, idempotency_key, \
-         attempts, received_at, processed_at) VALUES ",
-    );
-    for i in 0..jobs.len() {
-        let p = tx.placeholders(i * COLUMNS_PER_ROW + 1, COLUMNS_PER_ROW);
-        if i > 0 {
-            sql.push(',');
-        }
-        sql.push_str(&format!("({}, {}, {}, {}, {}, {}, {}, {}, 0, {}, {})", p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]));
-    }
-    sql.push_str(" ON CONFLICT (organization_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id");
     on_tx!(tx, conn => {
-        let mut q = sqlx::query_scalar::<_, InboundEventId>(&sql);
-        for job in jobs {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO integration_events (id, organization_id, source, event_name, payload, status, result, idempotency_key, \
+             attempts, received_at, processed_at) ",
+        );
+        q.push_values(jobs, |mut row, job| {
             let e = &job.event;
             let (status, result, processed_at) =
                 if stored_only(e) { ("processed", Some(stored::RESULT), Some(job.received_at)) } else { ("received", None, None) };
-            q = q
-                .bind(job.id)
-                .bind(e.org)
-                .bind(e.source.as_str())
-                .bind(&e.event_name)
-                .bind(&e.payload)
-                .bind(status)
-                .bind(result)
-                .bind(&e.idempotency_key)
-                .bind(job.received_at)
-                .bind(processed_at);
-        }
-        q.fetch_all(conn).await
+            row.push_bind(job.id)
+                .push_bind(e.org)
+                .push_bind(e.source.as_str())
+                .push_bind(&e.event_name)
+                .push_bind(&e.payload)
+                .push_bind(status)
+                .push_bind(result)
+                .push_bind(&e.idempotency_key)
+                .push("0")
+                .push_bind(job.received_at)
+                .push_bind(processed_at);
+        });
+        q.push(" ON CONFLICT (organization_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING RETURNING id");
+        q.build_query_scalar::<InboundEventId>().fetch_all(conn).await
     })
 }
 

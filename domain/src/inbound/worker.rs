@@ -12,6 +12,7 @@ use std::{
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+use sqlx::QueryBuilder;
 
 use super::{claimed::Claimed, processors, Source};
 use crate::{
@@ -107,17 +108,16 @@ async fn mark_stored(db: &Db, events: &[Claimed]) -> Result<(), sqlx::Error> {
     let now = Utc::now();
     let mut tx = db.begin().await?;
     for chunk in events.chunks(200) {
-        let placeholders = (0..chunk.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(",");
-        let sql = format!(
-            "UPDATE integration_events SET status = 'processed', result = $1, processed_at = $2, locked_until = NULL \
-             WHERE status = 'received' AND id IN ({placeholders})"
-        );
         on_tx!(&mut tx, conn => {
-            let mut q = sqlx::query(&sql).bind(processors::stored::RESULT).bind(now);
+            let mut q = QueryBuilder::new("UPDATE integration_events SET status = 'processed', result = ");
+            q.push_bind(processors::stored::RESULT).push(", processed_at = ").push_bind(now);
+            q.push(", locked_until = NULL WHERE status = 'received' AND id IN (");
+            let mut ids = q.separated(",");
             for e in chunk {
-                q = q.bind(e.id);
+                ids.push_bind(e.id);
             }
-            q.execute(conn).await.map(drop)
+            q.push(")");
+            q.build().execute(conn).await.map(drop)
         })?;
     }
     tx.commit().await

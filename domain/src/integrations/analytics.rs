@@ -6,6 +6,8 @@ use chrono::{DateTime, DurationRound, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub use connectgain_types::integrations::CallSummary;
+
 use crate::{ids::OrgId, on_db, Domain, Error};
 
 /// The dashboard's time ranges.
@@ -43,15 +45,6 @@ impl Range {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Summary {
-    pub total_calls: i64,
-    pub successful_calls: i64,
-    pub failed_calls: i64,
-    pub avg_response_time_ms: i64,
-}
-
 #[derive(sqlx::FromRow, Default)]
 struct Sums {
     calls: Option<i64>,
@@ -60,7 +53,7 @@ struct Sums {
 }
 
 /// Totals over `range` for the tenant, or one of its webhooks.
-pub async fn summary(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: Range) -> Result<Summary, Error> {
+pub async fn summary(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: Range) -> Result<CallSummary, Error> {
     let now = Utc::now();
     let since = now - range.length();
     // Whole hours from the rollups; the part of the first hour inside the range from calls.
@@ -92,7 +85,7 @@ pub async fn summary(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: Range
     let total = hours.calls.unwrap_or(0) + partial.calls.unwrap_or(0);
     let ok = hours.successes.unwrap_or(0) + partial.successes.unwrap_or(0);
     let duration = hours.duration_ms.unwrap_or(0) + partial.duration_ms.unwrap_or(0);
-    Ok(Summary { total_calls: total, successful_calls: ok, failed_calls: total - ok, avg_response_time_ms: if total > 0 { duration / total } else { 0 } })
+    Ok(CallSummary { total_calls: total, successful_calls: ok, failed_calls: total - ok, avg_response_time_ms: if total > 0 { duration / total } else { 0 } })
 }
 
 /// One recorded attempt.

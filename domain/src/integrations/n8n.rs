@@ -2,22 +2,13 @@
 //! relative to, and an optional API key sent as `X-N8N-API-KEY`.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::{masked, replace_or_keep, validate};
-use crate::{error::FieldErrors, ids::OrgId, on_db, Domain, Error};
+use crate::{error::FieldErrors, ids::OrgId, on_db, text::rfc3339, Domain, Error};
 
 pub const API_KEY: &str = "n8n_integrations.api_key";
 
-pub use connectgain_types::integrations::N8nInput;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct N8nView {
-    pub base_url: String,
-    pub api_key: Option<String>,
-    pub updated_at: DateTime<Utc>,
-}
+pub use connectgain_types::integrations::{N8nInput, N8nView};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct Stored {
@@ -34,7 +25,10 @@ pub(crate) async fn stored(d: &Domain, org: OrgId) -> Result<Option<Stored>, Err
 }
 
 pub async fn get(d: &Domain, org: OrgId) -> Result<Option<N8nView>, Error> {
-    stored(d, org).await?.map(|s| Ok(N8nView { api_key: masked(d, org, API_KEY, &s.api_key)?, base_url: s.base_url, updated_at: s.updated_at })).transpose()
+    stored(d, org)
+        .await?
+        .map(|s| Ok(N8nView { api_key: masked(d, org, API_KEY, &s.api_key)?, base_url: s.base_url, updated_at: rfc3339(s.updated_at) }))
+        .transpose()
 }
 
 pub async fn put(d: &Domain, org: OrgId, input: &N8nInput) -> Result<N8nView, Error> {

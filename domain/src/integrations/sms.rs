@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{given, masked, seal, text, validate};
-use crate::{error::FieldErrors, ids::OrgId, on_db, Domain, Error};
+use crate::{error::FieldErrors, ids::OrgId, on_db, text::rfc3339, Domain, Error};
 
 pub const TWILIO_AUTH_TOKEN: &str = "sms_integrations.twilio_auth_token";
 pub const VONAGE_API_SECRET: &str = "sms_integrations.vonage_api_secret";
@@ -38,38 +38,7 @@ impl Provider {
     }
 }
 
-pub use connectgain_types::integrations::SmsInput;
-
-/// What is shown: the provider's own fields, secrets masked.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SmsView {
-    pub enabled: bool,
-    pub provider: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_sid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub messaging_service_sid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_secret: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub access_key_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub secret_access_key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sender_id: Option<String>,
-    pub updated_at: Option<DateTime<Utc>>,
-}
+pub use connectgain_types::integrations::{SmsInput, SmsView};
 
 #[derive(Default, sqlx::FromRow)]
 pub(crate) struct Stored {
@@ -105,7 +74,7 @@ pub async fn get(d: &Domain, org: OrgId) -> Result<Option<SmsView>, Error> {
 }
 
 fn view(d: &Domain, org: OrgId, s: Stored) -> Result<SmsView, Error> {
-    let mut v = SmsView { enabled: s.enabled, provider: s.provider.clone(), updated_at: s.updated_at, ..Default::default() };
+    let mut v = SmsView { enabled: s.enabled, provider: s.provider.clone(), updated_at: s.updated_at.map(rfc3339), ..Default::default() };
     match Provider::parse(&s.provider) {
         Some(Provider::Twilio) => {
             v.account_sid = s.twilio_account_sid;

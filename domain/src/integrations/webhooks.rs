@@ -3,38 +3,16 @@
 //! token stored encrypted, and whether it is active.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{masked, replace_or_keep};
-use crate::{error::is_unique_violation, error::FieldErrors, ids::OrgId, on_db, Domain, Error};
+use crate::{error::is_unique_violation, error::FieldErrors, ids::OrgId, on_db, text::rfc3339, Domain, Error};
 
 pub const AUTH_TOKEN: &str = "n8n_webhooks.auth_token";
 /// Tokens shorter than this are accepted with a warning.
 const STRONG_TOKEN_CHARS: usize = 32;
 
-pub use connectgain_types::integrations::WebhookInput;
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookView {
-    pub id: Uuid,
-    pub workflow_name: String,
-    pub webhook_url: String,
-    pub description: Option<String>,
-    /// Masked.
-    pub auth_token: Option<String>,
-    pub is_active: bool,
-    pub total_calls: i64,
-    pub successful_calls: i64,
-    pub failed_calls: i64,
-    pub avg_response_time_ms: Option<i64>,
-    pub last_called_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub warnings: Vec<String>,
-}
+pub use connectgain_types::integrations::{WebhookInput, WebhookView};
 
 #[derive(Clone, sqlx::FromRow)]
 pub(crate) struct Stored {
@@ -60,7 +38,7 @@ const COLUMNS: &str = "id, organization_id, workflow_name, webhook_url, descript
 fn view(d: &Domain, s: Stored, warnings: Vec<String>) -> Result<WebhookView, Error> {
     Ok(WebhookView {
         auth_token: masked(d, s.organization_id, AUTH_TOKEN, &s.auth_token)?,
-        id: s.id,
+        id: s.id.to_string(),
         workflow_name: s.workflow_name,
         webhook_url: s.webhook_url,
         description: s.description,
@@ -69,9 +47,9 @@ fn view(d: &Domain, s: Stored, warnings: Vec<String>) -> Result<WebhookView, Err
         successful_calls: s.successful_calls,
         failed_calls: s.failed_calls,
         avg_response_time_ms: (s.total_calls > 0).then(|| s.total_duration_ms / s.total_calls),
-        last_called_at: s.last_called_at,
-        created_at: s.created_at,
-        updated_at: s.updated_at,
+        last_called_at: s.last_called_at.map(rfc3339),
+        created_at: rfc3339(s.created_at),
+        updated_at: rfc3339(s.updated_at),
         warnings,
     })
 }

@@ -1,30 +1,15 @@
 //! The WhatsApp Cloud API configuration of a tenant.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::{masked, replace_or_keep, text, validate};
-use crate::{error::FieldErrors, ids::OrgId, on_db, Domain, Error};
+use crate::{error::FieldErrors, ids::OrgId, on_db, text::rfc3339, Domain, Error};
 
 pub const ACCESS_TOKEN: &str = "whatsapp_integrations.access_token";
 pub const VERIFY_TOKEN: &str = "whatsapp_integrations.webhook_verify_token";
 pub const APP_SECRET: &str = "whatsapp_integrations.app_secret";
 
-pub use connectgain_types::integrations::WhatsappInput;
-
-/// What is shown: secrets masked.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WhatsappView {
-    pub enabled: bool,
-    pub phone_number_id: Option<String>,
-    pub business_account_id: Option<String>,
-    pub access_token: Option<String>,
-    pub webhook_verify_token: Option<String>,
-    pub phone_number: Option<String>,
-    pub app_secret: Option<String>,
-    pub updated_at: DateTime<Utc>,
-}
+pub use connectgain_types::integrations::{WhatsappInput, WhatsappView};
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct Stored {
@@ -61,7 +46,7 @@ fn view(d: &Domain, org: OrgId, s: Stored) -> Result<WhatsappView, Error> {
         webhook_verify_token: masked(d, org, VERIFY_TOKEN, &s.webhook_verify_token)?,
         phone_number: s.phone_number,
         app_secret: masked(d, org, APP_SECRET, &s.app_secret)?,
-        updated_at: s.updated_at,
+        updated_at: rfc3339(s.updated_at),
     })
 }
 

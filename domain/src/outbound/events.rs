@@ -2,6 +2,7 @@
 //! outbox: a crash can never lose an event whose change committed).
 
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 
 pub use super::event_type::EventType;
 use super::{payload, DeliveryId, EventId, SubscriptionId};
@@ -92,24 +93,17 @@ async fn insert_deliveries(
     let mut ids = Vec::with_capacity(targets.len());
     // A handful of subscriptions per tenant: a few rows per statement at most.
     for chunk in targets.chunks(50) {
-        let mut sql = String::from(
-            "INSERT INTO outbound_deliveries (id, organization_id, subscription_id, event_id, event_type, status, \
-             attempts, schedule_pos, next_attempt_at, created_at, updated_at) VALUES ",
-        );
-        for i in 0..chunk.len() {
-            let p = i * 2;
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!("(${}, $1, ${}, $2, $3, 'pending', 0, 0, $4, $4, $4)", p + 5, p + 6));
-        }
         let batch: Vec<DeliveryId> = chunk.iter().map(|_| DeliveryId::new()).collect();
         on_tx!(tx, conn => {
-            let mut q = sqlx::query(&sql).bind(org).bind(event_id).bind(event.as_str()).bind(now);
-            for (id, sub) in batch.iter().zip(chunk) {
-                q = q.bind(*id).bind(*sub);
-            }
-            q.execute(conn).await.map(|r| r.rows_affected())
+            let mut q = QueryBuilder::new(
+                "INSERT INTO outbound_deliveries (id, organization_id, subscription_id, event_id, event_type, status, \
+                 attempts, schedule_pos, next_attempt_at, created_at, updated_at) ",
+            );
+            q.push_values(batch.iter().zip(chunk), |mut row, (id, sub)| {
+                row.push_bind(*id).push_bind(org).push_bind(*sub).push_bind(event_id).push_bind(event.as_str());
+                row.push("'pending'").push("0").push("0").push_bind(now).push_bind(now).push_bind(now);
+            });
+            q.build().execute(conn).await.map(|r| r.rows_affected())
         })?;
         ids.extend(batch);
     }

@@ -1,6 +1,7 @@
 //! Attempt records, delivery states, per-subscription stats, replays and test sends.
 
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 
 use super::{
     events::{self, EventType},
@@ -66,39 +67,29 @@ pub async fn attempts(d: &Domain, org: OrgId, filter: &AttemptFilter, cursor: Op
     if let Some(sub) = filter.subscription {
         super::subscriptions::get(d, org, sub).await?;
     }
-    let mut sql = String::from(
-        "SELECT id, delivery_id, subscription_id, event_type, attempt, attempted_at, success, status_code, duration_ms, \
-         request_headers, response_body, error FROM outbound_attempts WHERE organization_id = $1 AND id < $2",
-    );
-    let mut n = 2;
-    let mut next = |sql: &mut String, clause: &str| {
-        n += 1;
-        sql.push_str(&clause.replace('?', &format!("${n}")));
-    };
-    if filter.subscription.is_some() {
-        next(&mut sql, " AND subscription_id = ?");
-    }
-    if filter.succeeded.is_some() {
-        next(&mut sql, " AND success = ?");
-    }
-    if filter.event_type.is_some() {
-        next(&mut sql, " AND event_type = ?");
-    }
-    if filter.since.is_some() {
-        next(&mut sql, " AND attempted_at >= ?");
-    }
-    if filter.until.is_some() {
-        next(&mut sql, " AND attempted_at < ?");
-    }
-    sql.push_str(&format!(" ORDER BY id DESC LIMIT {}", limit + 1));
     let mut rows: Vec<AttemptRecord> = on_db!(&d.db, pool => {
-        let mut q = sqlx::query_as(&sql).bind(org).bind(cursor.unwrap_or(i64::MAX));
-        if let Some(s) = filter.subscription { q = q.bind(s); }
-        if let Some(s) = filter.succeeded { q = q.bind(s); }
-        if let Some(e) = filter.event_type { q = q.bind(e.as_str()); }
-        if let Some(t) = filter.since { q = q.bind(t); }
-        if let Some(t) = filter.until { q = q.bind(t); }
-        q.fetch_all(pool).await
+        let mut q = QueryBuilder::new(
+            "SELECT id, delivery_id, subscription_id, event_type, attempt, attempted_at, success, status_code, duration_ms, \
+             request_headers, response_body, error FROM outbound_attempts WHERE organization_id = ",
+        );
+        q.push_bind(org).push(" AND id < ").push_bind(cursor.unwrap_or(i64::MAX));
+        if let Some(s) = filter.subscription {
+            q.push(" AND subscription_id = ").push_bind(s);
+        }
+        if let Some(s) = filter.succeeded {
+            q.push(" AND success = ").push_bind(s);
+        }
+        if let Some(e) = filter.event_type {
+            q.push(" AND event_type = ").push_bind(e.as_str());
+        }
+        if let Some(t) = filter.since {
+            q.push(" AND attempted_at >= ").push_bind(t);
+        }
+        if let Some(t) = filter.until {
+            q.push(" AND attempted_at < ").push_bind(t);
+        }
+        q.push(" ORDER BY id DESC LIMIT ").push(limit + 1);
+        q.build_query_as().fetch_all(pool).await
     })?;
     let next_cursor = if rows.len() > limit as usize {
         rows.truncate(limit as usize);

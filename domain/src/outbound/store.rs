@@ -1,6 +1,7 @@
 //! The worker's queries: claiming due deliveries under a lease, and loading what they need.
 
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 
 use super::{DeliveryId, EventId, SubscriptionId};
 use crate::{ids::OrgId, on_db, on_tx, Db};
@@ -33,10 +34,6 @@ pub struct EndpointRow {
     pub signature_style: String,
     pub is_active: bool,
     pub updated_at: DateTime<Utc>,
-}
-
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Subscriptions with pending deliveries, each with when its earliest pending delivery
@@ -83,24 +80,21 @@ pub async fn claim(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, pick
         Db::Sqlite(_) => {
             let mut tx = db.begin().await?;
             for chunk in picks.chunks(50) {
-                let due = (0..chunk.len())
-                    .map(|i| {
-                        format!(
-                            "SELECT id FROM (SELECT id FROM outbound_deliveries INDEXED BY outbound_deliveries_sub_due \
-                             WHERE subscription_id = ${} AND status = 'pending' AND next_attempt_at <= $2 ORDER BY next_attempt_at LIMIT ${})",
-                            3 + 2 * i,
-                            4 + 2 * i
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" UNION ALL ");
-                let sql = format!("UPDATE outbound_deliveries SET next_attempt_at = $1, locked_until = $1 WHERE id IN ({due}) RETURNING {RETURNING}");
                 let rows: Vec<Claimed> = on_tx!(&mut tx, conn => {
-                    let mut q = sqlx::query_as(&sql).bind(lease_until).bind(now);
+                    let mut q = QueryBuilder::new("UPDATE outbound_deliveries SET next_attempt_at = ");
+                    q.push_bind(lease_until).push(", locked_until = ").push_bind(lease_until).push(" WHERE id IN (");
+                    let mut due = q.separated(" UNION ALL ");
                     for (sub, n) in chunk {
-                        q = q.bind(*sub).bind(*n as i64);
+                        due.push(
+                            "SELECT id FROM (SELECT id FROM outbound_deliveries INDEXED BY outbound_deliveries_sub_due \
+                             WHERE subscription_id = ",
+                        );
+                        due.push_bind_unseparated(*sub).push_unseparated(" AND status = 'pending' AND next_attempt_at <= ");
+                        due.push_bind_unseparated(now).push_unseparated(" ORDER BY next_attempt_at LIMIT ");
+                        due.push_bind_unseparated(*n as i64).push_unseparated(")");
                     }
-                    q.fetch_all(conn).await
+                    q.push(") RETURNING ").push(RETURNING);
+                    q.build_query_as().fetch_all(conn).await
                 })?;
                 claimed.extend(rows);
             }
@@ -129,28 +123,29 @@ pub async fn claim(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, pick
 
 /// The stored bodies of these events.
 pub async fn bodies(db: &Db, ids: &[EventId]) -> Result<Vec<(EventId, String)>, sqlx::Error> {
-    let sql = format!("SELECT id, body FROM outbound_events WHERE id IN ({})", placeholders(1, ids.len()));
     on_db!(db, pool => {
-        let mut q = sqlx::query_as(&sql);
+        let mut q = QueryBuilder::new("SELECT id, body FROM outbound_events WHERE id IN (");
+        let mut list = q.separated(", ");
         for id in ids {
-            q = q.bind(*id);
+            list.push_bind(*id);
         }
-        q.fetch_all(pool).await
+        list.push_unseparated(")");
+        q.build_query_as().fetch_all(pool).await
     })
 }
 
 /// These subscriptions, as the worker needs them.
 pub async fn endpoints(db: &Db, ids: &[SubscriptionId]) -> Result<Vec<EndpointRow>, sqlx::Error> {
-    let sql = format!(
-        "SELECT id, organization_id, url, secret_enc, previous_secret_enc, previous_secret_until, signature_style, \
-         is_active, updated_at FROM outbound_subscriptions WHERE id IN ({})",
-        placeholders(1, ids.len())
-    );
     on_db!(db, pool => {
-        let mut q = sqlx::query_as(&sql);
+        let mut q = QueryBuilder::new(
+            "SELECT id, organization_id, url, secret_enc, previous_secret_enc, previous_secret_until, signature_style, \
+             is_active, updated_at FROM outbound_subscriptions WHERE id IN (",
+        );
+        let mut list = q.separated(", ");
         for id in ids {
-            q = q.bind(*id);
+            list.push_bind(*id);
         }
-        q.fetch_all(pool).await
+        list.push_unseparated(")");
+        q.build_query_as().fetch_all(pool).await
     })
 }

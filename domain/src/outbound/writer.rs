@@ -6,6 +6,7 @@
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 use tokio::sync::{mpsc, Notify};
 
 use super::{DeliveryId, SubscriptionId};
@@ -135,36 +136,26 @@ async fn write(db: &Db, batch: &[Outcome]) -> Result<(), sqlx::Error> {
 }
 
 async fn insert_attempts(tx: &mut Tx, rows: &[&Attempt]) -> Result<(), sqlx::Error> {
-    let mut sql = String::from(
-        "INSERT INTO outbound_attempts (delivery_id, subscription_id, organization_id, event_type, attempt, attempted_at, \
-         success, status_code, duration_ms, request_headers, response_body, error) VALUES ",
-    );
-    for i in 0..rows.len() {
-        if i > 0 {
-            sql.push(',');
-        }
-        sql.push('(');
-        sql.push_str(&tx.placeholders(i * 12 + 1, 12).join(","));
-        sql.push(')');
-    }
     on_tx!(tx, conn => {
-        let mut q = sqlx::query(&sql);
-        for a in rows {
-            q = q
-                .bind(a.delivery)
-                .bind(a.subscription)
-                .bind(a.organization)
-                .bind(&a.event_type)
-                .bind(a.attempt)
-                .bind(a.attempted_at)
-                .bind(a.next == Next::Delivered)
-                .bind(a.status_code)
-                .bind(a.duration_ms)
-                .bind(&a.request_headers)
-                .bind(&a.response_body)
-                .bind(&a.error);
-        }
-        q.execute(conn).await.map(|r| r.rows_affected())
+        let mut q = QueryBuilder::new(
+            "INSERT INTO outbound_attempts (delivery_id, subscription_id, organization_id, event_type, attempt, attempted_at, \
+             success, status_code, duration_ms, request_headers, response_body, error) ",
+        );
+        q.push_values(rows, |mut row, a| {
+            row.push_bind(a.delivery)
+                .push_bind(a.subscription)
+                .push_bind(a.organization)
+                .push_bind(&a.event_type)
+                .push_bind(a.attempt)
+                .push_bind(a.attempted_at)
+                .push_bind(a.next == Next::Delivered)
+                .push_bind(a.status_code)
+                .push_bind(a.duration_ms)
+                .push_bind(&a.request_headers)
+                .push_bind(&a.response_body)
+                .push_bind(&a.error);
+        });
+        q.build().execute(conn).await.map(|r| r.rows_affected())
     })?;
     Ok(())
 }
@@ -178,22 +169,18 @@ async fn update_delivered(tx: &mut Tx, attempts: &[&Attempt]) -> Result<(), sqlx
     let now = Utc::now();
     for (code, group) in by_code {
         for chunk in group.chunks(500) {
-            let p = tx.placeholders(1, chunk.len() + 3);
-            let sql = format!(
-                "UPDATE outbound_deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = {}, \
-                 last_status_code = {}, last_error = NULL, locked_until = NULL, updated_at = {} WHERE status = 'pending' AND id IN ({})",
-                p[0],
-                p[1],
-                p[2],
-                p[3..].join(",")
-            );
             let last = chunk.iter().map(|a| a.attempted_at).max().unwrap_or(now);
             on_tx!(tx, conn => {
-                let mut q = sqlx::query(&sql).bind(last).bind(code).bind(now);
+                let mut q = QueryBuilder::new("UPDATE outbound_deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = ");
+                q.push_bind(last).push(", last_status_code = ").push_bind(code);
+                q.push(", last_error = NULL, locked_until = NULL, updated_at = ").push_bind(now);
+                q.push(" WHERE status = 'pending' AND id IN (");
+                let mut ids = q.separated(",");
                 for a in chunk {
-                    q = q.bind(a.delivery);
+                    ids.push_bind(a.delivery);
                 }
-                q.execute(conn).await.map(|r| r.rows_affected())
+                q.push(")");
+                q.build().execute(conn).await.map(|r| r.rows_affected())
             })?;
         }
     }

@@ -205,8 +205,8 @@ backend_tests!(
 #[test]
 fn secrets_revealed_once_are_redacted_in_debug_output() {
     use connectgain_app::models::{inbound::RevealedKey, webhooks::RevealedSecret};
-    let secret = RevealedSecret { subscription: "crm".into(), secret: "whsec_c2VjcmV0LXZhbHVl".into() };
-    let key = RevealedKey { api_key: "cgin_live_0123456789abcdef".into() };
+    let secret = RevealedSecret { subscription: "crm".into(), secret: "whsec_c2VjcmV0LXZhbHVl".into(), row: Default::default() };
+    let key = RevealedKey { api_key: "cgin_live_0123456789abcdef".into(), key_hint: Some("cgin_liv…".into()), key_created_at: None };
     let printed = format!("{secret:?} {key:?} {secret:#?}");
     assert!(!printed.contains("whsec_c2VjcmV0LXZhbHVl") && !printed.contains("cgin_live_0123456789abcdef"), "{printed}");
     assert!(printed.contains("crm"), "the non-secret field stays visible: {printed}");

@@ -6,10 +6,14 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::{active_badge::ActiveBadge, chart::CallsChart, webhooks_changed::WebhooksChanged};
+use super::{
+    active_badge::ActiveBadge,
+    chart::CallsChart,
+    webhooks_changed::{WebhookList, WebhooksChanged},
+};
 use crate::{
-    functions::admin::{admin_analytics, admin_webhooks},
-    models::admin::{rate_tone, short_time, Analytics, CallRow, WorkflowWebhook},
+    functions::admin::admin_analytics,
+    models::admin::{rate_tone, short_time, Analytics, CallRow, WebhookView},
 };
 
 const REFRESH_EVERY: Duration = Duration::from_secs(30);
@@ -18,6 +22,7 @@ const RANGES: [(&str, &str); 4] = [("1h", "Last Hour"), ("24h", "Last 24 Hours")
 #[component]
 pub fn AnalyticsDashboard(tenant: String) -> impl IntoView {
     let changed = expect_context::<WebhooksChanged>();
+    let options = expect_context::<WebhookList>().list;
     let webhook = RwSignal::new(String::new());
     let range = RwSignal::new("24h".to_owned());
     let tick = RwSignal::new(0u32);
@@ -27,9 +32,7 @@ pub fn AnalyticsDashboard(tenant: String) -> impl IntoView {
             on_cleanup(move || handle.clear());
         }
     });
-    let t = tenant.clone();
-    let data = Resource::new(move || (t.clone(), webhook.get(), range.get(), tick.get(), changed.0.get()), |(t, w, r, _, _)| admin_analytics(t, w, r));
-    let options = Resource::new(move || (tenant.clone(), changed.0.get()), |(t, _)| admin_webhooks(t));
+    let data = Resource::new(move || (tenant.clone(), webhook.get(), range.get(), tick.get(), changed.0.get()), |(t, w, r, _, _)| admin_analytics(t, w, r));
 
     view! {
         <section class="panel analytics" aria-label="Webhook Analytics">
@@ -38,7 +41,7 @@ pub fn AnalyticsDashboard(tenant: String) -> impl IntoView {
                 <div class="filters">
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
-                            let hooks: Vec<WorkflowWebhook> = options.await.unwrap_or_default();
+                            let hooks: Vec<WebhookView> = options.await.unwrap_or_default();
                             view! {
                                 <select aria-label="Webhook" on:change=move |ev| webhook.set(event_target_value(&ev))>
                                     <option value="">"All webhooks"</option>

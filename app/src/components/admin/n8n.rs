@@ -6,9 +6,9 @@ use leptos::{ev::SubmitEvent, prelude::*};
 
 use super::{
     analytics::AnalyticsDashboard,
-    settings_form::{save_action, save_error},
+    settings_form::{last_saved, save_action, save_error},
     webhooks::WorkflowWebhooks,
-    webhooks_changed::WebhooksChanged,
+    webhooks_changed::{WebhookList, WebhooksChanged},
 };
 use crate::{
     components::{
@@ -21,12 +21,14 @@ use crate::{
 #[component]
 pub fn N8nTab(tenant: String) -> impl IntoView {
     provide_context(WebhooksChanged(RwSignal::new(0)));
+    provide_context(WebhookList::new(tenant.clone()));
     let t = tenant.clone();
     let save = save_action("n8n settings saved.", move |input: N8nInput| admin_save_n8n(t.clone(), input));
     let error = save_error(save);
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let t = tenant.clone();
-    let settings = Resource::new(move || (t.clone(), save.version().get()), |(t, _)| admin_integrations(t));
+    let saved = last_saved(save);
+    let settings = Resource::new(move || t.clone(), admin_integrations);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if let Some(input) = form_input(&ev, &["baseUrl", "apiKey"], &[]) {
@@ -41,7 +43,7 @@ pub fn N8nTab(tenant: String) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match settings.await {
                         Ok(i) => {
-                            let n = i.n8n.unwrap_or_default();
+                            let n = saved.get().or(i.n8n).unwrap_or_default();
                             view! {
                                 <form class="panel form" on:submit=on_submit>
                                     <h2>"n8n instance"</h2>

@@ -24,6 +24,22 @@ where
     action
 }
 
+/// The settings the last successful save answered with (`None` before one): the form shows
+/// them instead of loading everything again. A failed save leaves the form as typed.
+pub fn last_saved<I, O>(save: Action<I, Result<O, AppError>>) -> RwSignal<Option<O>>
+where
+    I: Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let saved = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(Ok(answer)) = save.value().get() {
+            saved.set(Some(answer));
+        }
+    });
+    saved
+}
+
 /// The last save's error, for the fields to show.
 pub fn save_error<I, O>(save: Action<I, Result<O, AppError>>) -> Signal<Option<AppError>>
 where

@@ -4,7 +4,7 @@ use connectgain_types::integrations::SmsInput;
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use super::{
-    settings_form::{save_action, save_error},
+    settings_form::{last_saved, save_action, save_error},
     test_message::TestMessage,
 };
 use crate::{
@@ -13,7 +13,7 @@ use crate::{
         form_data::{clear_secrets, form_input},
     },
     functions::admin::{admin_integrations, admin_save_sms},
-    models::admin::SmsSettings,
+    models::admin::SmsView,
 };
 
 const TEXT_FIELDS: &[&str] = &[
@@ -36,14 +36,15 @@ pub fn SmsTab(tenant: String) -> impl IntoView {
     let t = tenant.clone();
     let save = save_action("SMS settings saved.", move |input: SmsInput| admin_save_sms(t.clone(), input));
     let t = tenant.clone();
-    let settings = Resource::new(move || (t.clone(), save.version().get()), |(t, _)| admin_integrations(t));
+    let saved = last_saved(save);
+    let settings = Resource::new(move || t.clone(), admin_integrations);
 
     view! {
         <div class="tab-panel" role="tabpanel" aria-label="SMS">
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match settings.await {
-                        Ok(i) => view! { <SmsForm current=i.sms.unwrap_or_default() save/> }.into_any(),
+                        Ok(i) => view! { <SmsForm current=saved.get().or(i.sms).unwrap_or_default() save/> }.into_any(),
                         Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
                     }
                 })}
@@ -54,7 +55,7 @@ pub fn SmsTab(tenant: String) -> impl IntoView {
 }
 
 #[component]
-fn SmsForm(current: SmsSettings, save: Action<SmsInput, Result<SmsSettings, crate::error::AppError>>) -> impl IntoView {
+fn SmsForm(current: SmsView, save: Action<SmsInput, Result<SmsView, crate::error::AppError>>) -> impl IntoView {
     let error = save_error(save);
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let initial = if current.provider.is_empty() { "twilio".to_owned() } else { current.provider.clone() };

@@ -4,7 +4,10 @@
 use connectgain_types::integrations::WebhookInput;
 use leptos::{ev::SubmitEvent, prelude::*};
 
-use super::{active_badge::ActiveBadge, webhooks_changed::WebhooksChanged};
+use super::{
+    active_badge::ActiveBadge,
+    webhooks_changed::{WebhookList, WebhooksChanged},
+};
 use crate::{
     components::{
         confirm::{Confirm, Confirmation},
@@ -13,16 +16,16 @@ use crate::{
         toast::Toasts,
     },
     error::AppError,
-    functions::admin::{admin_call_webhook, admin_delete_webhook, admin_save_webhook, admin_webhooks},
-    models::admin::{short_time, CallOutcome, WorkflowWebhook},
+    functions::admin::{admin_call_webhook, admin_delete_webhook, admin_save_webhook},
+    models::admin::{short_time, CallOutcome, WebhookView},
 };
 
 /// Which dialog is open.
 #[derive(Clone, Debug, PartialEq)]
 enum Dialog {
     Add,
-    Edit(WorkflowWebhook),
-    Call(WorkflowWebhook),
+    Edit(WebhookView),
+    Call(WebhookView),
 }
 
 #[component]
@@ -31,19 +34,31 @@ pub fn WorkflowWebhooks(tenant: String) -> impl IntoView {
     let toasts = expect_context::<Toasts>();
     let confirm = expect_context::<Confirm>();
     let dialog = RwSignal::new(None::<Dialog>);
+    let webhooks = expect_context::<WebhookList>();
+    let list = webhooks.list;
+    let on_saved = Callback::new(move |saved: WebhookView| {
+        webhooks.put(saved);
+        changed.bump();
+    });
+    let on_called = Callback::new(move |()| {
+        webhooks.reload();
+        changed.bump();
+    });
     let t = tenant.clone();
-    let list = Resource::new(move || (t.clone(), changed.0.get()), |(t, _)| admin_webhooks(t));
-    let t = tenant.clone();
-    let delete = Action::new(move |id: &String| admin_delete_webhook(t.clone(), id.clone()));
+    let delete = Action::new(move |id: &String| {
+        let (t, id) = (t.clone(), id.clone());
+        async move { admin_delete_webhook(t, id.clone()).await.map(|()| id) }
+    });
     Effect::new(move |_| match delete.value().get() {
-        Some(Ok(())) => {
+        Some(Ok(id)) => {
             toasts.ok("Webhook deleted, with its analytics.");
+            webhooks.remove(&id);
             changed.bump();
         }
         Some(Err(e)) => toasts.error(e.message),
         None => {}
     });
-    let ask_delete = move |w: WorkflowWebhook| {
+    let ask_delete = move |w: WebhookView| {
         let id = w.id.clone();
         confirm.ask(Confirmation {
             title: format!("Delete {}?", w.workflow_name),
@@ -102,27 +117,26 @@ pub fn WorkflowWebhooks(tenant: String) -> impl IntoView {
                 })}
             </Transition>
             {move || dialog.get().map(|d| match d {
-                Dialog::Add => view! { <WebhookEditor tenant=tenant.clone() existing=None dialog/> }.into_any(),
-                Dialog::Edit(w) => view! { <WebhookEditor tenant=tenant.clone() existing=Some(w) dialog/> }.into_any(),
-                Dialog::Call(w) => view! { <CallDialog tenant=tenant.clone() webhook=w dialog/> }.into_any(),
+                Dialog::Add => view! { <WebhookEditor tenant=tenant.clone() existing=None dialog on_saved/> }.into_any(),
+                Dialog::Edit(w) => view! { <WebhookEditor tenant=tenant.clone() existing=Some(w) dialog on_saved/> }.into_any(),
+                Dialog::Call(w) => view! { <CallDialog tenant=tenant.clone() webhook=w dialog on_called/> }.into_any(),
             })}
         </div>
     }
 }
 
 #[component]
-fn WebhookEditor(tenant: String, existing: Option<WorkflowWebhook>, dialog: RwSignal<Option<Dialog>>) -> impl IntoView {
-    let changed = expect_context::<WebhooksChanged>();
+fn WebhookEditor(tenant: String, existing: Option<WebhookView>, dialog: RwSignal<Option<Dialog>>, on_saved: Callback<WebhookView>) -> impl IntoView {
     let toasts = expect_context::<Toasts>();
     let id = existing.as_ref().map(|w| w.id.clone());
     let save = Action::new(move |input: &WebhookInput| admin_save_webhook(tenant.clone(), id.clone(), input.clone()));
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
             toasts.ok(format!("Webhook {} saved.", saved.workflow_name));
-            for warning in saved.warnings {
-                toasts.error(warning);
+            for warning in &saved.warnings {
+                toasts.error(warning.clone());
             }
-            changed.bump();
+            on_saved.run(saved);
             dialog.set(None);
         }
     });
@@ -136,19 +150,7 @@ fn WebhookEditor(tenant: String, existing: Option<WorkflowWebhook>, dialog: RwSi
         clear_secrets(&ev);
     };
     let editing = existing.is_some();
-    let w = existing.unwrap_or(WorkflowWebhook {
-        id: String::new(),
-        workflow_name: String::new(),
-        webhook_url: String::new(),
-        description: None,
-        auth_token: None,
-        is_active: true,
-        total_calls: 0,
-        successful_calls: 0,
-        failed_calls: 0,
-        last_called_at: None,
-        warnings: Vec::new(),
-    });
+    let w = existing.unwrap_or(WebhookView { is_active: true, ..Default::default() });
 
     view! {
         <div class="modal-backdrop">
@@ -175,8 +177,7 @@ fn WebhookEditor(tenant: String, existing: Option<WorkflowWebhook>, dialog: RwSi
 const EXAMPLE_PAYLOAD: &str = "{\n  \"name\": \"John Doe\",\n  \"email\": \"john@example.com\",\n  \"message\": \"Hello!\"\n}";
 
 #[component]
-fn CallDialog(tenant: String, webhook: WorkflowWebhook, dialog: RwSignal<Option<Dialog>>) -> impl IntoView {
-    let changed = expect_context::<WebhooksChanged>();
+fn CallDialog(tenant: String, webhook: WebhookView, dialog: RwSignal<Option<Dialog>>, on_called: Callback<()>) -> impl IntoView {
     let toasts = expect_context::<Toasts>();
     let id = webhook.id.clone();
     let call = Action::new(move |payload: &String| admin_call_webhook(tenant.clone(), id.clone(), payload.clone()));
@@ -188,7 +189,7 @@ fn CallDialog(tenant: String, webhook: WorkflowWebhook, dialog: RwSignal<Option<
             } else {
                 toasts.error(format!("The call to {} failed after {} attempts.", outcome.workflow_name, outcome.attempts));
             }
-            changed.bump();
+            on_called.run(());
         }
         Some(Err(e)) => toasts.error(e.message),
         None => {}

@@ -4,7 +4,7 @@ use connectgain_types::integrations::WhatsappInput;
 use leptos::{ev::SubmitEvent, prelude::*};
 
 use super::{
-    settings_form::{save_action, save_error},
+    settings_form::{last_saved, save_action, save_error},
     test_message::TestMessage,
 };
 use crate::{
@@ -24,7 +24,8 @@ pub fn WhatsappTab(tenant: String) -> impl IntoView {
     let error = save_error(save);
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let t = tenant.clone();
-    let settings = Resource::new(move || (t.clone(), save.version().get()), |(t, _)| admin_integrations(t));
+    let saved = last_saved(save);
+    let settings = Resource::new(move || t.clone(), admin_integrations);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if let Some(input) = form_input(&ev, TEXT_FIELDS, &["enabled"]) {
@@ -37,7 +38,7 @@ pub fn WhatsappTab(tenant: String) -> impl IntoView {
         <div class="tab-panel" role="tabpanel" aria-label="WhatsApp">
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    let current = settings.await.map(|i| i.whatsapp.unwrap_or_default());
+                    let current = settings.await.map(|i| saved.get().or(i.whatsapp).unwrap_or_default());
                     match current {
                         Ok(w) => view! {
                             <form class="panel form" on:submit=on_submit>
