@@ -1,4 +1,4 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Page } from './fixtures';
 import { fakeServicesPort } from '../playwright.config';
 
 const appgain = `http://127.0.0.1:${fakeServicesPort}`;

@@ -1,0 +1,31 @@
+import { test as base, expect, type Page } from '@playwright/test';
+
+/**
+ * Every test records what its page did: requests and their answers, failed requests,
+ * console messages and uncaught errors (a panic in the WASM shows up here). When a test
+ * fails, the last of it is printed beside the failure, so a failure seen once on a busy
+ * machine can be explained from the output alone.
+ */
+export const test = base.extend<{ browserLog: void }>({
+  browserLog: [
+    async ({ page }, use, testInfo) => {
+      const log: string[] = [];
+      const start = Date.now();
+      const at = () => ((Date.now() - start) / 1000).toFixed(2).padStart(7);
+      const path = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
+      page.on('request', (r) => log.push(`${at()} → ${r.method()} ${path(r.url())}`));
+      page.on('requestfinished', async (r) => log.push(`${at()} ← ${(await r.response())?.status()} ${path(r.url())}`));
+      page.on('requestfailed', (r) => log.push(`${at()} ✗ ${path(r.url())}: ${r.failure()?.errorText}`));
+      page.on('console', (m) => log.push(`${at()} console.${m.type()}: ${m.text()}`));
+      page.on('pageerror', (e) => log.push(`${at()} page error: ${e.message}`));
+      page.on('framenavigated', (f) => f === page.mainFrame() && log.push(`${at()} at ${path(f.url())}`));
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus) {
+        console.log(`The browser's last 80 events in "${testInfo.title}" (seconds from the start):\n${log.slice(-80).join('\n')}`);
+      }
+    },
+    { auto: true },
+  ],
+});
+
+export { expect, type Page };
