@@ -4,7 +4,7 @@ use std::{sync::Arc, time::Duration};
 
 use tokio::sync::Notify;
 
-use crate::{accounts::login_limiter::LoginLimiter, appgain::AppgainClient, crypto::KeyRing, Config, Db};
+use crate::{accounts::login_limiter::LoginLimiter, appgain::AppgainClient, crypto::KeyRing, db::GroupCommit, Config, Db};
 
 #[derive(Clone)]
 pub struct Domain {
@@ -23,6 +23,8 @@ pub struct Domain {
     pub inbound: Arc<crate::inbound::Runtime>,
     /// Signups, failed inbound key checks and test sends, counted in this process.
     pub quotas: Arc<crate::quotas::Quotas>,
+    /// The shared commit of CRM changes: concurrent requests' changes commit together.
+    pub changes: Arc<GroupCommit>,
 }
 
 impl Domain {
@@ -42,18 +44,9 @@ impl Domain {
         let login_limiter = Arc::new(LoginLimiter::new(config.accounts.login_max_failures));
         let inbound = Arc::new(crate::inbound::Runtime::new(&config.inbound));
         let quotas = Arc::new(crate::quotas::Quotas::new(&config.quotas));
-        Self {
-            db,
-            keys,
-            config,
-            http,
-            appgain,
-            provisioning_wake: Arc::new(Notify::new()),
-            login_limiter,
-            outbound_notify: Arc::new(Notify::new()),
-            inbound,
-            quotas,
-        }
+        let outbound_notify = Arc::new(Notify::new());
+        let changes = Arc::new(GroupCommit::new(db.clone(), outbound_notify.clone()));
+        Self { db, keys, config, http, appgain, provisioning_wake: Arc::new(Notify::new()), login_limiter, outbound_notify, inbound, quotas, changes }
     }
 
     /// Tells this instance's outbound worker that deliveries were committed, so the first

@@ -1,13 +1,15 @@
 //! Contacts: people an organization talks to. Changes emit contact.created, .updated,
 //! .assigned and .deleted with the whole contact as the event's data.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
-    assignee, attributes, begin, commit, emit, optional_text,
+    assignee, attributes, emit, optional_text,
     page::Page,
     table::{self, Table},
 };
@@ -89,15 +91,28 @@ impl Table for Contact {
 pub use connectgain_types::crm::ContactInput;
 
 /// The input's fields, parsed; `None` = not given.
-struct Parsed {
+#[derive(Clone)]
+pub(crate) struct Parsed {
     first_name: Option<Option<String>>,
     last_name: Option<Option<String>>,
     email: Option<Option<String>>,
     phone: Option<Option<String>>,
     attributes: Option<Value>,
+    /// A member's id as given (checked within the change), blank to unassign.
+    assigned_to: Option<String>,
 }
 
-fn parse(input: &ContactInput) -> Result<Parsed, Error> {
+/// The input of a new contact: what [`parse`] checks, and at least one way to reach them.
+pub(crate) fn parse_new(input: &ContactInput) -> Result<Parsed, Error> {
+    let p = parse(input)?;
+    let given = |f: &Option<Option<String>>| f.as_ref().is_some_and(Option::is_some);
+    if !(given(&p.first_name) || given(&p.last_name) || given(&p.email) || given(&p.phone)) {
+        return Err(Error::invalid("email", "Give at least a name, an e-mail address or a phone number."));
+    }
+    Ok(p)
+}
+
+pub(crate) fn parse(input: &ContactInput) -> Result<Parsed, Error> {
     let mut errors = FieldErrors::new();
     let name = |raw: &Option<String>, field: &'static str, errors: &mut FieldErrors| raw.as_ref().map(|r| optional_text(Some(r), field, 100, errors));
     let first_name = name(&input.first_name, "first_name", &mut errors);
@@ -119,7 +134,7 @@ fn parse(input: &ContactInput) -> Result<Parsed, Error> {
         Err(other) => return Err(other),
     };
     if errors.is_empty() {
-        Ok(Parsed { first_name, last_name, email, phone, attributes })
+        Ok(Parsed { first_name, last_name, email, phone, attributes, assigned_to: input.assigned_to.clone() })
     } else {
         Err(Error::Invalid(errors))
     }
@@ -129,33 +144,33 @@ fn taken(email: &Option<String>) -> Error {
     Error::Conflict(format!("A contact with the e-mail {} already exists.", email.as_deref().unwrap_or_default()))
 }
 
+/// Creates a contact: contact.created (and contact.assigned when it has an assignee).
 pub async fn create(d: &Domain, org: OrgId, input: &ContactInput) -> Result<Contact, Error> {
-    let p = parse(input)?;
-    let (first_name, last_name, email, phone) = (p.first_name.flatten(), p.last_name.flatten(), p.email.flatten(), p.phone.flatten());
-    if first_name.is_none() && last_name.is_none() && email.is_none() && phone.is_none() {
-        return Err(Error::invalid("email", "Give at least a name, an e-mail address or a phone number."));
-    }
-    let mut tx = begin(d).await?;
-    let assigned_to = assignee(&mut tx, org, input.assigned_to.as_deref()).await?;
+    let new = parse_new(input)?;
+    d.changes.run(move |tx| Box::pin(create_in(tx, org, new.clone()))).await
+}
+
+/// [`create`] within a change, from input [`parse_new`] accepted.
+pub(crate) async fn create_in(tx: &mut Tx, org: OrgId, p: Parsed) -> Result<Contact, Error> {
+    let assigned_to = assignee(tx, org, p.assigned_to.as_deref()).await?;
     let now = Utc::now();
     let contact = Contact {
         id: ContactId::new(),
         organization_id: org,
-        first_name,
-        last_name,
-        email,
-        phone,
+        first_name: p.first_name.flatten(),
+        last_name: p.last_name.flatten(),
+        email: p.email.flatten(),
+        phone: p.phone.flatten(),
         attributes: p.attributes.unwrap_or_else(|| Value::Object(Default::default())),
         assigned_to,
         created_at: now,
         updated_at: now,
     };
-    insert(&mut tx, &contact).await?;
-    emit(&mut tx, org, EventType::ContactCreated, &contact).await?;
+    insert(tx, &contact).await?;
+    emit(tx, org, EventType::ContactCreated, &contact).await?;
     if contact.assigned_to.is_some() {
-        emit(&mut tx, org, EventType::ContactAssigned, &contact).await?;
+        emit(tx, org, EventType::ContactAssigned, &contact).await?;
     }
-    commit(d, tx).await?;
     Ok(contact)
 }
 
@@ -191,11 +206,25 @@ pub async fn get(d: &Domain, org: OrgId, id: ContactId) -> Result<Contact, Error
 /// The contact with this e-mail address, if any.
 pub async fn find_by_email(d: &Domain, org: OrgId, email: &str) -> Result<Option<Contact>, Error> {
     let Ok(email) = Email::parse(email) else { return Ok(None) };
-    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&format!("SELECT {COLUMNS} FROM contacts WHERE organization_id = $1 AND email = $2"))
-        .bind(org)
-        .bind(email.as_str())
-        .fetch_optional(pool)
-        .await)?;
+    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&BY_EMAIL).bind(org).bind(email.as_str()).fetch_optional(pool).await)?;
+    Ok(row.map(Contact::from))
+}
+
+static BY_EMAIL: LazyLock<String> = LazyLock::new(|| format!("SELECT {COLUMNS} FROM contacts WHERE organization_id = $1 AND email = $2"));
+static BY_PHONE: LazyLock<String> =
+    LazyLock::new(|| format!("SELECT {COLUMNS} FROM contacts WHERE organization_id = $1 AND phone = $2 ORDER BY created_at LIMIT 1"));
+
+/// [`find_by_email`] within a change (it sees the change's own writes and its batch's).
+pub(crate) async fn find_by_email_in(tx: &mut Tx, org: OrgId, email: &str) -> Result<Option<Contact>, Error> {
+    let Ok(email) = Email::parse(email) else { return Ok(None) };
+    let row: Option<Row> = on_tx!(tx, conn => sqlx::query_as(&BY_EMAIL).bind(org).bind(email.as_str()).fetch_optional(conn).await)?;
+    Ok(row.map(Contact::from))
+}
+
+/// [`find_by_phone`] within a change.
+pub(crate) async fn find_by_phone_in(tx: &mut Tx, org: OrgId, phone: &str) -> Result<Option<Contact>, Error> {
+    let Ok(phone) = E164Phone::parse(phone) else { return Ok(None) };
+    let row: Option<Row> = on_tx!(tx, conn => sqlx::query_as(&BY_PHONE).bind(org).bind(phone.as_str()).fetch_optional(conn).await)?;
     Ok(row.map(Contact::from))
 }
 
@@ -212,8 +241,12 @@ pub async fn list(d: &Domain, org: OrgId, email: Option<&str>, cursor: Option<&s
 /// changed). Nothing changed, nothing emitted.
 pub async fn update(d: &Domain, org: OrgId, id: ContactId, input: &ContactInput) -> Result<Contact, Error> {
     let p = parse(input)?;
-    let mut tx = begin(d).await?;
-    let before = find(&mut tx, org, id).await?;
+    d.changes.run(move |tx| Box::pin(update_in(tx, org, id, p.clone()))).await
+}
+
+/// [`update`] within a change.
+pub(crate) async fn update_in(tx: &mut Tx, org: OrgId, id: ContactId, p: Parsed) -> Result<Contact, Error> {
+    let before = find(tx, org, id).await?;
     let mut after = before.clone();
     if let Some(v) = p.first_name {
         after.first_name = v;
@@ -230,20 +263,18 @@ pub async fn update(d: &Domain, org: OrgId, id: ContactId, input: &ContactInput)
     if let Some(v) = p.attributes {
         after.attributes = v;
     }
-    if input.assigned_to.is_some() {
-        after.assigned_to = assignee(&mut tx, org, input.assigned_to.as_deref()).await?;
+    if p.assigned_to.is_some() {
+        after.assigned_to = assignee(tx, org, p.assigned_to.as_deref()).await?;
     }
     if after == before {
-        drop(tx);
         return Ok(before);
     }
     after.updated_at = Utc::now();
-    save(&mut tx, &after).await?;
-    emit(&mut tx, org, EventType::ContactUpdated, &after).await?;
+    save(tx, &after).await?;
+    emit(tx, org, EventType::ContactUpdated, &after).await?;
     if after.assigned_to != before.assigned_to && after.assigned_to.is_some() {
-        emit(&mut tx, org, EventType::ContactAssigned, &after).await?;
+        emit(tx, org, EventType::ContactAssigned, &after).await?;
     }
-    commit(d, tx).await?;
     Ok(after)
 }
 
@@ -278,36 +309,18 @@ pub async fn assign(d: &Domain, org: OrgId, id: ContactId, user: Option<&str>) -
 
 /// Deletes the contact; contact.deleted carries it as it was.
 pub async fn delete(d: &Domain, org: OrgId, id: ContactId) -> Result<(), Error> {
-    let mut tx = begin(d).await?;
-    let contact = find(&mut tx, org, id).await?;
-    on_tx!(&mut tx, conn => sqlx::query("DELETE FROM contacts WHERE id = $1 AND organization_id = $2")
+    d.changes.run(move |tx| Box::pin(delete_in(tx, org, id))).await
+}
+
+async fn delete_in(tx: &mut Tx, org: OrgId, id: ContactId) -> Result<(), Error> {
+    let contact = find(tx, org, id).await?;
+    on_tx!(tx, conn => sqlx::query("DELETE FROM contacts WHERE id = $1 AND organization_id = $2")
         .bind(id)
         .bind(org)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    emit(&mut tx, org, EventType::ContactDeleted, &contact).await?;
-    commit(d, tx).await
-}
-
-/// Creates or updates the contact with `input.email` (an inbound lead); answers whether it
-/// was created.
-pub async fn upsert_by_email(d: &Domain, org: OrgId, input: &ContactInput) -> Result<(Contact, bool), Error> {
-    let existing = match input.email.as_deref() {
-        Some(email) => find_by_email(d, org, email).await?,
-        None => None,
-    };
-    match existing {
-        Some(contact) => Ok((update(d, org, contact.id, input).await?, false)),
-        None => match create(d, org, input).await {
-            // Created meanwhile by a concurrent lead: update that one.
-            Err(Error::Conflict(_)) => {
-                let contact = find_by_email(d, org, input.email.as_deref().unwrap_or_default()).await?.ok_or(Error::NotFound)?;
-                Ok((update(d, org, contact.id, input).await?, false))
-            }
-            other => other.map(|c| (c, true)),
-        },
-    }
+    emit(tx, org, EventType::ContactDeleted, &contact).await
 }
 
 /// A contact id from a path or body; malformed ids are simply not found.
@@ -318,12 +331,6 @@ pub fn parse_id(raw: &str) -> Result<ContactId, Error> {
 /// The contact with this phone number (any formatting [`E164Phone`] accepts), if any.
 pub async fn find_by_phone(d: &Domain, org: OrgId, phone: &str) -> Result<Option<Contact>, Error> {
     let Ok(phone) = E164Phone::parse(phone) else { return Ok(None) };
-    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM contacts WHERE organization_id = $1 AND phone = $2 ORDER BY created_at LIMIT 1"
-    ))
-    .bind(org)
-    .bind(phone.as_str())
-    .fetch_optional(pool)
-    .await)?;
+    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&BY_PHONE).bind(org).bind(phone.as_str()).fetch_optional(pool).await)?;
     Ok(row.map(Contact::from))
 }

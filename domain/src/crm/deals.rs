@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    assignee, begin, commit,
+    assignee,
     contacts::ContactId,
     emit, optional_text,
     page::Page,
@@ -158,7 +158,11 @@ pub async fn create(d: &Domain, org: OrgId, input: &DealInput) -> Result<Deal, E
     if input.title.as_deref().is_none_or(|t| t.trim().is_empty()) {
         return Err(Error::invalid("title", "Give the deal a title."));
     }
-    let mut tx = begin(d).await?;
+    let input = input.clone();
+    d.changes.run(move |tx| Box::pin(create_in(tx, org, input.clone()))).await
+}
+
+async fn create_in(tx: &mut Tx, org: OrgId, input: DealInput) -> Result<Deal, Error> {
     let now = Utc::now();
     let mut deal = Deal {
         id: DealId::new(),
@@ -172,8 +176,8 @@ pub async fn create(d: &Domain, org: OrgId, input: &DealInput) -> Result<Deal, E
         created_at: now,
         updated_at: now,
     };
-    apply(&mut tx, org, &mut deal, input).await?;
-    on_tx!(&mut tx, conn => sqlx::query(&format!("INSERT INTO deals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
+    apply(tx, org, &mut deal, &input).await?;
+    on_tx!(tx, conn => sqlx::query(&format!("INSERT INTO deals ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
         .bind(deal.id)
         .bind(org)
         .bind(&deal.title)
@@ -187,11 +191,10 @@ pub async fn create(d: &Domain, org: OrgId, input: &DealInput) -> Result<Deal, E
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    emit(&mut tx, org, EventType::DealCreated, &deal).await?;
+    emit(tx, org, EventType::DealCreated, &deal).await?;
     if deal.assigned_to.is_some() {
-        emit(&mut tx, org, EventType::DealAssigned, &deal).await?;
+        emit(tx, org, EventType::DealAssigned, &deal).await?;
     }
-    commit(d, tx).await?;
     Ok(deal)
 }
 
@@ -210,15 +213,19 @@ pub async fn list(d: &Domain, org: OrgId, cursor: Option<&str>, limit: Option<i6
 /// Changes the given fields: deal.updated, plus deal.stage.changed and deal.assigned when
 /// those changed.
 pub async fn update(d: &Domain, org: OrgId, id: DealId, input: &DealInput) -> Result<Deal, Error> {
-    let mut tx = begin(d).await?;
-    let before = find(&mut tx, org, id).await?;
+    let input = input.clone();
+    d.changes.run(move |tx| Box::pin(update_in(tx, org, id, input.clone()))).await
+}
+
+async fn update_in(tx: &mut Tx, org: OrgId, id: DealId, input: DealInput) -> Result<Deal, Error> {
+    let before = find(tx, org, id).await?;
     let mut deal = before.clone();
-    apply(&mut tx, org, &mut deal, input).await?;
+    apply(tx, org, &mut deal, &input).await?;
     if deal == before {
         return Ok(before);
     }
     deal.updated_at = Utc::now();
-    on_tx!(&mut tx, conn => sqlx::query(
+    on_tx!(tx, conn => sqlx::query(
         "UPDATE deals SET title = $1, value_cents = $2, currency = $3, stage = $4, contact_id = $5, assigned_to = $6, updated_at = $7 \
          WHERE id = $8 AND organization_id = $9",
     )
@@ -234,14 +241,13 @@ pub async fn update(d: &Domain, org: OrgId, id: DealId, input: &DealInput) -> Re
     .execute(conn)
     .await
     .map(|r| r.rows_affected()))?;
-    emit(&mut tx, org, EventType::DealUpdated, &deal).await?;
+    emit(tx, org, EventType::DealUpdated, &deal).await?;
     if deal.stage != before.stage {
-        emit(&mut tx, org, EventType::DealStageChanged, &StageChange { deal: &deal, previous_stage: before.stage }).await?;
+        emit(tx, org, EventType::DealStageChanged, &StageChange { deal: &deal, previous_stage: before.stage }).await?;
     }
     if deal.assigned_to != before.assigned_to && deal.assigned_to.is_some() {
-        emit(&mut tx, org, EventType::DealAssigned, &deal).await?;
+        emit(tx, org, EventType::DealAssigned, &deal).await?;
     }
-    commit(d, tx).await?;
     Ok(deal)
 }
 

@@ -1,7 +1,9 @@
 //! The CRM core whose changes are the outbound events: contacts, deals, conversations with
 //! their messages, and campaigns. Each change and the events it causes are written in one
 //! transaction ([`outbound::events::emit`](crate::outbound::events::emit)), so an event is
-//! never lost nor sent for a change that did not happen.
+//! never lost nor sent for a change that did not happen. Changes to contacts, deals,
+//! conversations and messages run in the shared commit ([`crate::db::GroupCommit`]): the
+//! changes of concurrent requests commit together, each in a savepoint of its own.
 
 pub mod campaigns;
 pub mod catalogue;

@@ -4,9 +4,19 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use tokio::sync::OwnedMutexGuard;
 
 use super::{Db, SQLITE_BUSY_TIMEOUT};
+use crate::outbound::outbox::Outbox;
 
 /// An open transaction. Dropped without [`Tx::commit`], it rolls back.
-pub enum Tx {
+///
+/// It also holds the events emitted in it ([`Outbox`]): they are written together, in a
+/// few multi-row statements, when it commits.
+pub struct Tx {
+    pub(crate) conn: TxConn,
+    pub(crate) outbox: Outbox,
+}
+
+/// The connection of an open transaction, on either backend.
+pub enum TxConn {
     /// On SQLite the transaction holds this process's write turn (see [`super::SqliteDb`])
     /// until it commits or is dropped (fields drop in order: the rollback starts first).
     Sqlite(Transaction<'static, Sqlite>, WriteTurn),
@@ -20,12 +30,12 @@ pub struct WriteTurn(#[allow(dead_code)] OwnedMutexGuard<()>);
 #[macro_export]
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match $tx {
-            $crate::db::Tx::Sqlite(tx, _) => {
+        match $crate::db::Tx::conn_mut($tx) {
+            $crate::db::TxConn::Sqlite(tx, _) => {
                 let $conn = &mut **tx;
                 $body
             }
-            $crate::db::Tx::Postgres(tx) => {
+            $crate::db::TxConn::Postgres(tx) => {
                 let $conn = &mut **tx;
                 $body
             }
@@ -43,7 +53,7 @@ impl Db {
         Ok(match self {
             Db::Sqlite(sqlite) => begin_sqlite(sqlite.clone()).await?,
             // sqlx rolls a PostgreSQL `BEGIN` back itself when its future is dropped midway.
-            Db::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+            Db::Postgres(pool) => Tx::new(TxConn::Postgres(pool.begin().await?)),
         })
     }
 }
@@ -72,7 +82,7 @@ async fn begin_sqlite(sqlite: super::SqliteDb) -> Result<Tx, sqlx::Error> {
         if sender.is_closed() {
             return;
         }
-        let result = sqlite.pool().begin_with("BEGIN IMMEDIATE").await.map(|tx| Tx::Sqlite(tx, WriteTurn(turn)));
+        let result = sqlite.pool().begin_with("BEGIN IMMEDIATE").await.map(|tx| Tx::new(TxConn::Sqlite(tx, WriteTurn(turn))));
         // When the caller is gone the transaction comes back here and is dropped: rolled back.
         let _ = sender.send(result);
     });
@@ -80,10 +90,46 @@ async fn begin_sqlite(sqlite: super::SqliteDb) -> Result<Tx, sqlx::Error> {
 }
 
 impl Tx {
+    fn new(conn: TxConn) -> Self {
+        Self { conn, outbox: Outbox::default() }
+    }
+
+    /// Writes the events emitted in it, then commits.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        match self {
-            Tx::Sqlite(tx, _turn) => tx.commit().await,
-            Tx::Postgres(tx) => tx.commit().await,
+        self.commit_deliveries().await.map(drop)
+    }
+
+    /// [`Tx::commit`], answering whether it wrote deliveries (the outbound worker has work).
+    pub async fn commit_deliveries(mut self) -> Result<bool, sqlx::Error> {
+        let deliveries = crate::outbound::outbox::flush(&mut self).await?;
+        match self.conn {
+            TxConn::Sqlite(tx, _turn) => tx.commit().await?,
+            TxConn::Postgres(tx) => tx.commit().await?,
         }
+        Ok(deliveries)
+    }
+
+    /// Its connection, for [`on_tx!`](crate::on_tx).
+    pub fn conn_mut(&mut self) -> &mut TxConn {
+        &mut self.conn
+    }
+
+    /// Rolls back now (dropping it rolls back too, but a moment later, after the next
+    /// writer may already have been given the write turn).
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self.conn {
+            TxConn::Sqlite(tx, _turn) => tx.rollback().await,
+            TxConn::Postgres(tx) => tx.rollback().await,
+        }
+    }
+
+    /// Whether it runs on PostgreSQL (for the few statements whose locking differs).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.conn, TxConn::Postgres(_))
+    }
+
+    /// Runs one statement without parameters (a savepoint's).
+    pub(crate) async fn execute(&mut self, sql: &'static str) -> Result<(), sqlx::Error> {
+        crate::on_tx!(self, conn => sqlx::query(sql).execute(conn).await.map(drop))
     }
 }

@@ -14,10 +14,11 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::QueryBuilder;
 
-use super::{claimed::Claimed, processors, Source};
+use super::{claimed::Claimed, processors, InboundEventId, Source};
 use crate::{
     db::{Db, Tx},
-    on_tx, Domain,
+    ids::OrgId,
+    on_tx, Domain, Error,
 };
 
 const BATCH: i64 = 500;
@@ -76,24 +77,67 @@ pub async fn run_once(d: &Domain) -> Result<usize, sqlx::Error> {
     }
     let mut done = Vec::with_capacity(FINISH_EVERY);
     let mut first_done = Instant::now();
+    // Processors that only change the database (leads) are changes of the shared commit,
+    // queued in the order received (one person's leads apply in that order) and recorded
+    // as processed in the same change; the others run one after another meanwhile.
+    let mut queued = Vec::new();
     for event in &others {
-        let outcome = processors::process(d, event).await;
-        if done.is_empty() {
+        match processors::change(event) {
+            Some(Ok(change)) => {
+                queued.push((event, d.changes.queue(change).await));
+                continue;
+            }
+            Some(Err(error)) => done.push((event, Err(processors::describe(error)), Utc::now())),
+            None => {
+                let outcome = processors::process(d, event).await;
+                done.push((event, outcome, Utc::now()));
+            }
+        }
+        if done.len() == 1 {
             first_done = Instant::now();
         }
-        done.push((event, outcome, Utc::now()));
         if done.len() >= FINISH_EVERY || first_done.elapsed() >= FINISH_WITHIN {
             finish(&d.db, &mut done).await?;
+        }
+    }
+    finish(&d.db, &mut done).await?;
+    for (event, queued) in queued {
+        let answer = match queued {
+            Ok(queued) => queued.answer().await,
+            Err(error) => Err(error),
+        };
+        match answer {
+            Ok(_) => {}
+            // Another instance created the same person meanwhile: processed again, it
+            // finds them and updates.
+            Err(Error::Conflict(_)) => done.push((event, processors::process(d, event).await, Utc::now())),
+            Err(error) => done.push((event, Err(processors::describe(error)), Utc::now())),
         }
     }
     finish(&d.db, &mut done).await?;
     Ok(count)
 }
 
+/// Records an event processed within the change that processed it.
+pub(super) async fn record_processed(tx: &mut Tx, id: InboundEventId, org: OrgId, result: &Value) -> Result<(), Error> {
+    on_tx!(tx, conn => sqlx::query(
+        "UPDATE integration_events SET status = 'processed', result = $1, error_message = NULL, processed_at = $2, locked_until = NULL \
+         WHERE id = $3 AND organization_id = $4 AND status = 'received'",
+    )
+    .bind(result.to_string())
+    .bind(Utc::now())
+    .bind(id)
+    .bind(org)
+    .execute(conn)
+    .await
+    .map(drop))?;
+    Ok(())
+}
+
 async fn claim(tx: &mut Tx) -> Result<Vec<Claimed>, sqlx::Error> {
     let now = Utc::now();
     let until = now + chrono::Duration::from_std(LEASE).unwrap_or_default();
-    let skip_locked = if matches!(tx, Tx::Postgres(_)) { "FOR UPDATE SKIP LOCKED" } else { "" };
+    let skip_locked = if tx.is_postgres() { "FOR UPDATE SKIP LOCKED" } else { "" };
     let sql = format!(
         "UPDATE integration_events SET locked_until = $1, attempts = attempts + 1 WHERE id IN ( \
          SELECT id FROM integration_events WHERE status = 'received' AND (locked_until IS NULL OR locked_until < $2) \

@@ -246,8 +246,8 @@ pub async fn send_test(d: &Domain, org: OrgId, subscription: SubscriptionId, eve
         return Err(Error::Conflict("The webhook is turned off; turn it on to send a test event.".into()));
     }
     let mut tx = d.db.begin().await?;
-    let ids = events::emit_for(&mut tx, org, event_type, payload, Some(subscription)).await?;
+    let delivery = events::emit_to(&mut tx, org, event_type, payload, subscription)?;
     tx.commit().await?;
     d.outbound_wake();
-    ids.into_iter().next().ok_or_else(|| Error::internal(anyhow::anyhow!("a test send created no delivery")))
+    Ok(delivery)
 }

@@ -1,8 +1,9 @@
 //! Outbound event webhooks: the event catalogue, tenants' subscriptions, and a durable,
 //! signed delivery engine.
 //!
-//! The flow: a domain change calls [`events::emit`] in its own transaction, which stores the
-//! event's body bytes once and one pending delivery per interested subscription (the outbox).
+//! The flow: a domain change calls [`events::emit`] in its own transaction, which builds the
+//! event's body bytes once; the commit stores them and one pending delivery per interested
+//! subscription (the [`outbox`]).
 //! After the commit, [`crate::Domain::outbound_wake`] nudges the [`worker`], which claims due
 //! deliveries in batches under a lease, sends them with a shared keep-alive client (bounded
 //! concurrency overall and per subscription, SSRF guard on the connected address), and hands
@@ -13,6 +14,7 @@
 mod event_type;
 pub mod events;
 pub mod logs;
+pub(crate) mod outbox;
 pub mod payload;
 pub mod schedule;
 pub mod signing;

@@ -11,7 +11,7 @@ use super::{
     signing::{self, SignatureStyle},
     ssrf, SubscriptionId,
 };
-use crate::{crypto::SecretBinding, db::Tx, error::FieldErrors, ids::OrgId, on_db, on_tx, Domain, Error};
+use crate::{crypto::SecretBinding, error::FieldErrors, ids::OrgId, on_db, on_tx, Domain, Error};
 
 /// The column holding a subscription's current secret (bound to its organization).
 pub const SECRET_FIELD: &str = "outbound_subscriptions.secret_enc";
@@ -199,7 +199,7 @@ pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result
     // The count and the insert in one transaction, creates of one organization one at a
     // time: SQLite's write lock does it; on PostgreSQL, a lock on the organization's row
     // (NO KEY: inserts that merely reference the organization are not held up).
-    let lock = if matches!(tx, Tx::Postgres(_)) { " FOR NO KEY UPDATE" } else { "" };
+    let lock = if tx.is_postgres() { " FOR NO KEY UPDATE" } else { "" };
     on_tx!(&mut tx, conn => sqlx::query(&format!("SELECT id FROM organizations WHERE id = $1{lock}"))
         .bind(org)
         .fetch_optional(&mut *conn)

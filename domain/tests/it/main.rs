@@ -10,3 +10,4 @@ mod support;
 mod migrations;
 mod outbound;
 mod outbound_verify;
+mod shared_commit;

@@ -9,9 +9,7 @@ use uuid::Uuid;
 use super::{find, get, Channel, ConversationId, Direction, MessageStatus};
 use crate::{
     crm::{
-        begin,
         campaigns::CampaignId,
-        commit,
         contacts::ContactId,
         emit, optional_text,
         page::{self, Cursor, Page},
@@ -71,46 +69,68 @@ async fn campaign_of(tx: &mut Tx, org: OrgId, raw: Option<&str>) -> Result<Optio
     found.map(|_| Some(id)).ok_or_else(missing)
 }
 
+/// A message's input, checked; the campaign is looked up within the change.
+#[derive(Clone)]
+struct NewMessage {
+    direction: Direction,
+    body: String,
+    status: MessageStatus,
+    provider_message_id: Option<String>,
+    campaign: Option<String>,
+}
+
+impl NewMessage {
+    fn parse(input: &MessageInput) -> Result<Self, Error> {
+        let mut errors = FieldErrors::new();
+        let direction = Direction::parse(&input.direction.as_deref().unwrap_or("inbound").trim().to_lowercase());
+        if direction.is_none() {
+            errors.insert("direction", "Use inbound or outbound.".into());
+        }
+        let body = input.body.as_deref().map(str::trim).unwrap_or_default().to_owned();
+        if body.is_empty() || body.chars().count() > 10_000 {
+            errors.insert("body", "Give the message text (at most 10,000 characters).".into());
+        }
+        let status = match direction {
+            Some(Direction::Outbound) => {
+                let status = MessageStatus::parse_outbound(&input.status.as_deref().unwrap_or("sent").trim().to_lowercase());
+                if status.is_none() {
+                    errors.insert("status", format!("Use one of: {}.", MessageStatus::outbound_choices()));
+                }
+                status
+            }
+            _ => Some(MessageStatus::Received),
+        };
+        let provider_message_id = optional_text(input.provider_message_id.as_deref(), "provider_message_id", 200, &mut errors);
+        match (direction, status, errors.is_empty()) {
+            (Some(direction), Some(status), true) => Ok(Self { direction, body, status, provider_message_id, campaign: input.campaign_id.clone() }),
+            _ => Err(Error::Invalid(errors)),
+        }
+    }
+}
+
 /// Records a message in a conversation and emits its events.
 pub async fn record_message(d: &Domain, org: OrgId, conversation: ConversationId, input: &MessageInput) -> Result<Message, Error> {
-    let mut errors = FieldErrors::new();
-    let direction = Direction::parse(&input.direction.as_deref().unwrap_or("inbound").trim().to_lowercase());
-    if direction.is_none() {
-        errors.insert("direction", "Use inbound or outbound.".into());
-    }
-    let body = input.body.as_deref().map(str::trim).unwrap_or_default().to_owned();
-    if body.is_empty() || body.chars().count() > 10_000 {
-        errors.insert("body", "Give the message text (at most 10,000 characters).".into());
-    }
-    let status = match direction {
-        Some(Direction::Outbound) => {
-            let status = MessageStatus::parse_outbound(&input.status.as_deref().unwrap_or("sent").trim().to_lowercase());
-            if status.is_none() {
-                errors.insert("status", format!("Use one of: {}.", MessageStatus::outbound_choices()));
-            }
-            status
-        }
-        _ => Some(MessageStatus::Received),
-    };
-    let provider_message_id = optional_text(input.provider_message_id.as_deref(), "provider_message_id", 200, &mut errors);
-    let (Some(direction), Some(status), true) = (direction, status, errors.is_empty()) else { return Err(Error::Invalid(errors)) };
-    let mut tx = begin(d).await?;
-    find(&mut tx, org, conversation).await?;
-    let campaign_id = campaign_of(&mut tx, org, input.campaign_id.as_deref()).await?;
+    let new = NewMessage::parse(input)?;
+    d.changes.run(move |tx| Box::pin(record_in(tx, org, conversation, new.clone()))).await
+}
+
+async fn record_in(tx: &mut Tx, org: OrgId, conversation: ConversationId, new: NewMessage) -> Result<Message, Error> {
+    find(tx, org, conversation).await?;
+    let campaign_id = campaign_of(tx, org, new.campaign.as_deref()).await?;
     let now = Utc::now();
     let message = Message {
         id: MessageId::new(),
         organization_id: org,
         conversation_id: conversation,
-        direction,
-        body,
-        status,
+        direction: new.direction,
+        body: new.body,
+        status: new.status,
         campaign_id,
-        provider_message_id,
+        provider_message_id: new.provider_message_id,
         created_at: now,
         updated_at: now,
     };
-    on_tx!(&mut tx, conn => sqlx::query(&format!("INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
+    on_tx!(tx, conn => sqlx::query(&format!("INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
         .bind(message.id)
         .bind(org)
         .bind(conversation)
@@ -125,15 +145,14 @@ pub async fn record_message(d: &Domain, org: OrgId, conversation: ConversationId
         .await
         .map(|r| r.rows_affected()))?;
     if message.direction == Direction::Inbound {
-        emit(&mut tx, org, EventType::MessageReceived, &message).await?;
-        emit(&mut tx, org, EventType::MessageNew, &message).await?;
+        emit(tx, org, EventType::MessageReceived, &message).await?;
+        emit(tx, org, EventType::MessageNew, &message).await?;
         if message.campaign_id.is_some() {
-            emit(&mut tx, org, EventType::BroadcastResponse, &message).await?;
+            emit(tx, org, EventType::BroadcastResponse, &message).await?;
         }
     } else if let Some(event) = message.status.event() {
-        emit(&mut tx, org, event, &message).await?;
+        emit(tx, org, event, &message).await?;
     }
-    commit(d, tx).await?;
     Ok(message)
 }
 
@@ -159,16 +178,24 @@ async fn move_status(
     org: OrgId,
     id: MessageId,
     status: MessageStatus,
+    allowed: impl Fn(MessageStatus, MessageStatus) -> bool + Copy + Send + 'static,
+) -> Result<(Message, bool), Error> {
+    d.changes.run(move |tx| Box::pin(move_status_in(tx, org, id, status, allowed))).await
+}
+
+async fn move_status_in(
+    tx: &mut Tx,
+    org: OrgId,
+    id: MessageId,
+    status: MessageStatus,
     allowed: impl Fn(MessageStatus, MessageStatus) -> bool,
 ) -> Result<(Message, bool), Error> {
-    let mut tx = begin(d).await?;
-    let mut message: Message =
-        on_tx!(&mut tx, conn => sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND organization_id = $2"))
+    let mut message: Message = on_tx!(tx, conn => sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND organization_id = $2"))
         .bind(id)
         .bind(org)
         .fetch_optional(conn)
         .await)?
-        .ok_or(Error::NotFound)?;
+    .ok_or(Error::NotFound)?;
     if message.direction != Direction::Outbound {
         return Err(Error::invalid("status", "Only outbound messages have a delivery status."));
     }
@@ -177,7 +204,7 @@ async fn move_status(
     }
     message.status = status;
     message.updated_at = Utc::now();
-    on_tx!(&mut tx, conn => sqlx::query("UPDATE messages SET status = $1, updated_at = $2 WHERE id = $3 AND organization_id = $4")
+    on_tx!(tx, conn => sqlx::query("UPDATE messages SET status = $1, updated_at = $2 WHERE id = $3 AND organization_id = $4")
         .bind(message.status.as_str())
         .bind(message.updated_at)
         .bind(id)
@@ -186,9 +213,8 @@ async fn move_status(
         .await
         .map(|r| r.rows_affected()))?;
     if let Some(event) = message.status.event() {
-        emit(&mut tx, org, event, &message).await?;
+        emit(tx, org, event, &message).await?;
     }
-    commit(d, tx).await?;
     Ok((message, true))
 }
 

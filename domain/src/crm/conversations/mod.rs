@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::{
-    assignee, begin, commit,
+    assignee,
     contacts::ContactId,
     emit, optional_text,
     page::Page,
@@ -97,20 +97,24 @@ pub async fn create(d: &Domain, org: OrgId, input: &ConversationInput) -> Result
     }
     let subject = optional_text(input.subject.as_deref(), "subject", 200, &mut errors);
     let Some(channel) = channel.filter(|_| errors.is_empty()) else { return Err(Error::Invalid(errors)) };
-    let mut tx = begin(d).await?;
+    let input = input.clone();
+    d.changes.run(move |tx| Box::pin(create_in(tx, org, channel, subject.clone(), input.clone()))).await
+}
+
+async fn create_in(tx: &mut Tx, org: OrgId, channel: Channel, subject: Option<String>, input: ConversationInput) -> Result<Conversation, Error> {
     let now = Utc::now();
     let conversation = Conversation {
         id: ConversationId::new(),
         organization_id: org,
-        contact_id: contact_of(&mut tx, org, input.contact_id.as_deref()).await?,
+        contact_id: contact_of(tx, org, input.contact_id.as_deref()).await?,
         channel,
         subject,
         status: ConversationStatus::Open,
-        assigned_to: assignee(&mut tx, org, input.assigned_to.as_deref()).await?,
+        assigned_to: assignee(tx, org, input.assigned_to.as_deref()).await?,
         created_at: now,
         updated_at: now,
     };
-    on_tx!(&mut tx, conn => sqlx::query(&format!("INSERT INTO conversations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
+    on_tx!(tx, conn => sqlx::query(&format!("INSERT INTO conversations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"))
         .bind(conversation.id)
         .bind(org)
         .bind(conversation.contact_id)
@@ -123,11 +127,10 @@ pub async fn create(d: &Domain, org: OrgId, input: &ConversationInput) -> Result
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    emit(&mut tx, org, EventType::ConversationCreated, &conversation).await?;
+    emit(tx, org, EventType::ConversationCreated, &conversation).await?;
     if conversation.assigned_to.is_some() {
-        emit(&mut tx, org, EventType::ConversationAssigned, &conversation).await?;
+        emit(tx, org, EventType::ConversationAssigned, &conversation).await?;
     }
-    commit(d, tx).await?;
     Ok(conversation)
 }
 
@@ -157,19 +160,22 @@ async fn save(tx: &mut Tx, c: &Conversation) -> Result<(), Error> {
 }
 
 pub async fn assign(d: &Domain, org: OrgId, id: ConversationId, user: Option<&str>) -> Result<Conversation, Error> {
-    let mut tx = begin(d).await?;
-    let mut c = find(&mut tx, org, id).await?;
-    let to = assignee(&mut tx, org, user).await?;
+    let user = user.map(str::to_owned);
+    d.changes.run(move |tx| Box::pin(assign_in(tx, org, id, user.clone()))).await
+}
+
+async fn assign_in(tx: &mut Tx, org: OrgId, id: ConversationId, user: Option<String>) -> Result<Conversation, Error> {
+    let mut c = find(tx, org, id).await?;
+    let to = assignee(tx, org, user.as_deref()).await?;
     if to == c.assigned_to {
         return Ok(c);
     }
     c.assigned_to = to;
     c.updated_at = Utc::now();
-    save(&mut tx, &c).await?;
+    save(tx, &c).await?;
     if c.assigned_to.is_some() {
-        emit(&mut tx, org, EventType::ConversationAssigned, &c).await?;
+        emit(tx, org, EventType::ConversationAssigned, &c).await?;
     }
-    commit(d, tx).await?;
     Ok(c)
 }
 
@@ -178,16 +184,18 @@ pub async fn set_status(d: &Domain, org: OrgId, id: ConversationId, status: &str
     let Some(status) = ConversationStatus::parse(&status.trim().to_uppercase()) else {
         return Err(Error::invalid("status", "Use OPEN or CLOSED."));
     };
-    let mut tx = begin(d).await?;
-    let mut c = find(&mut tx, org, id).await?;
+    d.changes.run(move |tx| Box::pin(set_status_in(tx, org, id, status))).await
+}
+
+async fn set_status_in(tx: &mut Tx, org: OrgId, id: ConversationId, status: ConversationStatus) -> Result<Conversation, Error> {
+    let mut c = find(tx, org, id).await?;
     if c.status == status {
         return Ok(c);
     }
     let previous = std::mem::replace(&mut c.status, status);
     c.updated_at = Utc::now();
-    save(&mut tx, &c).await?;
-    emit(&mut tx, org, EventType::ConversationStatusChanged, &StatusChange { conversation: &c, previous_status: previous }).await?;
-    commit(d, tx).await?;
+    save(tx, &c).await?;
+    emit(tx, org, EventType::ConversationStatusChanged, &StatusChange { conversation: &c, previous_status: previous }).await?;
     Ok(c)
 }
 

@@ -13,8 +13,12 @@ pub mod zoom;
 
 use serde_json::Value;
 
-use super::{claimed::Claimed, Source};
-use crate::{Domain, Error};
+use super::{claimed::Claimed, InboundEventId, Source};
+use crate::{
+    db::{Change, Tx},
+    ids::OrgId,
+    Domain, Error,
+};
 
 /// The processors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,8 +64,29 @@ pub async fn process(d: &Domain, event: &Claimed) -> Result<Value, String> {
     outcome.map_err(describe)
 }
 
+/// When an event's processor only changes the database (a lead): the change that processes
+/// it and records it processed, to run in the shared commit, so the two commit together.
+/// `None` for processors that do more (they run on their own).
+pub(crate) fn change(event: &Claimed) -> Option<Result<Change<Value>, Error>> {
+    let source = Source::parse(&event.source).unwrap_or(Source::Api);
+    if for_event(source, &event.event_name) != Processor::LeadCaptured {
+        return None;
+    }
+    let (id, org) = (event.id, event.organization_id);
+    let parsed = serde_json::from_str::<Value>(&event.payload)
+        .map_err(|e| Error::invalid("payload", format!("the stored payload is not JSON: {e}")))
+        .and_then(|payload| lead_captured::Lead::parse(&payload));
+    Some(parsed.map(|lead| -> Change<Value> { Box::new(move |tx| Box::pin(process_lead(tx, lead.clone(), org, id))) }))
+}
+
+async fn process_lead(tx: &mut Tx, lead: lead_captured::Lead, org: OrgId, id: InboundEventId) -> Result<Value, Error> {
+    let result = lead.upsert(tx, org).await?;
+    super::worker::record_processed(tx, id, org, &result).await?;
+    Ok(result)
+}
+
 /// A processing error as the owner reads it; internal causes are logged, not shown.
-fn describe(error: Error) -> String {
+pub(crate) fn describe(error: Error) -> String {
     match error {
         Error::Invalid(fields) => fields.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "),
         Error::Internal(cause) => {

@@ -1,0 +1,132 @@
+//! The events a transaction emitted, written when it commits.
+//!
+//! [`events::emit`](super::events::emit) only builds the body and keeps it here; the commit
+//! writes every event of the transaction and its deliveries in a few multi-row statements,
+//! after one read of the subscriptions of the organizations concerned. A transaction that
+//! carries many changes ([`crate::db::GroupCommit`]) thus pays for its events once, not
+//! once per change, and a change rolled back to its savepoint takes its events with it
+//! ([`Outbox::truncate`]).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
+
+use super::{
+    events::{subscribed, EventType},
+    DeliveryId, EventId, SubscriptionId,
+};
+use crate::{db::Tx, ids::OrgId, on_tx};
+
+/// Rows per INSERT statement (well under both backends' bind-parameter limits).
+const ROWS_PER_INSERT: usize = 200;
+
+#[derive(Default)]
+pub(crate) struct Outbox {
+    events: Vec<Pending>,
+}
+
+struct Pending {
+    id: EventId,
+    org: OrgId,
+    event: EventType,
+    body: String,
+    at: DateTime<Utc>,
+    /// A test send's one subscription and delivery; `None`: whoever subscribes to it.
+    only: Option<(SubscriptionId, DeliveryId)>,
+}
+
+impl Outbox {
+    pub(crate) fn push(&mut self, org: OrgId, event: EventType, body: String, only: Option<(SubscriptionId, DeliveryId)>) {
+        self.events.push(Pending { id: EventId::new(), org, event, body, at: Utc::now(), only });
+    }
+
+    /// How many events it holds: a mark to [`Outbox::truncate`] back to.
+    pub(crate) fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Forgets the events emitted after `mark` (their change was rolled back).
+    pub(crate) fn truncate(&mut self, mark: usize) {
+        self.events.truncate(mark);
+    }
+}
+
+struct Delivery {
+    id: DeliveryId,
+    subscription: SubscriptionId,
+    event: usize,
+}
+
+/// Writes the transaction's events that someone subscribes to, and their deliveries;
+/// answers whether there were any.
+pub(crate) async fn flush(tx: &mut Tx) -> Result<bool, sqlx::Error> {
+    if tx.outbox.events.is_empty() {
+        return Ok(false);
+    }
+    let events = std::mem::take(&mut tx.outbox.events);
+    let subscriptions = active_subscriptions(tx, &events).await?;
+    let mut deliveries = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        match e.only {
+            Some((subscription, id)) => deliveries.push(Delivery { id, subscription, event: i }),
+            None => {
+                let wanting = subscriptions.get(&e.org).into_iter().flatten().filter(|(_, names)| subscribed(names, e.event));
+                deliveries.extend(wanting.map(|(subscription, _)| Delivery { id: DeliveryId::new(), subscription: *subscription, event: i }));
+            }
+        }
+    }
+    let mut wanted = vec![false; events.len()];
+    for d in &deliveries {
+        wanted[d.event] = true;
+    }
+    let stored: Vec<&Pending> = events.iter().zip(&wanted).filter(|(_, w)| **w).map(|(e, _)| e).collect();
+    for chunk in stored.chunks(ROWS_PER_INSERT) {
+        on_tx!(tx, conn => {
+            let mut q = QueryBuilder::new("INSERT INTO outbound_events (id, organization_id, event_type, body, created_at) ");
+            q.push_values(chunk, |mut row, e| {
+                row.push_bind(e.id).push_bind(e.org).push_bind(e.event.as_str()).push_bind(&e.body).push_bind(e.at);
+            });
+            q.build().execute(conn).await.map(drop)
+        })?;
+    }
+    for chunk in deliveries.chunks(ROWS_PER_INSERT) {
+        on_tx!(tx, conn => {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO outbound_deliveries (id, organization_id, subscription_id, event_id, event_type, status, \
+                 attempts, schedule_pos, next_attempt_at, created_at, updated_at) ",
+            );
+            q.push_values(chunk, |mut row, d| {
+                let e = &events[d.event];
+                row.push_bind(d.id).push_bind(e.org).push_bind(d.subscription).push_bind(e.id).push_bind(e.event.as_str());
+                row.push("'pending'").push("0").push("0").push_bind(e.at).push_bind(e.at).push_bind(e.at);
+            });
+            q.build().execute(conn).await.map(drop)
+        })?;
+    }
+    Ok(!deliveries.is_empty())
+}
+
+/// The active subscriptions (id, stored event list) of the organizations that emitted an
+/// event for whoever wants it.
+async fn active_subscriptions(tx: &mut Tx, events: &[Pending]) -> Result<HashMap<OrgId, Vec<(SubscriptionId, String)>>, sqlx::Error> {
+    let mut orgs: Vec<OrgId> = events.iter().filter(|e| e.only.is_none()).map(|e| e.org).collect();
+    orgs.sort_unstable_by_key(|o| o.0);
+    orgs.dedup();
+    let mut by_org: HashMap<OrgId, Vec<(SubscriptionId, String)>> = HashMap::with_capacity(orgs.len());
+    for chunk in orgs.chunks(ROWS_PER_INSERT) {
+        let rows: Vec<(SubscriptionId, OrgId, String)> = on_tx!(tx, conn => {
+            let mut q = QueryBuilder::new("SELECT id, organization_id, events FROM outbound_subscriptions WHERE is_active AND organization_id IN (");
+            let mut list = q.separated(", ");
+            for org in chunk {
+                list.push_bind(*org);
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(conn).await
+        })?;
+        for (id, org, names) in rows {
+            by_org.entry(org).or_default().push((id, names));
+        }
+    }
+    Ok(by_org)
+}

@@ -1,0 +1,140 @@
+//! The shared commit (`Domain::changes`): concurrent changes commit together, and one that
+//! fails takes only itself (and the events it emitted) back.
+
+use crate::support::{Backend, Fixture};
+use connectgain_domain::{
+    crm::contacts::{self, ContactInput},
+    ids::OrgId,
+    on_db, on_tx,
+    outbound::{
+        events::{self, EventType},
+        subscriptions::{self, SubscriptionInput},
+    },
+    Domain, Error,
+};
+use serde_json::json;
+
+async fn subscribe_to_everything(f: &Fixture) {
+    let input = SubscriptionInput { name: "all".into(), url: "http://127.0.0.1:9/hook".into(), events: vec!["*".into()], ..Default::default() };
+    subscriptions::create(&f.d, f.org, &input).await.unwrap();
+}
+
+async fn count(d: &Domain, sql: &str, org: OrgId) -> i64 {
+    on_db!(&d.db, pool => sqlx::query_scalar(sql).bind(org).fetch_one(pool).await).unwrap()
+}
+
+/// The organization's contacts, contact.created events stored, and their deliveries.
+async fn stored(d: &Domain, org: OrgId) -> (i64, i64, i64) {
+    let contacts = count(d, "SELECT COUNT(*) FROM contacts WHERE organization_id = $1", org).await;
+    let events = count(d, "SELECT COUNT(*) FROM outbound_events WHERE organization_id = $1 AND event_type = 'contact.created'", org).await;
+    let deliveries = count(d, "SELECT COUNT(*) FROM outbound_deliveries WHERE organization_id = $1 AND event_type = 'contact.created'", org).await;
+    (contacts, events, deliveries)
+}
+
+fn new_contact(email: &str) -> ContactInput {
+    ContactInput { first_name: Some("Ada".into()), email: Some(email.into()), ..Default::default() }
+}
+
+/// Writes a contact row and its event in a change; `fail` makes the change answer an error
+/// after both were written.
+async fn change(d: &Domain, org: OrgId, email: &'static str, fail: bool) -> connectgain_domain::db::Queued<&'static str> {
+    d.changes
+        .queue(move |tx| {
+            Box::pin(async move {
+                let id = uuid::Uuid::new_v4();
+                on_tx!(tx, conn => sqlx::query(
+                    "INSERT INTO contacts (id, organization_id, email, attributes, created_at, updated_at) VALUES ($1, $2, $3, '{}', $4, $4)",
+                )
+                .bind(id)
+                .bind(org)
+                .bind(email)
+                .bind(chrono::Utc::now())
+                .execute(conn)
+                .await
+                .map(drop))?;
+                events::emit(tx, org, EventType::ContactCreated, &json!({"id": id, "email": email})).await?;
+                if fail {
+                    return Err(Error::Conflict(format!("{email} changed its mind")));
+                }
+                Ok(email)
+            })
+        })
+        .await
+        .unwrap()
+}
+
+async fn a_failing_change_takes_back_only_itself_and_its_events(backend: Backend) {
+    let f = Fixture::new(backend, &[]).await;
+    subscribe_to_everything(&f).await;
+    // Queued before any answer is awaited: on the test's single-threaded runtime the writer
+    // has not run yet, so all three are one batch, one transaction.
+    let first = change(&f.d, f.org, "first@example.com", false).await;
+    let failing = change(&f.d, f.org, "failing@example.com", true).await;
+    let last = change(&f.d, f.org, "last@example.com", false).await;
+    assert_eq!(first.answer().await.unwrap(), "first@example.com");
+    assert!(matches!(failing.answer().await, Err(Error::Conflict(m)) if m == "failing@example.com changed its mind"));
+    assert_eq!(last.answer().await.unwrap(), "last@example.com");
+
+    assert_eq!(stored(&f.d, f.org).await, (2, 2, 2), "the failed change's contact and event are gone, its neighbours' kept");
+    for email in ["first@example.com", "last@example.com"] {
+        assert!(contacts::find_by_email(&f.d, f.org, email).await.unwrap().is_some(), "{email}");
+    }
+    assert!(contacts::find_by_email(&f.d, f.org, "failing@example.com").await.unwrap().is_none());
+}
+
+async fn a_duplicate_email_among_concurrent_creates_is_a_409_for_that_request_alone(backend: Backend) {
+    let f = Fixture::new(backend, &[]).await;
+    subscribe_to_everything(&f).await;
+    contacts::create(&f.d, f.org, &new_contact("taken@example.com")).await.unwrap();
+
+    // 40 creates at once, one of them with the address already taken and two with the
+    // same new address: the later of those two is refused too.
+    let mut emails: Vec<String> = (0..37).map(|i| format!("person{i}@example.com")).collect();
+    emails.insert(10, "taken@example.com".into());
+    emails.insert(20, "twice@example.com".into());
+    emails.insert(30, "twice@example.com".into());
+    let tasks: Vec<_> = emails
+        .iter()
+        .map(|email| {
+            let (d, org, input) = (f.d.clone(), f.org, new_contact(email));
+            tokio::spawn(async move { contacts::create(&d, org, &input).await })
+        })
+        .collect();
+    let mut refused = Vec::new();
+    for (email, task) in emails.iter().zip(tasks) {
+        match task.await.unwrap() {
+            Ok(contact) => assert_eq!(contact.email.as_deref(), Some(email.as_str())),
+            Err(Error::Conflict(message)) => refused.push((email.clone(), message)),
+            Err(other) => panic!("{email}: {other:?}"),
+        }
+    }
+    refused.sort();
+    assert_eq!(
+        refused,
+        vec![
+            ("taken@example.com".into(), "A contact with the e-mail taken@example.com already exists.".into()),
+            ("twice@example.com".into(), "A contact with the e-mail twice@example.com already exists.".into()),
+        ]
+    );
+    // The first contact, and 38 of the 40: each with its one event and delivery.
+    assert_eq!(stored(&f.d, f.org).await, (39, 39, 39));
+}
+
+async fn changes_stay_within_their_organization(backend: Backend) {
+    let f = Fixture::new(backend, &[]).await;
+    let other = f.other_org().await;
+    let mine = contacts::create(&f.d, f.org, &new_contact("ada@example.com")).await.unwrap();
+    // The same address in another organization is a different person.
+    let theirs = contacts::create(&f.d, other, &new_contact("ada@example.com")).await.unwrap();
+    assert_ne!(mine.id, theirs.id);
+    let update = ContactInput { first_name: Some("Eve".into()), ..Default::default() };
+    assert!(matches!(contacts::update(&f.d, other, mine.id, &update).await, Err(Error::NotFound)));
+    assert!(matches!(contacts::delete(&f.d, other, mine.id).await, Err(Error::NotFound)));
+    assert_eq!(contacts::get(&f.d, f.org, mine.id).await.unwrap().first_name.as_deref(), Some("Ada"));
+}
+
+backend_tests!(
+    a_failing_change_takes_back_only_itself_and_its_events,
+    a_duplicate_email_among_concurrent_creates_is_a_409_for_that_request_alone,
+    changes_stay_within_their_organization,
+);
