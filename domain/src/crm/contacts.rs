@@ -217,14 +217,16 @@ static BY_PHONE: LazyLock<String> =
 /// [`find_by_email`] within a change (it sees the change's own writes and its batch's).
 pub(crate) async fn find_by_email_in(tx: &mut Tx, org: OrgId, email: &str) -> Result<Option<Contact>, Error> {
     let Ok(email) = Email::parse(email) else { return Ok(None) };
-    let row: Option<Row> = on_tx!(tx, conn => sqlx::query_as(&BY_EMAIL).bind(org).bind(email.as_str()).fetch_optional(conn).await)?;
+    let sql = format!("{}{}", *BY_EMAIL, table::for_update(tx));
+    let row: Option<Row> = on_tx!(tx, conn => sqlx::query_as(&sql).bind(org).bind(email.as_str()).fetch_optional(conn).await)?;
     Ok(row.map(Contact::from))
 }
 
 /// [`find_by_phone`] within a change.
 pub(crate) async fn find_by_phone_in(tx: &mut Tx, org: OrgId, phone: &str) -> Result<Option<Contact>, Error> {
     let Ok(phone) = E164Phone::parse(phone) else { return Ok(None) };
-    let row: Option<Row> = on_tx!(tx, conn => sqlx::query_as(&BY_PHONE).bind(org).bind(phone.as_str()).fetch_optional(conn).await)?;
+    let sql = format!("{}{}", *BY_PHONE, table::for_update(tx));
+    let row: Option<Row> = on_tx!(tx, conn => sqlx::query_as(&sql).bind(org).bind(phone.as_str()).fetch_optional(conn).await)?;
     Ok(row.map(Contact::from))
 }
 

@@ -37,11 +37,24 @@ fn by_id<T: Table>() -> String {
     format!("SELECT {} FROM {} WHERE id = $1 AND organization_id = $2", T::COLUMNS, T::NAME)
 }
 
-/// The organization's object with this id, read within a change.
+/// The organization's object with this id, read within a change to write it. On PostgreSQL
+/// the row stays locked until the change commits, so a change running beside it (another
+/// writer of the shared commit, another instance) that reads it to write it waits, then
+/// reads what this one wrote instead of overwriting it.
 pub(crate) async fn find<T: Table>(tx: &mut Tx, org: OrgId, id: T::Id) -> Result<T, Error> {
-    let sql = by_id::<T>();
+    let sql = by_id::<T>() + for_update(tx);
     let row: Option<T::Row> = on_tx!(tx, conn => sqlx::query_as(&sql).bind(id).bind(org).fetch_optional(conn).await)?;
     row.map(Into::into).ok_or(Error::NotFound)
+}
+
+/// Locks the rows a change reads to write (PostgreSQL; a SQLite write transaction has the
+/// whole database to itself).
+pub(crate) fn for_update(tx: &Tx) -> &'static str {
+    if tx.is_postgres() {
+        " FOR UPDATE"
+    } else {
+        ""
+    }
 }
 
 /// The organization's object with this id.

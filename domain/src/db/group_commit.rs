@@ -15,7 +15,9 @@
 //! run again with a savepoint around each. A change may therefore run twice, and must be
 //! callable again (`FnMut`, cloning what it consumes). Changes run in the order they were
 //! queued, so [`GroupCommit::queue`] called in a loop keeps their order (the leads of one
-//! person apply in the order received).
+//! person apply in the order received) — on PostgreSQL within a batch: batches of several
+//! writers run side by side there, as the changes of several instances do, and a change
+//! that reads a row to write it locks it (`FOR UPDATE`), so none overwrites another's.
 //!
 //! A change must only use its transaction (reads through the pool would not see what earlier
 //! changes of the batch wrote, and `Db::begin` would wait for the writer itself on SQLite),

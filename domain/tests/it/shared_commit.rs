@@ -133,7 +133,37 @@ async fn changes_stay_within_their_organization(backend: Backend) {
     assert_eq!(contacts::get(&f.d, f.org, mine.id).await.unwrap().first_name.as_deref(), Some("Ada"));
 }
 
+async fn concurrent_updates_of_one_contact_keep_every_field(backend: Backend) {
+    let f = Fixture::new(backend, &[]).await;
+    let mut people = Vec::new();
+    for i in 0..30 {
+        people.push(contacts::create(&f.d, f.org, &new_contact(&format!("p{i}@example.com"))).await.unwrap().id);
+    }
+    // Three updates of different fields per contact at once: on PostgreSQL they may run in
+    // batches of different writers side by side, and none may overwrite another's field.
+    let mut tasks = Vec::new();
+    for (i, id) in people.iter().enumerate() {
+        for input in [
+            ContactInput { first_name: Some(format!("First{i}")), ..Default::default() },
+            ContactInput { last_name: Some(format!("Last{i}")), ..Default::default() },
+            ContactInput { phone: Some(format!("+1415555{i:04}")), ..Default::default() },
+        ] {
+            let (d, org, id) = (f.d.clone(), f.org, *id);
+            tasks.push(tokio::spawn(async move { contacts::update(&d, org, id, &input).await }));
+        }
+    }
+    for task in tasks {
+        task.await.unwrap().unwrap();
+    }
+    for (i, id) in people.iter().enumerate() {
+        let c = contacts::get(&f.d, f.org, *id).await.unwrap();
+        let expected = (Some(format!("First{i}")), Some(format!("Last{i}")), Some(format!("+1415555{i:04}")));
+        assert_eq!((c.first_name, c.last_name, c.phone), expected);
+    }
+}
+
 backend_tests!(
+    concurrent_updates_of_one_contact_keep_every_field,
     a_failing_change_takes_back_only_itself_and_its_events,
     a_duplicate_email_among_concurrent_creates_is_a_409_for_that_request_alone,
     changes_stay_within_their_organization,

@@ -190,12 +190,14 @@ async fn move_status_in(
     status: MessageStatus,
     allowed: impl Fn(MessageStatus, MessageStatus) -> bool,
 ) -> Result<(Message, bool), Error> {
-    let mut message: Message = on_tx!(tx, conn => sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND organization_id = $2"))
+    let lock = crate::crm::table::for_update(tx);
+    let mut message: Message =
+        on_tx!(tx, conn => sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND organization_id = $2{lock}"))
         .bind(id)
         .bind(org)
         .fetch_optional(conn)
         .await)?
-    .ok_or(Error::NotFound)?;
+        .ok_or(Error::NotFound)?;
     if message.direction != Direction::Outbound {
         return Err(Error::invalid("status", "Only outbound messages have a delivery status."));
     }
