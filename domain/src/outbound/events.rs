@@ -30,7 +30,8 @@ pub(crate) fn subscribed(events_json: &str, event: EventType) -> bool {
 /// it notices within its one-second poll). [`emit_now`] does all of it; so does every change
 /// made through [`Domain::changes`].
 pub async fn emit(tx: &mut Tx, org: OrgId, event: EventType, data: &serde_json::Value) -> Result<(), Error> {
-    tx.outbox.push(org, event, payload::build(event, Utc::now(), data)?, None);
+    let now = Utc::now();
+    tx.outbox.push(org, event, payload::build(event, now, data)?, now, None);
     Ok(())
 }
 
@@ -47,7 +48,8 @@ pub async fn emit_now(d: &Domain, org: OrgId, event: EventType, data: &serde_jso
 /// answers its delivery's id.
 pub(crate) fn emit_to(tx: &mut Tx, org: OrgId, event: EventType, data: &serde_json::Value, subscription: SubscriptionId) -> Result<DeliveryId, Error> {
     let delivery = DeliveryId::new();
-    tx.outbox.push(org, event, payload::build(event, Utc::now(), data)?, Some((subscription, delivery)));
+    let now = Utc::now();
+    tx.outbox.push(org, event, payload::build(event, now, data)?, now, Some((subscription, delivery)));
     Ok(delivery)
 }
 

@@ -37,8 +37,9 @@ struct Pending {
 }
 
 impl Outbox {
-    pub(crate) fn push(&mut self, org: OrgId, event: EventType, body: String, only: Option<(SubscriptionId, DeliveryId)>) {
-        self.events.push(Pending { id: EventId::new(), org, event, body, at: Utc::now(), only });
+    /// Keeps an event whose body says it happened `at` (its rows are stamped the same).
+    pub(crate) fn push(&mut self, org: OrgId, event: EventType, body: String, at: DateTime<Utc>, only: Option<(SubscriptionId, DeliveryId)>) {
+        self.events.push(Pending { id: EventId::new(), org, event, body, at, only });
     }
 
     /// How many events it holds: a mark to [`Outbox::truncate`] back to.
