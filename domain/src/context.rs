@@ -1,13 +1,31 @@
 //! Everything a domain service needs, built once at start and cloned cheaply.
 
-use std::{sync::Arc, time::Duration};
+use std::{ops::Deref, sync::Arc, time::Duration};
 
 use tokio::sync::Notify;
 
-use crate::{accounts::login_limiter::LoginLimiter, appgain::AppgainClient, crypto::KeyRing, db::GroupCommit, Config, Db};
+use crate::{
+    accounts::{login_limiter::LoginLimiter, tokens::TokenCache},
+    appgain::AppgainClient,
+    crypto::KeyRing,
+    db::{GroupCommit, Invalidations},
+    Config, Db,
+};
 
+/// A handle on [`Services`]: cloning it (every request does, several times) is one atomic
+/// increment.
 #[derive(Clone)]
-pub struct Domain {
+pub struct Domain(Arc<Services>);
+
+impl Deref for Domain {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+pub struct Services {
     pub db: Db,
     pub keys: Arc<KeyRing>,
     pub config: Arc<Config>,
@@ -25,6 +43,10 @@ pub struct Domain {
     pub quotas: Arc<crate::quotas::Quotas>,
     /// The shared commit of CRM changes: concurrent requests' changes commit together.
     pub changes: Arc<GroupCommit>,
+    /// Makes cached reads stale on every instance when a write changes them.
+    pub invalidations: Arc<Invalidations>,
+    /// Who recently seen bearer tokens belong to.
+    pub tokens: Arc<TokenCache>,
 }
 
 impl Domain {
@@ -46,7 +68,22 @@ impl Domain {
         let quotas = Arc::new(crate::quotas::Quotas::new(&config.quotas));
         let outbound_notify = Arc::new(Notify::new());
         let changes = Arc::new(GroupCommit::new(db.clone(), outbound_notify.clone()));
-        Self { db, keys, config, http, appgain, provisioning_wake: Arc::new(Notify::new()), login_limiter, outbound_notify, inbound, quotas, changes }
+        let invalidations = Arc::new(Invalidations::new(&db));
+        Self(Arc::new(Services {
+            db,
+            keys,
+            config,
+            http,
+            appgain,
+            provisioning_wake: Arc::new(Notify::new()),
+            login_limiter,
+            outbound_notify,
+            inbound,
+            quotas,
+            changes,
+            invalidations,
+            tokens: Default::default(),
+        }))
     }
 
     /// Tells this instance's outbound worker that deliveries were committed, so the first

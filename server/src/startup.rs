@@ -204,7 +204,7 @@ fn router(domain: Domain) -> Router {
         .env(Env::PROD)
         .build();
     let sessions = session_layer(&domain);
-    let state = AppState { leptos_options, domain };
+    let state = AppState::new(leptos_options, domain);
     let routes = generate_route_list(App);
     let context_domain = state.domain.clone();
     // Server functions and server-rendered pages reach the domain through context, and

@@ -5,8 +5,9 @@ use super::{
     Role, User,
 };
 use crate::{
+    db::Topic,
     ids::{OrgId, UserId},
-    on_db, Domain, Error,
+    on_db, on_tx, Domain, Error,
 };
 
 pub async fn list(d: &Domain, org: OrgId) -> Result<Vec<User>, Error> {
@@ -15,8 +16,8 @@ pub async fn list(d: &Domain, org: OrgId) -> Result<Vec<User>, Error> {
     rows.into_iter().map(User::try_from).collect()
 }
 
-/// Removes a member of `org`. Owners cannot be removed this way; an id from another
-/// organization is not found.
+/// Removes a member of `org`, and their tokens with them on every instance at once. Owners
+/// cannot be removed this way; an id from another organization is not found.
 pub async fn remove(d: &Domain, org: OrgId, member: UserId) -> Result<(), Error> {
     let role: Option<String> = on_db!(&d.db, pool => sqlx::query_scalar(
         "SELECT role FROM users WHERE id = $1 AND organization_id = $2",
@@ -29,12 +30,14 @@ pub async fn remove(d: &Domain, org: OrgId, member: UserId) -> Result<(), Error>
         None => Err(Error::NotFound),
         Some(r) if r == Role::Owner.as_str() => Err(Error::Forbidden("Owners cannot be removed.".into())),
         Some(_) => {
-            on_db!(&d.db, pool => sqlx::query("DELETE FROM users WHERE id = $1 AND organization_id = $2")
+            let mut tx = d.db.begin().await?;
+            on_tx!(&mut tx, conn => sqlx::query("DELETE FROM users WHERE id = $1 AND organization_id = $2")
                 .bind(member)
                 .bind(org)
-                .execute(pool)
+                .execute(conn)
                 .await
-                .map(|_| ()))?;
+        .map(drop))?;
+            d.invalidations.commit(tx, Topic::Tokens).await?;
             tracing::info!(%org, user = %member, "member removed");
             Ok(())
         }

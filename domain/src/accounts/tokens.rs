@@ -1,5 +1,12 @@
 //! Opaque bearer tokens for the API: 32 random bytes shown once, stored as a SHA-256 hash,
 //! expiring and revocable.
+//!
+//! Who a live token belongs to is cached ([`TokenCache`]), so an API request does not wait
+//! on the database to know its caller. Whatever ends a token early (a revocation, the
+//! removal of its user) commits through [`crate::db::Invalidations::commit`], which empties
+//! the cache of every instance; expiry is checked on every use.
+
+use std::{collections::HashMap, sync::RwLock, time::Instant};
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use chrono::{DateTime, Utc};
@@ -10,9 +17,15 @@ use super::{
     users::{UserRow, USER_COLUMNS},
     User,
 };
-use crate::{ids::UserId, on_db, Domain, Error};
+use crate::{
+    db::{invalidation, Stamp, Topic},
+    ids::UserId,
+    on_db, on_tx, Domain, Error,
+};
 
 const PREFIX: &str = "cgt_";
+/// Bounds the cache: cleared when it grows past this many tokens.
+const CACHE_MAX: usize = 100_000;
 
 /// A freshly issued token: the only time its value exists outside the caller.
 pub struct IssuedToken {
@@ -56,27 +69,79 @@ pub async fn issue(d: &Domain, user: UserId) -> Result<IssuedToken, Error> {
     Ok(IssuedToken { token, expires_at })
 }
 
+/// Live tokens recently seen, by the SHA-256 of the token. Unknown tokens are not cached:
+/// a token issued a moment ago must work at once.
+#[derive(Default)]
+pub struct TokenCache {
+    entries: RwLock<HashMap<[u8; 32], Cached>>,
+}
+
+struct Cached {
+    user: User,
+    expires_at: DateTime<Utc>,
+    stamp: Stamp,
+    read_at: Instant,
+}
+
+impl TokenCache {
+    fn get(&self, d: &Domain, key: &[u8; 32]) -> Option<User> {
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        let hit = entries.get(key)?;
+        let fresh = hit.expires_at > Utc::now() && hit.read_at.elapsed() < invalidation::MAX_AGE && d.invalidations.is_current(Topic::Tokens, hit.stamp);
+        fresh.then(|| hit.user.clone())
+    }
+
+    fn put(&self, key: [u8; 32], cached: Cached) {
+        let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= CACHE_MAX {
+            entries.clear();
+        }
+        entries.insert(key, cached);
+    }
+}
+
 /// The user a live (unexpired, unrevoked) token belongs to.
 pub async fn authenticate(d: &Domain, token: &str) -> Result<Option<User>, Error> {
     if !token.starts_with(PREFIX) {
         return Ok(None);
     }
+    let key: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+    if let Some(user) = d.tokens.get(d, &key) {
+        return Ok(Some(user));
+    }
+    let stamp = d.invalidations.stamp(Topic::Tokens);
     let columns = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
     let sql = format!(
-        "SELECT {columns} FROM api_tokens t JOIN users u ON u.id = t.user_id \
+        "SELECT {columns}, t.expires_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2"
     );
-    let row: Option<UserRow> = on_db!(&d.db, pool => sqlx::query_as(&sql).bind(hash_secret(token)).bind(Utc::now()).fetch_optional(pool).await)?;
-    row.map(User::try_from).transpose()
+    let read_at = Instant::now();
+    let row: Option<TokenRow> = on_db!(&d.db, pool => sqlx::query_as(&sql).bind(hex::encode(key)).bind(Utc::now()).fetch_optional(pool).await)?;
+    let Some(TokenRow { user, expires_at }) = row else { return Ok(None) };
+    let user = User::try_from(user)?;
+    if let Some(stamp) = stamp {
+        d.tokens.put(key, Cached { user: user.clone(), expires_at, stamp, read_at });
+    }
+    Ok(Some(user))
 }
 
-/// Revokes a token; revoking an unknown or revoked one is not an error.
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    expires_at: DateTime<Utc>,
+}
+
+/// Revokes a token, on every instance at once; revoking an unknown or revoked one is not an
+/// error.
 pub async fn revoke(d: &Domain, token: &str) -> Result<(), Error> {
-    on_db!(&d.db, pool => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
+    let mut tx = d.db.begin().await?;
+    on_tx!(&mut tx, conn => sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL")
         .bind(Utc::now())
         .bind(hash_secret(token))
-        .execute(pool)
+        .execute(conn)
         .await
-        .map(|_| ()))?;
+        .map(drop))?;
+    d.invalidations.commit(tx, Topic::Tokens).await?;
     Ok(())
 }

@@ -15,9 +15,11 @@ use sqlx::{
 };
 
 mod group_commit;
+pub mod invalidation;
 mod tx;
 
 pub use group_commit::{Change, GroupCommit, Queued, TxFuture};
+pub use invalidation::{Invalidations, Stamp, Topic};
 pub use tx::{Tx, TxConn, WriteTurn};
 
 use crate::config::{Config, DatabaseUrl, SqliteSync};

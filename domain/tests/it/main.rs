@@ -11,3 +11,4 @@ mod migrations;
 mod outbound;
 mod outbound_verify;
 mod shared_commit;
+mod tokens;
