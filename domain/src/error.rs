@@ -46,6 +46,18 @@ impl From<sqlx::Error> for Error {
     }
 }
 
+impl Error {
+    /// Whether the database gave up on the transaction for reasons of its own (PostgreSQL
+    /// chose it as a deadlock's victim, or could not serialize it): run again, it succeeds.
+    pub fn is_transient(&self) -> bool {
+        let Self::Internal(cause) = self else { return false };
+        match cause.downcast_ref::<sqlx::Error>() {
+            Some(sqlx::Error::Database(e)) => matches!(e.code().as_deref(), Some("40P01" | "40001")),
+            _ => false,
+        }
+    }
+}
+
 /// Whether a database error is a unique-constraint violation (on either backend).
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())

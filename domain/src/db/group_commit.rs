@@ -26,6 +26,9 @@
 //! SQLite has one writer at a time anyway: one writer task. PostgreSQL runs transactions
 //! side by side, and a single writer would make every change wait for the round trips of
 //! those before it: there, [`PG_WRITERS`] writer tasks take batches from the same queue.
+//! Two batches that lock the same rows in opposite orders deadlock, and PostgreSQL fails one
+//! of them: that batch is rolled back whole (which lets the other finish) and run again; no
+//! request sees the deadlock unless it recurs [`TRIES`] times.
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
@@ -39,6 +42,8 @@ const MAX_BATCH: usize = 512;
 const QUEUE: usize = 65_536;
 /// Writer tasks on PostgreSQL (each with a transaction of its own at a time).
 pub const PG_WRITERS: usize = 4;
+/// Runs of a batch at most, when the database keeps failing it as a deadlock's victim.
+const TRIES: usize = 5;
 
 /// A future borrowing the transaction it runs in.
 pub type TxFuture<'t, T> = Pin<Box<dyn Future<Output = T> + Send + 't>>;
@@ -53,8 +58,28 @@ struct Job {
     answer: Answer,
 }
 
-/// Runs the change once more; whether it succeeded.
-type Run = Box<dyn for<'t> FnMut(&'t mut Tx) -> TxFuture<'t, bool> + Send>;
+/// Runs the change once more; how that went.
+type Run = Box<dyn for<'t> FnMut(&'t mut Tx) -> TxFuture<'t, Outcome> + Send>;
+
+/// How one run of a change went.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Done,
+    /// It failed on its own account (its error is its answer).
+    Failed,
+    /// The database failed its transaction (a deadlock's victim): not the change's fault.
+    Transient,
+}
+
+/// How one run of a batch went.
+enum Ran {
+    /// Committed (or answered): whether deliveries were written.
+    Committed(bool),
+    /// A change failed and others are to be kept: rolled back, nobody answered.
+    OneFailed,
+    /// The database failed the transaction: rolled back, nobody answered.
+    Transient,
+}
 /// Answers the request, given whether the transaction committed.
 type Answer = Box<dyn FnOnce(Result<(), &sqlx::Error>) + Send>;
 
@@ -114,9 +139,13 @@ impl GroupCommit {
                 let kept = kept.clone();
                 Box::pin(async move {
                     let outcome = future.await;
-                    let ok = outcome.is_ok();
+                    let how = match &outcome {
+                        Ok(_) => Outcome::Done,
+                        Err(e) if e.is_transient() => Outcome::Transient,
+                        Err(_) => Outcome::Failed,
+                    };
                     *kept.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
-                    ok
+                    how
                 })
             }),
             answer: Box::new(move |committed| {
@@ -165,80 +194,101 @@ impl Writer {
 }
 
 /// Runs the changes in one transaction, commits, and answers them: first all together, and
-/// if one fails, again with a savepoint around each. Answers whether deliveries were written.
+/// if one fails, again with a savepoint around each; a deadlock's victim again from the
+/// start. Answers whether deliveries were written.
 async fn commit(db: Db, mut jobs: Vec<Job>) -> bool {
-    match together(&db, &mut jobs).await {
-        Ok(Some(deliveries)) => deliveries,
-        Ok(None) => one_by_one(&db, jobs).await.unwrap_or_else(|error| {
-            tracing::error!(%error, "a shared transaction failed; its changes were rolled back");
-            false
-        }),
-        Err(error) => {
-            tracing::error!(%error, changes = jobs.len(), "a shared transaction failed; its changes were rolled back");
-            for job in jobs {
-                (job.answer)(Err(&error));
+    let mut separately = false;
+    let mut failure = None;
+    for _ in 0..TRIES {
+        let ran = if separately { one_by_one(&db, &mut jobs).await } else { together(&db, &mut jobs).await };
+        match ran {
+            Ok(Ran::Committed(deliveries)) => return deliveries,
+            Ok(Ran::OneFailed) => separately = true,
+            Ok(Ran::Transient) => tracing::debug!(changes = jobs.len(), "a shared transaction was a deadlock's victim; running it again"),
+            Err(error) => {
+                failure = Some(error);
+                break;
             }
-            false
         }
     }
+    let error = failure.unwrap_or_else(|| sqlx::Error::Protocol(format!("the database failed the shared transaction {TRIES} times in a row")));
+    tracing::error!(%error, changes = jobs.len(), "a shared transaction failed; its changes were rolled back");
+    for job in jobs {
+        (job.answer)(Err(&error));
+    }
+    false
 }
 
-/// Runs every change in one transaction without savepoints and commits (answering whether
-/// deliveries were written): `Ok(None)` (rolled back, nobody answered) when one of them
-/// failed and there are others to keep.
-async fn together(db: &Db, jobs: &mut Vec<Job>) -> Result<Option<bool>, sqlx::Error> {
+/// Runs every change in one transaction without savepoints and commits, answering them.
+async fn together(db: &Db, jobs: &mut Vec<Job>) -> Result<Ran, sqlx::Error> {
     let mut tx = db.begin().await?;
     for job in jobs.iter_mut() {
-        if !(job.run)(&mut tx).await {
-            if jobs.len() > 1 {
+        match (job.run)(&mut tx).await {
+            Outcome::Done => {}
+            Outcome::Transient => {
                 tx.rollback().await?;
-                return Ok(None);
+                return Ok(Ran::Transient);
             }
-            // Alone in its transaction: rolling that back takes back exactly this change.
-            tx.rollback().await?;
-            for job in jobs.drain(..) {
-                (job.answer)(Ok(()));
+            Outcome::Failed if jobs.len() > 1 => {
+                tx.rollback().await?;
+                return Ok(Ran::OneFailed);
             }
-            return Ok(Some(false));
+            Outcome::Failed => {
+                // Alone in its transaction: rolling that back takes back exactly this change.
+                tx.rollback().await?;
+                for job in jobs.drain(..) {
+                    (job.answer)(Ok(()));
+                }
+                return Ok(Ran::Committed(false));
+            }
         }
     }
     let committed = tx.commit_deliveries().await;
-    if let Err(error) = &committed {
-        tracing::error!(%error, changes = jobs.len(), "a shared transaction did not commit");
-    }
-    for job in jobs.drain(..) {
-        (job.answer)(committed.as_ref().map(|_| ()));
-    }
-    Ok(Some(committed.unwrap_or(false)))
+    Ok(answer(std::mem::take(jobs), committed))
 }
 
 /// Runs each change in a savepoint of its own (a failed one is rolled back to it, with the
-/// events it emitted, and answered at once), commits, and answers the others; answers
-/// whether deliveries were written.
-async fn one_by_one(db: &Db, jobs: Vec<Job>) -> Result<bool, sqlx::Error> {
-    // On an error of the transaction itself, the jobs not yet answered are dropped, and
-    // with them their replies: their requests answer an internal error.
+/// events it emitted, and answered at once), commits, and answers the others. A deadlock
+/// takes the whole transaction back, leaving the changes not answered in `jobs`.
+async fn one_by_one(db: &Db, jobs: &mut Vec<Job>) -> Result<Ran, sqlx::Error> {
     let mut tx = db.begin().await?;
     let mut kept = Vec::with_capacity(jobs.len());
-    for mut job in jobs {
+    let mut queue = std::mem::take(jobs).into_iter();
+    while let Some(mut job) = queue.next() {
         let mark = tx.outbox.len();
+        // On an error of the transaction itself, the changes not yet answered are dropped,
+        // and with them their replies: their requests answer an internal error.
         tx.execute("SAVEPOINT change").await?;
-        if (job.run)(&mut tx).await {
-            tx.execute("RELEASE SAVEPOINT change").await?;
-            kept.push(job);
-        } else {
-            tx.outbox.truncate(mark);
-            tx.execute("ROLLBACK TO SAVEPOINT change").await?;
-            tx.execute("RELEASE SAVEPOINT change").await?;
-            (job.answer)(Ok(()));
+        match (job.run)(&mut tx).await {
+            Outcome::Done => {
+                tx.execute("RELEASE SAVEPOINT change").await?;
+                kept.push(job);
+            }
+            Outcome::Failed => {
+                tx.outbox.truncate(mark);
+                tx.execute("ROLLBACK TO SAVEPOINT change").await?;
+                tx.execute("RELEASE SAVEPOINT change").await?;
+                (job.answer)(Ok(()));
+            }
+            Outcome::Transient => {
+                // The locks of the changes before it are what the other side waits for.
+                tx.rollback().await?;
+                jobs.extend(kept.into_iter().chain([job]).chain(queue));
+                return Ok(Ran::Transient);
+            }
         }
     }
     let committed = tx.commit_deliveries().await;
+    Ok(answer(kept, committed))
+}
+
+/// Answers the changes of a transaction that committed, or did not.
+fn answer(jobs: Vec<Job>, committed: Result<bool, sqlx::Error>) -> Ran {
     if let Err(error) = &committed {
-        tracing::error!(%error, changes = kept.len(), "a shared transaction did not commit");
+        tracing::error!(%error, changes = jobs.len(), "a shared transaction did not commit");
     }
-    for job in kept {
+    for job in jobs {
         (job.answer)(committed.as_ref().map(|_| ()));
     }
-    Ok(committed.unwrap_or(false))
+    Ran::Committed(committed.unwrap_or(false))
 }

@@ -1,9 +1,11 @@
 //! The shared commit (`Domain::changes`): concurrent changes commit together, and one that
 //! fails takes only itself (and the events it emitted) back.
 
-use crate::support::{Backend, Fixture};
+use std::sync::Arc;
+
+use crate::support::{postgres_enabled, Backend, Fixture};
 use connectgain_domain::{
-    crm::contacts::{self, ContactInput},
+    crm::contacts::{self, ContactId, ContactInput},
     ids::OrgId,
     on_db, on_tx,
     outbound::{
@@ -13,6 +15,7 @@ use connectgain_domain::{
     Domain, Error,
 };
 use serde_json::json;
+use tokio::sync::Notify;
 
 async fn subscribe_to_everything(f: &Fixture) {
     let input = SubscriptionInput { name: "all".into(), url: "http://127.0.0.1:9/hook".into(), events: vec!["*".into()], ..Default::default() };
@@ -160,6 +163,47 @@ async fn concurrent_updates_of_one_contact_keep_every_field(backend: Backend) {
         let expected = (Some(format!("First{i}")), Some(format!("Last{i}")), Some(format!("+1415555{i:04}")));
         assert_eq!((c.first_name, c.last_name, c.phone), expected);
     }
+}
+
+/// Locks `first`, waits, then locks `second`, in a change (telling `locked` once it holds
+/// `first`); answers which it was.
+async fn lock_both(d: &Domain, first: ContactId, second: ContactId, locked: Arc<Notify>) -> Result<&'static str, Error> {
+    d.changes
+        .run(move |tx| {
+            let locked = locked.clone();
+            Box::pin(async move {
+                let lock = "SELECT id FROM contacts WHERE id = $1 FOR UPDATE";
+                on_tx!(tx, conn => sqlx::query(lock).bind(first).execute(conn).await.map(drop))?;
+                locked.notify_one();
+                on_tx!(tx, conn => sqlx::query("SELECT pg_sleep(0.3)").execute(conn).await.map(drop))?;
+                on_tx!(tx, conn => sqlx::query(lock).bind(second).execute(conn).await.map(drop))?;
+                Ok("locked both")
+            })
+        })
+        .await
+}
+
+/// Two batches of PostgreSQL's writers lock two rows in opposite orders: PostgreSQL fails one
+/// as a deadlock's victim, and its batch runs again once the other has committed, so both
+/// requests succeed (they used to answer an internal error). One writer on SQLite.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_deadlock_victim_runs_again() {
+    if !postgres_enabled() {
+        return;
+    }
+    let f = Fixture::new(Backend::Postgres, &[]).await;
+    let a = contacts::create(&f.d, f.org, &new_contact("a@example.com")).await.unwrap().id;
+    let b = contacts::create(&f.d, f.org, &new_contact("b@example.com")).await.unwrap().id;
+    // The second change is queued only once the first holds its row, so another writer
+    // takes it, in a transaction of its own.
+    let (locked_a, locked_b) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+    let d = f.d.clone();
+    let (signal, held) = (locked_a.clone(), locked_a.clone());
+    let first = tokio::spawn(async move { lock_both(&d, a, b, signal).await });
+    held.notified().await;
+    let second = lock_both(&f.d, b, a, locked_b).await;
+    assert_eq!(first.await.unwrap().unwrap(), "locked both");
+    assert_eq!(second.unwrap(), "locked both");
 }
 
 backend_tests!(
