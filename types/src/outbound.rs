@@ -17,6 +17,23 @@ pub struct SubscriptionInput {
     pub is_active: Option<bool>,
     /// `"hex"` (default) or `"sha256"`.
     pub signature_style: Option<String>,
+    /// What the endpoint is for, in the owner's words. On update, `None` keeps it.
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
-redacted_debug!(SubscriptionInput { name, url, events, is_active, signature_style });
+redacted_debug!(SubscriptionInput { name, url, events, is_active, signature_style, description });
+
+/// Some of a subscription's fields, to change only those (`PATCH`). A field left out (or
+/// `null`) keeps its value; an empty `description` clears it. The secret is not among them:
+/// it changes by rotation only, and editing never touches it or the delivery logs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionPatch {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub events: Option<Vec<String>>,
+    pub description: Option<String>,
+    pub is_active: Option<bool>,
+    pub signature_style: Option<String>,
+}

@@ -78,7 +78,7 @@ pub async fn subscription_stats(id: String) -> Result<StatsView, AppError> {
 
 /// Delivery attempts, newest first. Empty filters mean all; `status` is `success` or `failed`.
 #[server(endpoint = "webhooks/logs")]
-pub async fn list_attempts(subscription: String, status: String, event: String, cursor: Option<i64>) -> Result<AttemptPage, AppError> {
+pub async fn list_attempts(subscription: String, status: String, event: String, cursor: Option<String>) -> Result<AttemptPage, AppError> {
     use connectgain_domain::outbound::{
         events::EventType,
         logs::{self, AttemptFilter},
@@ -94,7 +94,10 @@ pub async fn list_attempts(subscription: String, status: String, event: String, 
         event_type: EventType::parse(&event),
         since: None,
         until: None,
+        delivery: None,
+        delivery_state: None,
     };
+    let cursor = cursor.as_deref().and_then(logs::Cursor::parse);
     Ok(logs::attempts(&d, org, &filter, cursor, 50).await?.into())
 }
 

@@ -51,7 +51,9 @@ pub struct AttemptRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttemptPage {
     pub data: Vec<AttemptRow>,
-    pub next_cursor: Option<i64>,
+    /// Opaque: passed back to [`crate::functions::webhooks::list_attempts`].
+    pub next_cursor: Option<String>,
+    pub prev_cursor: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,7 +148,8 @@ mod from_domain {
 
     impl From<Page<AttemptRecord>> for AttemptPage {
         fn from(page: Page<AttemptRecord>) -> Self {
-            Self { data: page.data.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor }
+            let cursor = |c: Option<connectgain_domain::outbound::logs::Cursor>| c.map(|c| c.to_string());
+            Self { data: page.data.into_iter().map(Into::into).collect(), next_cursor: cursor(page.next_cursor), prev_cursor: cursor(page.prev_cursor) }
         }
     }
 

@@ -250,6 +250,7 @@ fn NewSubscription(create: Action<SubscriptionInput, Result<RevealedSecret, crat
             secret: (!secret.trim().is_empty()).then_some(secret),
             is_active: None,
             signature_style: Some(text("signature_style")),
+            description: None,
         });
     };
     let events_error = move || error.get().and_then(|e| e.field("events"));

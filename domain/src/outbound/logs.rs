@@ -23,6 +23,45 @@ pub struct AttemptFilter {
     pub event_type: Option<EventType>,
     pub since: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
+    /// The attempts of one delivery (looked up by its id or its `webhook-id`).
+    pub delivery: Option<DeliveryId>,
+    /// The attempts of deliveries now in this state.
+    pub delivery_state: Option<DeliveryState>,
+}
+
+/// Where a page of attempts starts: just older, or just newer, than one attempt. In the API
+/// `b<id>` and `a<id>`; a bare id means older (cursors went one way only before).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cursor {
+    Older(i64),
+    Newer(i64),
+}
+
+impl Cursor {
+    pub fn parse(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        let (make, digits): (fn(i64) -> Self, &str) = match raw.as_bytes().first()? {
+            b'b' => (Self::Older, &raw[1..]),
+            b'a' => (Self::Newer, &raw[1..]),
+            _ => (Self::Older, raw),
+        };
+        digits.parse().ok().filter(|id| *id >= 0).map(make)
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Older(id) => write!(f, "b{id}"),
+            Self::Newer(id) => write!(f, "a{id}"),
+        }
+    }
+}
+
+impl serde::Serialize for Cursor {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// One HTTP attempt as recorded.
@@ -30,6 +69,9 @@ pub struct AttemptFilter {
 pub struct AttemptRecord {
     pub id: i64,
     pub delivery_id: DeliveryId,
+    /// The `webhook-id` the attempt carried (the delivery's [`message_id`]).
+    #[sqlx(skip)]
+    pub webhook_id: String,
     pub subscription_id: SubscriptionId,
     pub event_type: String,
     /// 1 for the first attempt of a delivery; replays continue the count.
@@ -45,24 +87,19 @@ pub struct AttemptRecord {
     pub error: Option<String>,
 }
 
-impl AttemptRecord {
-    /// The `webhook-id` the attempt carried.
-    pub fn webhook_id(&self) -> String {
-        message_id(self.delivery_id)
-    }
-}
-
 /// A page of a list, newest first.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Page<T> {
     pub data: Vec<T>,
-    /// Pass back to get the next (older) page; `None` on the last page.
-    pub next_cursor: Option<i64>,
+    /// Pass back to get the next older page; `None` on the oldest.
+    pub next_cursor: Option<Cursor>,
+    /// Pass back to get the next newer page; `None` on the newest (the first page).
+    pub prev_cursor: Option<Cursor>,
 }
 
 /// The organization's attempts matching `filter`, newest first, `limit` (1..=200) per page,
-/// continuing before `cursor`.
-pub async fn attempts(d: &Domain, org: OrgId, filter: &AttemptFilter, cursor: Option<i64>, limit: u32) -> Result<Page<AttemptRecord>, Error> {
+/// from just past `cursor` (the first page: the newest).
+pub async fn attempts(d: &Domain, org: OrgId, filter: &AttemptFilter, cursor: Option<Cursor>, limit: u32) -> Result<Page<AttemptRecord>, Error> {
     let limit = limit.clamp(1, MAX_PAGE);
     if let Some(sub) = filter.subscription {
         super::subscriptions::get(d, org, sub).await?;
@@ -72,7 +109,19 @@ pub async fn attempts(d: &Domain, org: OrgId, filter: &AttemptFilter, cursor: Op
             "SELECT id, delivery_id, subscription_id, event_type, attempt, attempted_at, success, status_code, duration_ms, \
              request_headers, response_body, error FROM outbound_attempts WHERE organization_id = ",
         );
-        q.push_bind(org).push(" AND id < ").push_bind(cursor.unwrap_or(i64::MAX));
+        q.push_bind(org);
+        match cursor {
+            None => &mut q,
+            Some(Cursor::Older(id)) => q.push(" AND id < ").push_bind(id),
+            Some(Cursor::Newer(id)) => q.push(" AND id > ").push_bind(id),
+        };
+        if let Some(delivery) = filter.delivery {
+            q.push(" AND delivery_id = ").push_bind(delivery);
+        }
+        if let Some(state) = filter.delivery_state {
+            q.push(" AND delivery_id IN (SELECT id FROM outbound_deliveries WHERE organization_id = ").push_bind(org);
+            q.push(" AND ").push(state.condition()).push(")");
+        }
         if let Some(s) = filter.subscription {
             q.push(" AND subscription_id = ").push_bind(s);
         }
@@ -88,16 +137,30 @@ pub async fn attempts(d: &Domain, org: OrgId, filter: &AttemptFilter, cursor: Op
         if let Some(t) = filter.until {
             q.push(" AND attempted_at < ").push_bind(t);
         }
-        q.push(" ORDER BY id DESC LIMIT ").push(limit + 1);
+        // Newer pages are read upwards from the cursor (the attempts just past it), then
+        // turned round; one row more than asked says whether there is a page beyond.
+        let newer = matches!(cursor, Some(Cursor::Newer(_)));
+        q.push(if newer { " ORDER BY id LIMIT " } else { " ORDER BY id DESC LIMIT " }).push(limit + 1);
         q.build_query_as().fetch_all(pool).await
     })?;
-    let next_cursor = if rows.len() > limit as usize {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
+    let beyond = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    for row in &mut rows {
+        row.webhook_id = message_id(row.delivery_id);
+    }
+    let newer = matches!(cursor, Some(Cursor::Newer(_)));
+    if newer {
+        rows.reverse();
+    }
+    let older_page = || rows.last().map(|r| Cursor::Older(r.id));
+    let newer_page = || rows.first().map(|r| Cursor::Newer(r.id));
+    // Coming from a cursor, there are rows on the side it came from.
+    let (next_cursor, prev_cursor) = match cursor {
+        None => (older_page().filter(|_| beyond), None),
+        Some(Cursor::Older(_)) => (older_page().filter(|_| beyond), newer_page()),
+        Some(Cursor::Newer(_)) => (older_page(), newer_page().filter(|_| beyond)),
     };
-    Ok(Page { data: rows, next_cursor })
+    Ok(Page { data: rows, next_cursor, prev_cursor })
 }
 
 /// A delivery's current state.
@@ -120,6 +183,97 @@ impl DeliveryView {
     pub fn webhook_id(&self) -> String {
         message_id(self.id)
     }
+}
+
+/// What a delivery is doing, as owners see it: the stored status, except that a pending
+/// delivery whose attempts failed (its retry schedule has moved on: retries remain) is
+/// `failed`. A replay starts the schedule again, so a replayed delivery is `pending`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryState {
+    Pending,
+    Failed,
+    Delivered,
+    Dead,
+    Cancelled,
+}
+
+impl DeliveryState {
+    pub const ALL: [Self; 5] = [Self::Pending, Self::Failed, Self::Delivered, Self::Dead, Self::Cancelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Failed => "failed",
+            Self::Delivered => "delivered",
+            Self::Dead => "dead",
+            Self::Cancelled => "cancelled",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw.trim())
+    }
+
+    fn of(status: &str, schedule_pos: i32) -> Self {
+        match status {
+            "delivered" => Self::Delivered,
+            "dead" => Self::Dead,
+            "cancelled" => Self::Cancelled,
+            _ if schedule_pos > 0 => Self::Failed,
+            _ => Self::Pending,
+        }
+    }
+
+    /// The condition on `outbound_deliveries` that selects deliveries in this state.
+    fn condition(self) -> &'static str {
+        match self {
+            Self::Pending => "status = 'pending' AND schedule_pos = 0",
+            Self::Failed => "status = 'pending' AND schedule_pos > 0",
+            Self::Delivered => "status = 'delivered'",
+            Self::Dead => "status = 'dead'",
+            Self::Cancelled => "status = 'cancelled'",
+        }
+    }
+}
+
+/// A delivery whole, as the API shows it: its state, the exact body sent, every attempt.
+#[derive(Debug, serde::Serialize)]
+pub struct DeliveryDetail {
+    pub id: DeliveryId,
+    /// The `webhook-id` every attempt carried.
+    pub webhook_id: String,
+    pub subscription_id: SubscriptionId,
+    pub event: String,
+    pub status: DeliveryState,
+    /// When the next attempt is due; `None` once nothing more will be sent.
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// The body every attempt sent, byte for byte.
+    pub payload: Box<serde_json::value::RawValue>,
+    /// Every attempt (the latest 200 of a delivery replayed that often), the first first.
+    pub attempts: Vec<AttemptRecord>,
+}
+
+/// [`DeliveryDetail`] of one delivery of the organization.
+pub async fn delivery_detail(d: &Domain, org: OrgId, id: DeliveryId) -> Result<DeliveryDetail, Error> {
+    type Row = (SubscriptionId, String, String, i32, DateTime<Utc>, DateTime<Utc>, String);
+    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(
+        "SELECT d.subscription_id, d.event_type, d.status, d.schedule_pos, d.next_attempt_at, d.created_at, e.body \
+         FROM outbound_deliveries d JOIN outbound_events e ON e.id = d.event_id WHERE d.id = $1 AND d.organization_id = $2",
+    )
+    .bind(id)
+    .bind(org)
+    .fetch_optional(pool)
+    .await)?;
+    let (subscription_id, event, status, schedule_pos, next_attempt_at, created_at, body) = row.ok_or(Error::NotFound)?;
+    let status = DeliveryState::of(&status, schedule_pos);
+    let payload = serde_json::value::RawValue::from_string(body).map_err(Error::internal)?;
+    let filter = AttemptFilter { delivery: Some(id), ..Default::default() };
+    let mut attempts = attempts(d, org, &filter, None, MAX_PAGE).await?.data;
+    attempts.reverse();
+    let next_attempt_at = matches!(status, DeliveryState::Pending | DeliveryState::Failed).then_some(next_attempt_at);
+    Ok(DeliveryDetail { id, webhook_id: message_id(id), subscription_id, event, status, next_attempt_at, created_at, payload, attempts })
 }
 
 /// One delivery of the organization.

@@ -47,5 +47,11 @@ pub fn message_id(delivery: DeliveryId) -> String {
     format!("msg_{}", delivery.0.simple())
 }
 
+/// The delivery whose [`message_id`] this is.
+pub fn delivery_of_message(webhook_id: &str) -> Option<DeliveryId> {
+    let hex = webhook_id.trim().strip_prefix("msg_")?;
+    (hex.len() == 32).then(|| uuid::Uuid::try_parse(hex).ok()).flatten().map(DeliveryId)
+}
+
 /// The `User-Agent` of deliveries.
 pub const USER_AGENT: &str = concat!("ConnectGain-Webhooks/", env!("CARGO_PKG_VERSION"));

@@ -21,8 +21,9 @@ pub const PREVIOUS_SECRET_FIELD: &str = "outbound_subscriptions.previous_secret_
 const MAX_NAME: usize = 200;
 const MAX_URL: usize = 2000;
 const MAX_SECRET: usize = 256;
+const MAX_DESCRIPTION: usize = 1000;
 
-pub use connectgain_types::outbound::SubscriptionInput;
+pub use connectgain_types::outbound::{SubscriptionInput, SubscriptionPatch};
 
 /// A subscription as tenants see it. Never carries the secret.
 #[derive(Clone, Debug, serde::Serialize)]
@@ -32,6 +33,7 @@ pub struct SubscriptionView {
     pub name: String,
     pub url: String,
     pub events: Vec<String>,
+    pub description: Option<String>,
     pub is_active: bool,
     /// Why the platform turned the subscription off (e.g. the receiver answered 410).
     pub disabled_reason: Option<String>,
@@ -50,6 +52,7 @@ struct Row {
     name: String,
     url: String,
     events: String,
+    description: Option<String>,
     is_active: bool,
     disabled_reason: Option<String>,
     signature_style: String,
@@ -66,6 +69,7 @@ impl From<Row> for SubscriptionView {
             name: r.name,
             url: r.url,
             events: serde_json::from_str(&r.events).unwrap_or_default(),
+            description: r.description,
             is_active: r.is_active,
             disabled_reason: r.disabled_reason,
             signature_style: r.signature_style,
@@ -91,31 +95,30 @@ struct Valid {
     secret: Option<SecretString>,
     is_active: Option<bool>,
     style: Option<SignatureStyle>,
+    /// `Some(None)`: cleared.
+    description: Option<Option<String>>,
 }
 
-const COLUMNS: &str = "id, organization_id, name, url, events, is_active, disabled_reason, signature_style, \
+const COLUMNS: &str = "id, organization_id, name, url, events, description, is_active, disabled_reason, signature_style, \
                        previous_secret_until, created_at, updated_at";
+
+/// Keeps `parsed`'s value, or notes its message under `field`.
+fn field<T>(errors: &mut FieldErrors, field: &'static str, parsed: Result<T, String>) -> Option<T> {
+    match parsed {
+        Ok(value) => Some(value),
+        Err(message) => {
+            errors.insert(field, message);
+            None
+        }
+    }
+}
 
 async fn validate(d: &Domain, input: &SubscriptionInput) -> Result<Valid, Error> {
     let mut errors = FieldErrors::new();
-    let name = input.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > MAX_NAME {
-        errors.insert("name", format!("Give a name of 1 to {MAX_NAME} characters."));
-    }
-    let url = match parse_url(d, input.url.trim()).await {
-        Ok(u) => u,
-        Err(m) => {
-            errors.insert("url", m);
-            String::new()
-        }
-    };
-    let events = match parse_events(&input.events) {
-        Ok(e) => e,
-        Err(m) => {
-            errors.insert("events", m);
-            Vec::new()
-        }
-    };
+    let name = field(&mut errors, "name", parse_name(&input.name)).unwrap_or_default();
+    let url = field(&mut errors, "url", parse_url(d, input.url.trim()).await).unwrap_or_default();
+    let events = field(&mut errors, "events", parse_events(&input.events)).unwrap_or_default();
+    let description = input.description.as_deref().and_then(|raw| field(&mut errors, "description", parse_description(raw)));
     let secret = match input.secret.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
         Some(s) if s.chars().count() > MAX_SECRET => {
@@ -128,20 +131,36 @@ async fn validate(d: &Domain, input: &SubscriptionInput) -> Result<Valid, Error>
         }
         Some(s) => Some(SecretString::from(s.to_owned())),
     };
-    let style = match input.signature_style.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => match SignatureStyle::parse(s) {
-            Some(style) => Some(style),
-            None => {
-                errors.insert("signature_style", "Choose hex or sha256.".into());
-                None
-            }
-        },
-    };
+    let style = input.signature_style.as_deref().and_then(|raw| field(&mut errors, "signature_style", parse_style(raw))).flatten();
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    Ok(Valid { name, url, events, secret, is_active: input.is_active, style })
+    Ok(Valid { name, url, events, secret, is_active: input.is_active, style, description })
+}
+
+fn parse_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME {
+        return Err(format!("Give a name of 1 to {MAX_NAME} characters."));
+    }
+    Ok(name.to_owned())
+}
+
+/// `None` for an empty description (no description).
+fn parse_description(raw: &str) -> Result<Option<String>, String> {
+    let description = raw.trim();
+    if description.chars().count() > MAX_DESCRIPTION {
+        return Err(format!("A description has at most {MAX_DESCRIPTION} characters."));
+    }
+    Ok(Some(description.to_owned()).filter(|d| !d.is_empty()))
+}
+
+/// `None` when left empty (the current or default style).
+fn parse_style(raw: &str) -> Result<Option<SignatureStyle>, String> {
+    match raw.trim() {
+        "" => Ok(None),
+        style => SignatureStyle::parse(style).map(Some).ok_or_else(|| "Choose hex or sha256.".to_owned()),
+    }
 }
 
 /// An absolute http(s) URL (https only when so configured) whose host passes the SSRF guard.
@@ -215,7 +234,7 @@ pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result
     }
     let sql = format!(
         "INSERT INTO outbound_subscriptions (id, organization_id, name, url, events, secret_enc, signature_style, \
-         is_active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {COLUMNS}"
+         is_active, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {COLUMNS}"
     );
     let row: Row = on_tx!(&mut tx, conn => sqlx::query_as(&sql)
         .bind(SubscriptionId::new())
@@ -226,6 +245,7 @@ pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result
         .bind(seal(d, SECRET_FIELD, org, &secret))
         .bind(v.style.unwrap_or(SignatureStyle::Hex).as_str())
         .bind(v.is_active.unwrap_or(true))
+        .bind(v.description.flatten())
         .bind(now)
         .fetch_one(&mut *conn)
         .await)?;
@@ -248,8 +268,8 @@ pub async fn get(d: &Domain, org: OrgId, id: SubscriptionId) -> Result<Subscript
 }
 
 /// Replaces name, URL and events; a given secret replaces the current one at once (use
-/// [`rotate_secret`] for a grace period); `is_active`/`signature_style` when given. Turning a
-/// subscription on clears the reason it was turned off.
+/// [`rotate_secret`] for a grace period); `is_active`/`signature_style`/`description` when
+/// given. Turning a subscription on clears the reason it was turned off.
 #[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
 pub async fn update(d: &Domain, org: OrgId, id: SubscriptionId, input: &SubscriptionInput) -> Result<SubscriptionView, Error> {
     let v = validate(d, input).await?;
@@ -261,7 +281,8 @@ pub async fn update(d: &Domain, org: OrgId, id: SubscriptionId, input: &Subscrip
            previous_secret_until = CASE WHEN $4 IS NULL THEN previous_secret_until ELSE NULL END, \
            is_active = COALESCE($5, is_active), \
            disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END, \
-           signature_style = COALESCE($6, signature_style), updated_at = $7 \
+           signature_style = COALESCE($6, signature_style), updated_at = $7, \
+           description = CASE WHEN $10 THEN $11 ELSE description END \
          WHERE id = $8 AND organization_id = $9 RETURNING {COLUMNS}"
     );
     let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql)
@@ -274,9 +295,79 @@ pub async fn update(d: &Domain, org: OrgId, id: SubscriptionId, input: &Subscrip
         .bind(Utc::now())
         .bind(id)
         .bind(org)
+        .bind(v.description.is_some())
+        .bind(v.description.flatten())
         .fetch_optional(pool)
         .await)?;
     row.map(Into::into).ok_or(Error::NotFound)
+}
+
+/// Changes only the fields given, each validated as on create (a new URL passes the SSRF
+/// guard again). The secret and the delivery logs are never touched. Turning a subscription
+/// on clears the reason it was turned off.
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+pub async fn patch(d: &Domain, org: OrgId, id: SubscriptionId, p: &SubscriptionPatch) -> Result<SubscriptionView, Error> {
+    let mut errors = FieldErrors::new();
+    let name = p.name.as_deref().and_then(|raw| field(&mut errors, "name", parse_name(raw)));
+    let url = match p.url.as_deref() {
+        Some(raw) => field(&mut errors, "url", parse_url(d, raw.trim()).await),
+        None => None,
+    };
+    let events = p.events.as_deref().and_then(|names| field(&mut errors, "events", parse_events(names)));
+    let description = p.description.as_deref().and_then(|raw| field(&mut errors, "description", parse_description(raw)));
+    let style = p.signature_style.as_deref().and_then(|raw| field(&mut errors, "signature_style", parse_style(raw))).flatten();
+    if !errors.is_empty() {
+        return Err(Error::Invalid(errors));
+    }
+    let sql = format!(
+        "UPDATE outbound_subscriptions SET name = COALESCE($1, name), url = COALESCE($2, url), events = COALESCE($3, events), \
+           description = CASE WHEN $4 THEN $5 ELSE description END, \
+           is_active = COALESCE($6, is_active), \
+           disabled_reason = CASE WHEN $6 THEN NULL ELSE disabled_reason END, \
+           signature_style = COALESCE($7, signature_style), updated_at = $8 \
+         WHERE id = $9 AND organization_id = $10 RETURNING {COLUMNS}"
+    );
+    let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql)
+        .bind(name)
+        .bind(url)
+        .bind(events.map(|e| serde_json::to_string(&e).expect("strings serialize")))
+        .bind(description.is_some())
+        .bind(description.flatten())
+        .bind(p.is_active)
+        .bind(style.map(SignatureStyle::as_str))
+        .bind(Utc::now())
+        .bind(id)
+        .bind(org)
+        .fetch_optional(pool)
+        .await)?;
+    row.map(Into::into).ok_or(Error::NotFound)
+}
+
+/// A subscription's signing secrets, shown again to an owner who asks.
+#[derive(Debug)] // the secrets print as [REDACTED]
+pub struct Secrets {
+    pub secret: SecretString,
+    /// The previous secret while it still signs (a rotation's grace period), and until when.
+    pub previous: Option<(SecretString, DateTime<Utc>)>,
+}
+
+/// The current signing secret (and the previous one during a rotation's grace period).
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+pub async fn reveal_secret(d: &Domain, org: OrgId, id: SubscriptionId) -> Result<Secrets, Error> {
+    let row: Option<(String, Option<String>, Option<DateTime<Utc>>)> = on_db!(&d.db, pool => sqlx::query_as(
+        "SELECT secret_enc, previous_secret_enc, previous_secret_until FROM outbound_subscriptions WHERE id = $1 AND organization_id = $2",
+    )
+    .bind(id)
+    .bind(org)
+    .fetch_optional(pool)
+    .await)?;
+    let (current, previous, until) = row.ok_or(Error::NotFound)?;
+    let open = |sealed: &str, column| d.keys.decrypt(sealed, &SecretBinding::new(column, org)).map_err(Error::internal);
+    let previous = match (previous, until) {
+        (Some(sealed), Some(until)) if until > Utc::now() => Some((open(&sealed, PREVIOUS_SECRET_FIELD)?, until)),
+        _ => None,
+    };
+    Ok(Secrets { secret: open(&current, SECRET_FIELD)?, previous })
 }
 
 /// Turns a subscription on or off; turning it on clears why the platform had turned it off.

@@ -79,7 +79,7 @@ async fn delivers_the_exact_body_and_headers(backend: Backend) {
     let a = &page.data[0];
     assert!(a.success && a.attempt == 1 && a.status_code == Some(200));
     assert_eq!(a.response_body.as_deref(), Some("thanks"));
-    assert_eq!(a.webhook_id(), r.header("webhook-id"));
+    assert_eq!(a.webhook_id, r.header("webhook-id"));
     let headers: serde_json::Value = serde_json::from_str(&a.request_headers).unwrap();
     assert_eq!(headers["x-webhook-signature"], r.header("x-webhook-signature"));
     assert!(!a.request_headers.contains("my-secret"));
@@ -371,13 +371,14 @@ async fn invalid_subscriptions_are_refused_field_by_field(backend: Backend) {
             secret: Some("whsec_***".into()),
             is_active: None,
             signature_style: Some("md5".into()),
+            description: Some("d".repeat(1001)),
         },
     )
     .await
     .unwrap_err();
     let Error::Invalid(fields) = err else { panic!("{err:?}") };
     let names: Vec<&str> = fields.keys().copied().collect();
-    assert_eq!(names, ["events", "name", "secret", "signature_style", "url"]);
+    assert_eq!(names, ["description", "events", "name", "secret", "signature_style", "url"]);
     assert!(fields["events"].contains("contact.exploded"));
     let Error::Invalid(fields) = subscriptions::create(&f.d, f.org, &input("not a url", &[])).await.unwrap_err() else { panic!() };
     assert!(fields.contains_key("url") && fields.contains_key("events"));

@@ -12,9 +12,10 @@ use axum::{
 use chrono::{DateTime, Utc};
 use connectgain_domain::{
     outbound::{
+        delivery_of_message,
         events::EventType,
-        logs::{self, AttemptFilter},
-        subscriptions::{self, SubscriptionInput, SubscriptionView},
+        logs::{self, AttemptFilter, Cursor, DeliveryState},
+        subscriptions::{self, SubscriptionInput, SubscriptionPatch, SubscriptionView},
         DeliveryId, SubscriptionId,
     },
     Error,
@@ -49,6 +50,23 @@ pub async fn get(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) 
 
 pub async fn update(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, ApiJson(input): ApiJson<SubscriptionInput>) -> Answer {
     Ok(Json(json!(subscriptions::update(&s.domain, o.org, subscription_id(&id)?, &input).await?)))
+}
+
+/// Changes only the fields given; the secret and the logs stay as they are.
+pub async fn patch(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, ApiJson(p): ApiJson<SubscriptionPatch>) -> Answer {
+    Ok(Json(json!(subscriptions::patch(&s.domain, o.org, subscription_id(&id)?, &p).await?)))
+}
+
+/// The signing secret again (and the previous one while a rotation's grace period lasts).
+/// API answers are never stored by caches (`Cache-Control: no-store`), and nothing logs them.
+pub async fn secret(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer {
+    let secrets = subscriptions::reveal_secret(&s.domain, o.org, subscription_id(&id)?).await?;
+    let mut body = json!({ "secret": secrets.secret.expose_secret() });
+    if let Some((previous, until)) = &secrets.previous {
+        body["previous_secret"] = json!(previous.expose_secret());
+        body["previous_secret_until"] = json!(until);
+    }
+    Ok(Json(body))
 }
 
 pub async fn delete(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
@@ -99,8 +117,24 @@ pub struct LogQuery {
     subscription_id: Option<String>,
     since: Option<DateTime<Utc>>,
     until: Option<DateTime<Utc>>,
-    cursor: Option<i64>,
+    /// `next_cursor` (older) or `prev_cursor` (newer) of a page.
+    cursor: Option<String>,
     limit: Option<u32>,
+    /// The attempts of one delivery, by its id or its `webhook-id` (`msg_…`).
+    delivery_id: Option<String>,
+    /// The attempts of deliveries now `pending`, `failed` (retries remain), `delivered`,
+    /// `dead` or `cancelled`.
+    delivery_status: Option<String>,
+    webhook_id: Option<String>,
+}
+
+impl LogQuery {
+    fn cursor(&self) -> Result<Option<Cursor>, ApiError> {
+        match self.cursor.as_deref().filter(|c| !c.is_empty()) {
+            None => Ok(None),
+            Some(raw) => Cursor::parse(raw).map(Some).ok_or_else(|| Error::invalid("cursor", "Pass back a next_cursor or prev_cursor of a page.").into()),
+        }
+    }
 }
 
 fn filter(q: &LogQuery, subscription: Option<SubscriptionId>) -> Result<AttemptFilter, ApiError> {
@@ -114,21 +148,30 @@ fn filter(q: &LogQuery, subscription: Option<SubscriptionId>) -> Result<AttemptF
         None => None,
         Some(name) => Some(EventType::parse(name).ok_or_else(|| Error::invalid("event", format!("{name} is not an event of the catalogue.")))?),
     };
-    Ok(AttemptFilter { subscription, succeeded, event_type, since: q.since, until: q.until })
+    let delivery = match (q.delivery_id.as_deref().filter(|i| !i.is_empty()), q.webhook_id.as_deref().filter(|i| !i.is_empty())) {
+        (None, None) => None,
+        (Some(id), _) => Some(id.parse::<DeliveryId>().map_err(|_| Error::invalid("delivery_id", "This is not a delivery id."))?),
+        (None, Some(id)) => Some(delivery_of_message(id).ok_or_else(|| Error::invalid("webhook_id", "A webhook-id looks like msg_ and 32 hex digits."))?),
+    };
+    let delivery_state = match q.delivery_status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => Some(DeliveryState::parse(raw).ok_or_else(|| Error::invalid("delivery_status", "Use pending, failed, delivered, dead or cancelled."))?),
+    };
+    Ok(AttemptFilter { subscription, succeeded, event_type, since: q.since, until: q.until, delivery, delivery_state })
 }
 
 /// Every attempt of one subscription, newest first.
 pub async fn logs_of(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, Query(q): Query<LogQuery>) -> Answer {
     let id = subscription_id(&id)?;
     subscriptions::get(&s.domain, o.org, id).await?;
-    let page = logs::attempts(&s.domain, o.org, &filter(&q, Some(id))?, q.cursor, q.limit.unwrap_or(50)).await?;
+    let page = logs::attempts(&s.domain, o.org, &filter(&q, Some(id))?, q.cursor()?, q.limit.unwrap_or(50)).await?;
     Ok(Json(json!(page)))
 }
 
 /// Every attempt of the organization (optionally `subscription_id`), newest first.
 pub async fn all_logs(State(s): State<AppState>, o: OwnerOf, Query(q): Query<LogQuery>) -> Answer {
     let subscription = q.subscription_id.as_deref().filter(|s| !s.is_empty()).map(subscription_id).transpose()?;
-    let page = logs::attempts(&s.domain, o.org, &filter(&q, subscription)?, q.cursor, q.limit.unwrap_or(50)).await?;
+    let page = logs::attempts(&s.domain, o.org, &filter(&q, subscription)?, q.cursor()?, q.limit.unwrap_or(50)).await?;
     Ok(Json(json!(page)))
 }
 
@@ -136,12 +179,11 @@ pub async fn stats(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>
     Ok(Json(json!(logs::stats(&s.domain, o.org, subscription_id(&id)?).await?)))
 }
 
-pub async fn delivery(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer {
+/// A delivery whole: state, next attempt, the exact payload, every attempt. Serialized as
+/// it is (not through a `Value`), so the payload's bytes are the bytes that were sent.
+pub async fn delivery(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Result<Json<logs::DeliveryDetail>, ApiError> {
     let id: DeliveryId = id.parse().map_err(|_| ApiError::not_found())?;
-    let view = logs::delivery(&s.domain, o.org, id).await?;
-    let mut body = json!(view);
-    body["webhook_id"] = json!(view.webhook_id());
-    Ok(Json(body))
+    Ok(Json(logs::delivery_detail(&s.domain, o.org, id).await?))
 }
 
 pub async fn replay_delivery(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -207,9 +249,17 @@ pub async fn seed_create(State(s): State<AppState>, o: OwnerOf, ApiJson(input): 
         secret: input.secret,
         is_active: input.enabled,
         signature_style: None,
+        description: None,
     };
-    let created = subscriptions::create(&s.domain, o.org, &full).await.map_err(|e| match e {
-        // The seed's field names, for the fields it has.
+    let created = subscriptions::create(&s.domain, o.org, &full).await.map_err(seed_fields)?;
+    let mut body = seed_view(&created.view);
+    body["secret"] = json!(created.secret.expose_secret());
+    Ok((StatusCode::CREATED, Json(body)))
+}
+
+/// Field errors under the seed's names, for the fields it has.
+fn seed_fields(e: Error) -> Error {
+    match e {
         Error::Invalid(mut fields) => {
             if let Some(m) = fields.remove("url") {
                 fields.insert("target_url", m);
@@ -220,13 +270,29 @@ pub async fn seed_create(State(s): State<AppState>, o: OwnerOf, ApiJson(input): 
             Error::Invalid(fields)
         }
         other => other,
-    })?;
-    let mut body = seed_view(&created.view);
-    body["secret"] = json!(created.secret.expose_secret());
-    Ok((StatusCode::CREATED, Json(body)))
+    }
 }
 
 pub async fn seed_list(State(s): State<AppState>, o: OwnerOf) -> Answer {
     let list = subscriptions::list(&s.domain, o.org).await?;
     Ok(Json(Value::Array(list.iter().map(seed_view).collect())))
+}
+
+pub async fn seed_get(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer {
+    Ok(Json(seed_view(&subscriptions::get(&s.domain, o.org, subscription_id(&id)?).await?)))
+}
+
+/// A change in the seed's shape: any of `event_name`, `target_url`, `enabled` (PUT and PATCH).
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedChange {
+    event_name: Option<String>,
+    target_url: Option<String>,
+    enabled: Option<bool>,
+}
+
+pub async fn seed_update(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, ApiJson(c): ApiJson<SeedChange>) -> Answer {
+    let patch = SubscriptionPatch { events: c.event_name.map(|e| vec![e.trim().to_owned()]), url: c.target_url, is_active: c.enabled, ..Default::default() };
+    let view = subscriptions::patch(&s.domain, o.org, subscription_id(&id)?, &patch).await.map_err(seed_fields)?;
+    Ok(Json(seed_view(&view)))
 }

@@ -22,3 +22,4 @@ mod platform;
 mod providers;
 mod secrets;
 mod sessions;
+mod webhook_portal;
