@@ -25,13 +25,18 @@ pub enum Range {
 }
 
 impl Range {
+    pub const ALL: [Self; 4] = [Self::Hour, Self::Day, Self::Week, Self::Month];
+
     pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "1h" => Some(Self::Hour),
-            "24h" => Some(Self::Day),
-            "7d" => Some(Self::Week),
-            "30d" => Some(Self::Month),
-            _ => None,
+        Self::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Hour => "1h",
+            Self::Day => "24h",
+            Self::Week => "7d",
+            Self::Month => "30d",
         }
     }
 

@@ -13,6 +13,7 @@
 
 mod event_type;
 pub mod events;
+pub mod figures;
 pub mod logs;
 pub(crate) mod outbox;
 pub mod payload;

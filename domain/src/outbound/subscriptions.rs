@@ -40,6 +40,10 @@ pub struct SubscriptionView {
     pub signature_style: String,
     /// While set and in the future, the previous secret still signs (see rotation).
     pub previous_secret_until: Option<DateTime<Utc>>,
+    /// When the latest attempt was made.
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// Set while every attempt since this time has failed; a success clears it.
+    pub failing_since: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -57,6 +61,8 @@ struct Row {
     disabled_reason: Option<String>,
     signature_style: String,
     previous_secret_until: Option<DateTime<Utc>>,
+    last_attempt_at: Option<DateTime<Utc>>,
+    failing_since: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -74,6 +80,8 @@ impl From<Row> for SubscriptionView {
             disabled_reason: r.disabled_reason,
             signature_style: r.signature_style,
             previous_secret_until: r.previous_secret_until,
+            last_attempt_at: r.last_attempt_at,
+            failing_since: r.failing_since,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -100,7 +108,7 @@ struct Valid {
 }
 
 const COLUMNS: &str = "id, organization_id, name, url, events, description, is_active, disabled_reason, signature_style, \
-                       previous_secret_until, created_at, updated_at";
+                       previous_secret_until, last_attempt_at, failing_since, created_at, updated_at";
 
 /// Keeps `parsed`'s value, or notes its message under `field`.
 fn field<T>(errors: &mut FieldErrors, field: &'static str, parsed: Result<T, String>) -> Option<T> {

@@ -3,13 +3,17 @@
 //! subscription counters), which keeps SQLite's one write lock cheap at thousands of
 //! deliveries per second while the logs stay current within a fraction of a second.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+    time::Duration,
+};
 
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 use tokio::sync::{mpsc, Notify};
 
-use super::{DeliveryId, SubscriptionId};
+use super::{figures, DeliveryId, SubscriptionId};
 use crate::{db::Tx, ids::OrgId, on_tx, Db};
 
 /// How long the writer gathers finished attempts before a write.
@@ -241,28 +245,69 @@ async fn disable_gone(tx: &mut Tx, subscription: SubscriptionId, now: DateTime<U
     Ok(())
 }
 
-/// Per-subscription attempt counters (what stats read instead of scanning attempts).
+/// Per-subscription attempt counters (what all-time stats read instead of scanning attempts),
+/// the minute and hour rollups of the range figures, and each subscription's latest attempt and
+/// since when it has been failing.
 async fn update_counters(tx: &mut Tx, attempts: &[&Attempt]) -> Result<(), sqlx::Error> {
     // In id order, so two instances never lock the same rows in opposite orders.
-    let mut sums: std::collections::BTreeMap<SubscriptionId, (i64, i64, i64, i64)> = Default::default();
-    for a in attempts {
-        let s = sums.entry(a.subscription).or_default();
+    let mut sums: BTreeMap<SubscriptionId, Counters> = BTreeMap::new();
+    let mut by_time: Vec<&&Attempt> = attempts.iter().collect();
+    by_time.sort_by_key(|a| a.attempted_at);
+    for a in by_time {
         let ok = a.next == Next::Delivered;
-        *s = (s.0 + 1, s.1 + i64::from(ok), s.2 + i64::from(!ok), s.3 + a.duration_ms);
+        sums.entry(a.subscription).or_default().record(ok, a.attempted_at, a.duration_ms);
     }
-    for (id, (total, ok, failed, ms)) in sums {
+    for (id, c) in sums {
         on_tx!(tx, conn => sqlx::query(
             "UPDATE outbound_subscriptions SET total_attempts = total_attempts + $1, succeeded_attempts = succeeded_attempts + $2, \
-             failed_attempts = failed_attempts + $3, total_duration_ms = total_duration_ms + $4 WHERE id = $5",
+             failed_attempts = failed_attempts + $3, total_duration_ms = total_duration_ms + $4, last_attempt_at = $5, \
+             failing_since = CASE WHEN $6 THEN $7 ELSE COALESCE(failing_since, $7) END WHERE id = $8",
         )
-        .bind(total)
-        .bind(ok)
-        .bind(failed)
-        .bind(ms)
+        .bind(c.total)
+        .bind(c.succeeded)
+        .bind(c.failed)
+        .bind(c.duration_ms)
+        .bind(c.last_at)
+        .bind(c.succeeded > 0)
+        .bind(c.failing_since)
         .bind(id)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
     }
-    Ok(())
+    let counted = attempts.iter().map(|a| figures::Counted {
+        subscription: a.subscription,
+        organization: a.organization,
+        attempted_at: a.attempted_at,
+        success: a.next == Next::Delivered,
+        duration_ms: a.duration_ms,
+    });
+    figures::add_to_rollups(tx, counted).await
+}
+
+/// One subscription's attempts in a batch, in time order.
+#[derive(Default)]
+struct Counters {
+    total: i64,
+    succeeded: i64,
+    failed: i64,
+    duration_ms: i64,
+    last_at: Option<DateTime<Utc>>,
+    /// The first failure after the batch's last success (or of the batch, without one).
+    failing_since: Option<DateTime<Utc>>,
+}
+
+impl Counters {
+    fn record(&mut self, ok: bool, at: DateTime<Utc>, duration_ms: i64) {
+        self.total += 1;
+        self.duration_ms += duration_ms;
+        self.last_at = Some(at);
+        if ok {
+            self.succeeded += 1;
+            self.failing_since = None;
+        } else {
+            self.failed += 1;
+            self.failing_since.get_or_insert(at);
+        }
+    }
 }

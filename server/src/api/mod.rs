@@ -58,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/webhooks/{id}/test", post(webhooks::test))
         .route("/api/v1/webhooks/{id}/logs", get(webhooks::logs_of))
         .route("/api/v1/webhooks/{id}/stats", get(webhooks::stats))
+        .route("/api/v1/webhooks/{id}/stats/series", get(webhooks::series))
         .route("/api/v1/webhooks/{id}/rotate-secret", post(webhooks::rotate))
         .route("/api/webhooks/subscriptions", get(webhooks::seed_list).post(webhooks::seed_create))
         .route("/api/webhooks/subscriptions/{id}", get(webhooks::seed_get).put(webhooks::seed_update).patch(webhooks::seed_update).delete(webhooks::delete))

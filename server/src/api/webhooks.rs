@@ -14,6 +14,7 @@ use connectgain_domain::{
     outbound::{
         delivery_of_message,
         events::EventType,
+        figures,
         logs::{self, AttemptFilter, Cursor, DeliveryState},
         subscriptions::{self, SubscriptionInput, SubscriptionPatch, SubscriptionView},
         DeliveryId, SubscriptionId,
@@ -175,8 +176,35 @@ pub async fn all_logs(State(s): State<AppState>, o: OwnerOf, Query(q): Query<Log
     Ok(Json(json!(page)))
 }
 
-pub async fn stats(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer {
-    Ok(Json(json!(logs::stats(&s.domain, o.org, subscription_id(&id)?).await?)))
+/// `?range=1h|24h|7d|30d`.
+#[derive(Default, Deserialize)]
+pub struct RangeQuery {
+    range: Option<String>,
+}
+
+impl RangeQuery {
+    fn range(&self) -> Result<Option<figures::Range>, ApiError> {
+        match self.range.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+            None => Ok(None),
+            Some(raw) => Ok(Some(figures::Range::parse(raw).ok_or_else(|| Error::invalid("range", "Use 1h, 24h, 7d or 30d."))?)),
+        }
+    }
+}
+
+/// With `range`, the figures of that range; without, the all-time counters and the latency
+/// of the latest attempts.
+pub async fn stats(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, Query(q): Query<RangeQuery>) -> Answer {
+    let id = subscription_id(&id)?;
+    Ok(Json(match q.range()? {
+        Some(range) => json!(figures::chart(&s.domain, o.org, id, range, Utc::now()).await?.stats),
+        None => json!(logs::stats(&s.domain, o.org, id).await?),
+    }))
+}
+
+/// The range (24 h unless given) in buckets for a chart; they add up to `stats?range=`.
+pub async fn series(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, Query(q): Query<RangeQuery>) -> Answer {
+    let range = q.range()?.unwrap_or_default();
+    Ok(Json(json!(figures::chart(&s.domain, o.org, subscription_id(&id)?, range, Utc::now()).await?.series)))
 }
 
 /// A delivery whole: state, next attempt, the exact payload, every attempt. Serialized as

@@ -331,7 +331,81 @@ async fn a_delivery_shows_its_payload_state_and_attempts(backend: Backend) {
     app.stop().await;
 }
 
+/// The subscription's stats (all time, or of `range`) once `total` attempts are recorded.
+async fn recorded(app: &TestApp, owner: &str, id: &str, total: usize) -> Value {
+    let started = std::time::Instant::now();
+    loop {
+        let stats = app.call(Method::GET, &format!("/api/v1/webhooks/{id}/stats"), Some(owner), None).await.body;
+        if stats["total"] == total {
+            return app.call(Method::GET, &format!("/api/v1/webhooks/{id}"), Some(owner), None).await.body;
+        }
+        assert!(started.elapsed() < CEILING, "{total} attempts not recorded within {CEILING:?}: {stats}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+async fn range_figures_add_up_and_health_follows_attempts(backend: Backend) {
+    // Failures are retried an hour later, so each contact makes one attempt here.
+    let (app, _fake) = spawn_retrying(backend, Some("1h")).await;
+    let (_, owner) = app.owner("owner@acme.io", "Acme").await;
+    let (_, other) = app.owner("owner@other.io", "Other").await;
+    // The 11th to the 15th requests fail.
+    let receiver = Receiver::start(|n| if (10..15).contains(&n) { Reply::status(503) } else { Reply::ok() }).await;
+    let body = json!({"name": "CRM sync", "url": receiver.url(), "events": ["contact.created"]});
+    let id = app.call(Method::POST, "/api/v1/webhooks", Some(&owner), Some(&body)).await.body["id"].as_str().unwrap().to_owned();
+    let before = app.call(Method::GET, &format!("/api/v1/webhooks/{id}"), Some(&owner), None).await.body;
+    assert_eq!((before["last_attempt_at"].clone(), before["failing_since"].clone()), (Value::Null, Value::Null));
+    let mut made = 0;
+    let mut contacts = |n: usize| {
+        let (app, owner) = (&app, &owner);
+        let from = made;
+        made += n;
+        async move {
+            for i in from..from + n {
+                let created = app.call(Method::POST, "/api/contacts", Some(owner), Some(&json!({"email": format!("c{i}@acme.io")}))).await;
+                assert_eq!(created.status, 201);
+            }
+        }
+    };
+    contacts(10).await;
+    let healthy = recorded(&app, &owner, &id, 10).await;
+    assert!(healthy["last_attempt_at"].is_string() && healthy["failing_since"].is_null(), "{healthy}");
+    contacts(5).await;
+    let failing = recorded(&app, &owner, &id, 15).await;
+    let since: chrono::DateTime<chrono::Utc> = failing["failing_since"].as_str().expect("failing since the first failure").parse().unwrap();
+    let last: chrono::DateTime<chrono::Utc> = failing["last_attempt_at"].as_str().unwrap().parse().unwrap();
+    assert!(since <= last, "{failing}");
+    contacts(1).await;
+    let recovered = recorded(&app, &owner, &id, 16).await;
+    assert!(recovered["failing_since"].is_null(), "a success clears it: {recovered}");
+
+    for (range, buckets) in [("1h", 60), ("24h", 96), ("7d", 84), ("30d", 120)] {
+        let stats = app.call(Method::GET, &format!("/api/v1/webhooks/{id}/stats?range={range}"), Some(&owner), None).await;
+        assert_eq!(stats.status, 200, "{}", stats.body);
+        let stats = stats.body;
+        assert_eq!(
+            (stats["range"].clone(), stats["total"].clone(), stats["succeeded"].clone(), stats["failed"].clone()),
+            (json!(range), json!(16), json!(11), json!(5))
+        );
+        assert!(stats["p95_latency_ms"].as_i64().unwrap() >= stats["p50_latency_ms"].as_i64().unwrap(), "{stats}");
+        let series = app.call(Method::GET, &format!("/api/v1/webhooks/{id}/stats/series?range={range}"), Some(&owner), None).await.body;
+        let points = series.as_array().unwrap_or_else(|| panic!("{series}"));
+        assert_eq!(points.len(), buckets, "{range}");
+        let sum = |k: &str| points.iter().map(|p| p[k].as_i64().unwrap()).sum::<i64>();
+        assert_eq!((sum("delivered"), sum("failed")), (11, 5), "{range}: the buckets add up to the stats");
+        assert_eq!(points[0]["bucket"], stats["since"], "{range}: the chart starts where the stats do");
+        let times: Vec<chrono::DateTime<chrono::Utc>> = points.iter().map(|p| p["bucket"].as_str().unwrap().parse().unwrap()).collect();
+        assert!(times.windows(2).all(|w| w[0] < w[1]) && *times.last().unwrap() <= chrono::Utc::now(), "{range}: oldest first, the last one current");
+    }
+    let bad = app.call(Method::GET, &format!("/api/v1/webhooks/{id}/stats/series?range=2w"), Some(&owner), None).await;
+    assert!(bad.status == 422 && bad.body["error"]["fields"]["range"].is_string(), "{}", bad.body);
+    assert_eq!(app.call(Method::GET, &format!("/api/v1/webhooks/{id}/stats?range=1h"), Some(&other), None).await.status, 404);
+    assert_eq!(app.call(Method::GET, &format!("/api/v1/webhooks/{id}/stats/series"), Some(&other), None).await.status, 404);
+    app.stop().await;
+}
+
 backend_tests!(
+    range_figures_add_up_and_health_follows_attempts,
     a_delivery_shows_its_payload_state_and_attempts,
     each_field_changes_alone_and_deliveries_follow,
     seed_shape_edits_in_place,
