@@ -33,4 +33,12 @@ if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node
   say "installing npm packages in end2end/"
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# Python packages for the signature recipes' tests (Flask, Standard Webhooks), in a venv of
+# the project's own.
+if [ ! -x end2end/.venv/bin/python ] || [ end2end/requirements.txt -nt end2end/.venv/.installed ]; then
+  say "installing the Python packages of the recipe tests in end2end/.venv"
+  python3 -m venv end2end/.venv
+  end2end/.venv/bin/pip install --quiet --disable-pip-version-check -r end2end/requirements.txt
+  touch end2end/.venv/.installed
+fi
 say "tools ready"

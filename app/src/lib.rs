@@ -3,6 +3,9 @@
 //! With the `ssr` feature this crate also holds the server functions; with `hydrate` it is
 //! the code the WASM bundle runs. Pages stay readable without JavaScript.
 
+// The endpoint page's view type nests deeper than the default limit lets rustc lay it out.
+#![recursion_limit = "256"]
+
 pub mod components;
 pub mod error;
 pub mod functions;
@@ -21,7 +24,8 @@ use leptos_router::{
 use components::{error_page::ErrorPage, layout::Layout};
 use routes::{
     admin::AdminPage, campaigns::CampaignsPage, contacts::ContactsPage, dashboard::DashboardPage, home::HomePage, inbound::InboundPage, invite::InvitePage,
-    login::LoginPage, not_found::NotFound, settings::SettingsPage, signup::SignupPage, webhook_logs::WebhookLogsPage, webhooks::WebhooksPage,
+    login::LoginPage, not_found::NotFound, settings::SettingsPage, signature_docs::VerifyingSignaturesPage, signup::SignupPage,
+    webhook_endpoint::WebhookEndpointPage, webhook_logs::WebhookLogsPage, webhooks::WebhooksPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -69,6 +73,8 @@ pub fn App() -> impl IntoView {
                         <Route path=(StaticSegment("settings"), StaticSegment("webhooks")) view=WebhooksPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("settings"), StaticSegment("inbound")) view=InboundPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("settings"), StaticSegment("webhooks"), StaticSegment("logs")) view=WebhookLogsPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("settings"), StaticSegment("webhooks"), ParamSegment("id")) view=WebhookEndpointPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("docs"), StaticSegment("verifying-signatures")) view=VerifyingSignaturesPage/>
                         <Route path=(StaticSegment("invite"), ParamSegment("token")) view=InvitePage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>

@@ -1,4 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 /**
  * Every test records what its page did: requests and their answers, failed requests,
@@ -29,3 +31,25 @@ export const test = base.extend<{ browserLog: void }>({
 });
 
 export { expect, type Page };
+
+/** Waits until the WASM has taken the page over. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
+}
+
+/** A real receiver: answers 200 with `reply` and keeps what it got. */
+export async function receiver(reply = 'ok') {
+  const got: { headers: IncomingHttpHeaders; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      got.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end(reply);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/hook`, got, close: () => server.close() };
+}

@@ -55,7 +55,7 @@ test('every page hydrates under the Content-Security-Policy, its inline script a
   await page.getByRole('button', { name: 'Sign up' }).click();
   await expect(page).toHaveURL(/\/dashboard/);
 
-  for (const path of ['/', '/dashboard', '/contacts', '/campaigns', '/settings', '/settings/webhooks', '/settings/webhooks/logs', '/settings/inbound']) {
+  for (const path of ['/', '/dashboard', '/contacts', '/campaigns', '/settings', '/settings/webhooks', '/settings/webhooks/logs', '/settings/inbound', '/docs/verifying-signatures']) {
     const response = await page.goto(path);
     const csp = (await response!.headerValue('content-security-policy')) ?? '';
     const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];

@@ -1,30 +1,7 @@
-import { test, expect, type Page } from './fixtures';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { test, expect, hydrated, receiver, type Page } from './fixtures';
 import { createHmac } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 
 const password = 'correct horse battery';
-
-async function hydrated(page: Page) {
-  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
-}
-
-/** A real receiver: answers 200 with a body of its own and keeps what it got. */
-async function receiver() {
-  const got: { headers: IncomingHttpHeaders; body: string }[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      got.push({ headers: req.headers, body });
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('received by the e2e receiver');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, got, close: () => server.close() };
-}
 
 /** Counts the page's requests to one server function, e.g. `webhooks/list`. */
 function requestsTo(page: Page, endpoint: string) {
@@ -36,7 +13,7 @@ function requestsTo(page: Page, endpoint: string) {
 }
 
 test('an owner adds a webhook, creates a contact and sees the signed delivery in the logs', async ({ page }) => {
-  const hook = await receiver();
+  const hook = await receiver('received by the e2e receiver');
   try {
     await page.goto('/signup');
     await hydrated(page);
@@ -96,7 +73,7 @@ test('an owner adds a webhook, creates a contact and sees the signed delivery in
     await expect(row.locator('.attempt-details')).toContainText('x-webhook-signature');
 
     // Replay sends the same delivery again.
-    await row.getByRole('button', { name: 'Replay' }).click();
+    await row.getByRole('button', { name: 'Replay', exact: true }).click();
     await expect.poll(() => hook.got.length, { timeout: 30_000 }).toBe(2);
     expect(hook.got[1].body).toBe(body);
     expect(hook.got[1].headers['webhook-id']).toBe(headers['webhook-id']);

@@ -1,10 +1,13 @@
 pub mod admin;
 pub mod appgain_status;
 pub mod confirm;
+pub mod delivery_chart;
 pub mod error_page;
 pub mod form;
 pub mod form_data;
 pub mod layout;
 pub mod members;
+pub mod settings_tabs;
 pub mod status;
+pub mod subscription_form;
 pub mod toast;

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::{
     error::AppError,
-    models::inbound::{CallbackSecrets, InboundEventRow, InboundPage, RevealedKey},
+    models::inbound::{CallbackSecrets, InboundEventPage, InboundPage, RevealedKey},
 };
 
 #[cfg(feature = "ssr")]
@@ -55,18 +55,18 @@ pub async fn save_callback_secrets(zoom_secret_token: String, vonage_signature_s
     Ok(CallbackSecrets { zoom_secret_token: saved.zoom_secret_token, vonage_signature_secret: saved.vonage_signature_secret })
 }
 
-/// The newest 100 events, filtered by status and event name (blank: any).
+/// Events newest first, 100 a page from `cursor`, filtered by status and event name (blank: any).
 #[server(endpoint = "inbound/events")]
-pub async fn list_inbound_events(status: String, event_name: String) -> Result<Vec<InboundEventRow>, AppError> {
+pub async fn list_inbound_events(status: String, event_name: String, cursor: Option<String>) -> Result<InboundEventPage, AppError> {
     use connectgain_domain::inbound::events::{self, EventFilter};
     let (d, _, org) = require_owner().await?;
-    let filter = EventFilter { status: Some(status), event_name: Some(event_name), cursor: None, limit: Some(100) };
+    let filter = EventFilter { status: Some(status), event_name: Some(event_name), cursor, limit: Some(100) };
     let page = events::list(&d, org, &filter).await?;
     let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M:%S").to_string();
-    Ok(page
+    let data = page
         .data
         .into_iter()
-        .map(|e| InboundEventRow {
+        .map(|e| crate::models::inbound::InboundEventRow {
             id: e.id.to_string(),
             source: e.source,
             event_name: e.event_name,
@@ -78,7 +78,8 @@ pub async fn list_inbound_events(status: String, event_name: String) -> Result<V
             received_at: time(e.received_at),
             processed_at: e.processed_at.map(time),
         })
-        .collect())
+        .collect();
+    Ok(InboundEventPage { data, next_cursor: page.next_cursor })
 }
 
 #[server(endpoint = "inbound/retry")]

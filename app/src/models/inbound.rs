@@ -42,6 +42,13 @@ impl std::fmt::Debug for RevealedKey {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboundEventPage {
+    pub data: Vec<InboundEventRow>,
+    /// Passed back for the next (older) page; `None` on the last.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InboundEventRow {
     pub id: String,
     pub source: String,

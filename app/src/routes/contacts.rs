@@ -19,13 +19,25 @@ use crate::{
 pub fn ContactsPage() -> impl IntoView {
     let create = Action::new(|input: &ContactInput| create_contact(input.clone()));
     // Loaded once; a contact added here goes on top of the list from the answer (no refetch).
-    let contacts = Resource::new(|| (), |_| list_contacts());
+    let contacts = Resource::new(|| (), |_| list_contacts(None));
     Effect::new(move |_| {
         if let Some(Ok(added)) = create.value().get() {
             contacts.update(|loaded| {
-                if let Some(Ok(list)) = loaded {
-                    list.retain(|c| c.id != added.id);
-                    list.insert(0, added);
+                if let Some(Ok(page)) = loaded {
+                    page.data.retain(|c| c.id != added.id);
+                    page.data.insert(0, added);
+                }
+            });
+        }
+    });
+    // "Show more" appends the next page to the list shown.
+    let more = Action::new(|cursor: &String| list_contacts(Some(cursor.clone())));
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = more.value().get() {
+            contacts.update(|loaded| {
+                if let Some(Ok(page)) = loaded {
+                    page.data.extend(next.data);
+                    page.next_cursor = next.next_cursor;
                 }
             });
         }
@@ -44,7 +56,10 @@ pub fn ContactsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match contacts.await {
-                    Ok(list) => view! {
+                    Ok(page) => {
+                        let list = page.data;
+                        let next = page.next_cursor;
+                        view! {
                         <section class="contacts">
                             <h1>"Contacts"</h1>
                             <form class="panel form" on:submit=on_submit>
@@ -65,7 +80,7 @@ pub fn ContactsPage() -> impl IntoView {
                             </form>
                             <div class="panel">
                                 {if list.is_empty() {
-                                    view! { <p class="muted">"No contacts yet."</p> }.into_any()
+                                    view! { <p class="muted">"No contacts yet. Add one above, or send them through the API or an inbound lead."</p> }.into_any()
                                 } else {
                                     view! {
                                         <table class="table contact-list">
@@ -77,11 +92,16 @@ pub fn ContactsPage() -> impl IntoView {
                                                 }).collect_view()}
                                             </tbody>
                                         </table>
+                                        {next.map(|cursor| view! {
+                                            <button type="button" class="button secondary small" disabled=move || more.pending().get()
+                                                on:click=move |_| { more.dispatch(cursor.clone()); }>"Show more"</button>
+                                        })}
                                     }.into_any()
                                 }}
                             </div>
                         </section>
-                    }.into_any(),
+                    }.into_any()
+                    }
                     Err(e) => view! { <LoadFailed error=e/> }.into_any(),
                 }
             })}

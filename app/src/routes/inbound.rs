@@ -4,12 +4,12 @@
 
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use crate::{
     components::{
         confirm::{Confirm, ConfirmDialog, Confirmation},
         form_data::form_json,
+        settings_tabs::SettingsTabs,
         status::LoadFailed,
         toast::{ToastStack, Toasts},
     },
@@ -59,12 +59,7 @@ pub fn InboundPage() -> impl IntoView {
                         <section class="settings inbound-page">
                             <p class="eyebrow">"Settings"</p>
                             <h1>"Inbound webhooks"</h1>
-                            <nav class="admin-sections" aria-label="Settings">
-                                <A href="/settings">"Organization"</A>
-                                <A href="/settings/webhooks">"Webhooks"</A>
-                                <A href="/settings/webhooks/logs">"Logs"</A>
-                                <a href="/settings/inbound" aria-current="page">"Inbound"</a>
-                            </nav>
+                            <SettingsTabs current="/settings/inbound"/>
                             <KeyPanel page=p.clone() revealed generate confirm/>
                             <Callbacks page=p.clone() on_saved toasts/>
                             <Events toasts/>
@@ -194,7 +189,19 @@ fn Events(toasts: Toasts) -> impl IntoView {
     let status = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let refresh = RwSignal::new(0u32);
-    let events = Resource::new(move || (status.get(), name.get(), refresh.get()), |(s, n, _)| list_inbound_events(s, n));
+    let events = Resource::new(move || (status.get(), name.get(), refresh.get()), |(s, n, _)| list_inbound_events(s, n, None));
+    // "Show more" appends the next page (same filters) to the list shown.
+    let more = Action::new(move |cursor: &String| list_inbound_events(status.get_untracked(), name.get_untracked(), Some(cursor.clone())));
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = more.value().get() {
+            events.update(|loaded| {
+                if let Some(Ok(page)) = loaded {
+                    page.data.extend(next.data);
+                    page.next_cursor = next.next_cursor;
+                }
+            });
+        }
+    });
     let retry = Action::new(|id: &String| retry_inbound_event(id.clone()));
     Effect::new(move |_| match retry.value().get() {
         Some(Ok(())) => {
@@ -221,8 +228,17 @@ fn Events(toasts: Toasts) -> impl IntoView {
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match events.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">"No events yet."</p> }.into_any(),
-                        Ok(list) => view! { <EventTable list retry/> }.into_any(),
+                        Ok(page) if page.data.is_empty() => view! { <p class="muted">"No events yet. Send one to the endpoint above with the tenant key."</p> }.into_any(),
+                        Ok(page) => {
+                            let next = page.next_cursor;
+                            view! {
+                                <EventTable list=page.data retry/>
+                                {next.map(|cursor| view! {
+                                    <button type="button" class="button secondary small" disabled=move || more.pending().get()
+                                        on:click=move |_| { more.dispatch(cursor.clone()); }>"Show more"</button>
+                                })}
+                            }.into_any()
+                        }
                         Err(e) => view! { <div class="alert alert-error" role="alert">{e.message}</div> }.into_any(),
                     }
                 })}

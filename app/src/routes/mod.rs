@@ -8,6 +8,8 @@ pub mod invite;
 pub mod login;
 pub mod not_found;
 pub mod settings;
+pub mod signature_docs;
 pub mod signup;
+pub mod webhook_endpoint;
 pub mod webhook_logs;
 pub mod webhooks;

@@ -3,13 +3,14 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{components::A, hooks::use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     components::{
         appgain_status::AppgainStatus,
         form::{form_error, Field, FormAlert},
         members::Members,
+        settings_tabs::SettingsTabs,
         status::LoadFailed,
     },
     functions::settings::{get_settings, RetryProvisioning, SaveAppgainCredentials},
@@ -39,12 +40,7 @@ pub fn SettingsPage() -> impl IntoView {
                             <section class="settings">
                                 <p class="eyebrow">{v.organization_name.clone().unwrap_or_default()}</p>
                                 <h1>"Settings"</h1>
-                                <nav class="admin-sections" aria-label="Settings">
-                                    <a href="/settings" aria-current="page">"Organization"</a>
-                                    <A href="/settings/webhooks">"Webhooks"</A>
-                                    <A href="/settings/webhooks/logs">"Logs"</A>
-                                    <A href="/settings/inbound">"Inbound"</A>
-                                </nav>
+                                <SettingsTabs current="/settings"/>
                                 <div class="panel">
                                     <h2>"Appgain credentials"</h2>
                                     {appgain.map(|appgain| view! { <AppgainStatus appgain show_key=true/> })}

@@ -1,0 +1,117 @@
+//! The webhook form: adding one, or editing one in place (prefilled; the secret is not among
+//! the fields, so an edit never touches it or the logs). The server checks both the same way.
+
+use connectgain_types::outbound::{SubscriptionInput, SubscriptionPatch};
+use leptos::{ev::SubmitEvent, prelude::*};
+
+use crate::{
+    components::{
+        form::{Field, FormAlert},
+        form_data::form_json,
+    },
+    error::AppError,
+    models::webhooks::{EventDocView, SubscriptionRow},
+};
+
+/// What the form was filled with, as the create input (the edit takes it as a patch).
+pub fn into_patch(input: SubscriptionInput) -> SubscriptionPatch {
+    SubscriptionPatch {
+        name: Some(input.name),
+        url: Some(input.url),
+        events: Some(input.events),
+        description: Some(input.description.unwrap_or_default()),
+        is_active: None,
+        signature_style: input.signature_style,
+    }
+}
+
+/// Adds a webhook (`existing` is `None`) or edits `existing`; `submit` gets the fields.
+#[component]
+pub fn SubscriptionForm(
+    docs: Vec<EventDocView>,
+    existing: Option<SubscriptionRow>,
+    submit: Callback<SubscriptionInput>,
+    #[prop(into)] error: Signal<Option<AppError>>,
+    #[prop(into)] pending: Signal<bool>,
+    /// Shown beside the submit button when editing (closes the form).
+    #[prop(optional)]
+    cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
+    let names: Vec<String> = docs.iter().map(|d| d.event.clone()).collect();
+    let editing = existing.is_some();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let checks: Vec<String> = std::iter::once("*".to_owned()).chain(names.iter().cloned()).map(|n| format!("event:{n}")).collect();
+        let check_refs: Vec<&str> = checks.iter().map(String::as_str).collect();
+        let form = form_json(&ev, &["name", "url", "description", "secret", "signature_style"], &check_refs);
+        let events: Vec<String> = checks
+            .iter()
+            .filter(|c| form.get(c.as_str()).and_then(serde_json::Value::as_bool).unwrap_or(false))
+            .map(|c| c.trim_start_matches("event:").to_owned())
+            .collect();
+        let text = |k: &str| form.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().to_owned();
+        let (secret, description) = (text("secret"), text("description"));
+        submit.run(SubscriptionInput {
+            name: text("name"),
+            url: text("url"),
+            events,
+            secret: (!secret.trim().is_empty()).then_some(secret),
+            is_active: None,
+            signature_style: Some(text("signature_style")),
+            description: (!description.trim().is_empty() || editing).then_some(description),
+        });
+    };
+    let events_error = move || error.get().and_then(|e| e.field("events"));
+    let current = existing.clone().unwrap_or_default();
+    let has = |event: &str| current.events.iter().any(|e| e == event);
+    let all = has("*");
+    let hex = current.signature_style != "sha256";
+    let title = match &existing {
+        Some(s) => format!("Edit {}", s.name),
+        None => "Add a webhook".to_owned(),
+    };
+
+    view! {
+        <form class="panel form subscription-form" on:submit=on_submit>
+            <h2>{title}</h2>
+            <FormAlert error=general/>
+            <Field name="name" label="Name" required=true placeholder="My integration" value=existing.as_ref().map(|s| s.name.clone()) error/>
+            <Field name="url" label="URL" required=true placeholder="https://example.com/webhooks" value=existing.as_ref().map(|s| s.url.clone()) error/>
+            <Field name="description" label="Description" placeholder="What this endpoint is for"
+                value=existing.as_ref().and_then(|s| s.description.clone()) error/>
+            <fieldset class="field events-field" class:has-error=move || events_error().is_some()>
+                <legend>"Events"</legend>
+                <label class="toggle"><input type="checkbox" name="event:*" checked=all/><span>"All events (*)"</span></label>
+                <div class="event-checks">
+                    {docs.into_iter().map(|d| {
+                        let checked = has(&d.event);
+                        view! {
+                            <label class="toggle small" title=d.description>
+                                <input type="checkbox" name=format!("event:{}", d.event) checked=checked/><span>{d.event.clone()}</span>
+                            </label>
+                        }
+                    }).collect_view()}
+                </div>
+                <p class="field-error" role="alert">{events_error}</p>
+            </fieldset>
+            {(!editing).then(|| view! {
+                <Field name="secret" label="Signing secret" kind="password" autocomplete="off"
+                    hint="Leave blank to have one generated (whsec_…). It is shown once." error/>
+            })}
+            <div class="field">
+                <label for="field-signature_style">"X-Webhook-Signature format"</label>
+                <select id="field-signature_style" name="signature_style">
+                    <option value="hex" selected=hex>"hex (HMAC-SHA256 of the body)"</option>
+                    <option value="sha256" selected=!hex>"sha256=hex"</option>
+                </select>
+            </div>
+            <div class="form-actions">
+                <button type="submit" class="button" disabled=move || pending.get()>{if editing { "Save changes" } else { "Add webhook" }}</button>
+                {cancel.map(|cancel| view! {
+                    <button type="button" class="button secondary" on:click=move |_| cancel.run(())>"Cancel"</button>
+                })}
+            </div>
+        </form>
+    }
+}
