@@ -47,22 +47,32 @@ test('an owner edits a webhook in place, reads its page, sends a custom test and
     await expect(form.locator('#field-url-error')).not.toBeEmpty();
     await form.getByLabel('URL').fill(second.url);
     await form.getByLabel('deal.created').check();
+    // A payload filter: text that is not JSON stays in the page with its error.
+    const filter = form.getByLabel('Payload filter');
+    await filter.fill('{"data.title": ');
+    await form.getByRole('button', { name: 'Save changes' }).click();
+    await expect(form.locator('#field-filter-error')).toContainText('This is not JSON');
+    await filter.fill('{"$or": [{"event": "contact.created"}, {"data.title": "Annual plan"}]}');
     await form.getByRole('button', { name: 'Save changes' }).click();
     await expect(row).toContainText(second.url);
     await expect(row).toContainText('contact.created, deal.created');
 
-    // The next delivery goes to the new URL, signed with the secret it had.
+    // The next delivery goes to the new URL, signed with the secret it had; a deal the
+    // filter leaves out (made first) is not sent at all.
     const api = await bearer(request, email);
+    expect((await request.post('/api/deals', { data: { title: 'Side project' }, headers: api })).status()).toBe(201);
     expect((await request.post('/api/deals', { data: { title: 'Annual plan' }, headers: api })).status()).toBe(201);
     await expect.poll(() => second.got.length, { timeout: 60_000 }).toBe(1);
     expect(first.got.length).toBe(0);
     const { headers, body } = second.got[0];
     expect(JSON.parse(body).event).toBe('deal.created');
+    expect(JSON.parse(body).data.title).toBe('Annual plan');
     expect(headers['x-webhook-signature']).toBe(createHmac('sha256', secret).update(body).digest('hex'));
 
     // Its page: the figures and a chart of the range, 96 buckets of 24 h, 60 of 1 h.
     await row.getByRole('link', { name: 'Portal hook' }).click();
     await expect(page.getByRole('heading', { name: 'Portal hook', level: 1 })).toBeVisible();
+    await expect(page.locator('.endpoint-head')).toContainText('Only events matching');
     await hydrated(page);
     await expect
       .poll(async () => {

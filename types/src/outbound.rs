@@ -20,9 +20,14 @@ pub struct SubscriptionInput {
     /// What the endpoint is for, in the owner's words. On update, `None` keeps it.
     #[serde(default)]
     pub description: Option<String>,
+    /// Conditions on the event body (`{"data.stage": "won"}`, `{"data.value_cents":
+    /// {"$gte": 100000}}`, `$and`/`$or`): an event that does not match creates no delivery.
+    /// `{}` removes the filter; on update, `None` keeps it.
+    #[serde(default)]
+    pub filter: Option<serde_json::Value>,
 }
 
-redacted_debug!(SubscriptionInput { name, url, events, is_active, signature_style, description });
+redacted_debug!(SubscriptionInput { name, url, events, is_active, signature_style, description, filter });
 
 /// Some of a subscription's fields, to change only those (`PATCH`). A field left out (or
 /// `null`) keeps its value; an empty `description` clears it. The secret is not among them:
@@ -36,4 +41,6 @@ pub struct SubscriptionPatch {
     pub description: Option<String>,
     pub is_active: Option<bool>,
     pub signature_style: Option<String>,
+    /// As on create; `{}` removes the filter.
+    pub filter: Option<serde_json::Value>,
 }

@@ -22,6 +22,7 @@ pub fn into_patch(input: SubscriptionInput) -> SubscriptionPatch {
         description: Some(input.description.unwrap_or_default()),
         is_active: None,
         signature_style: input.signature_style,
+        filter: input.filter,
     }
 }
 
@@ -40,8 +41,24 @@ pub fn SubscriptionForm(
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let names: Vec<String> = docs.iter().map(|d| d.event.clone()).collect();
     let editing = existing.is_some();
+    // Text that is not JSON never leaves the page; the server checks the filter's shape.
+    let filter_text_error = RwSignal::new(None::<String>);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
+        let filter_text = form_json(&ev, &["filter"], &[]).get("filter").and_then(serde_json::Value::as_str).unwrap_or_default().trim().to_owned();
+        let filter = if filter_text.is_empty() {
+            // Emptied while editing: the filter goes.
+            editing.then(|| serde_json::json!({}))
+        } else {
+            match serde_json::from_str::<serde_json::Value>(&filter_text) {
+                Ok(value) => Some(value),
+                Err(e) => {
+                    filter_text_error.set(Some(format!("This is not JSON: {e}.")));
+                    return;
+                }
+            }
+        };
+        filter_text_error.set(None);
         let checks: Vec<String> = std::iter::once("*".to_owned()).chain(names.iter().cloned()).map(|n| format!("event:{n}")).collect();
         let check_refs: Vec<&str> = checks.iter().map(String::as_str).collect();
         let form = form_json(&ev, &["name", "url", "description", "secret", "signature_style"], &check_refs);
@@ -60,9 +77,11 @@ pub fn SubscriptionForm(
             is_active: None,
             signature_style: Some(text("signature_style")),
             description: (!description.trim().is_empty() || editing).then_some(description),
+            filter,
         });
     };
     let events_error = move || error.get().and_then(|e| e.field("events"));
+    let filter_error = move || filter_text_error.get().or_else(|| error.get().and_then(|e| e.field("filter")));
     let current = existing.clone().unwrap_or_default();
     let has = |event: &str| current.events.iter().any(|e| e == event);
     let all = has("*");
@@ -99,6 +118,14 @@ pub fn SubscriptionForm(
                 <Field name="secret" label="Signing secret" kind="password" autocomplete="off"
                     hint="Leave blank to have one generated (whsec_…). It is shown once." error/>
             })}
+            <div class="field" class:has-error=move || filter_error().is_some()>
+                <label for="field-filter">"Payload filter" <span class="optional">" (optional)"</span></label>
+                <textarea id="field-filter" name="filter" class="json-editor" rows="3" spellcheck="false" aria-describedby="field-filter-hint field-filter-error"
+                    placeholder="{\"data.stage\": \"won\"}">{current.filter.clone().unwrap_or_default()}</textarea>
+                <p class="hint" id="field-filter-hint">"Only events whose body matches are sent, e.g. " <code>"{\"data.value_cents\": {\"$gte\": 100000}}"</code>
+                    ". Operators: $eq $ne $gt $gte $lt $lte $in $nin $exists, $and, $or. Leave empty for every event."</p>
+                <p class="field-error" id="field-filter-error" role="alert">{filter_error}</p>
+            </div>
             <div class="field">
                 <label for="field-signature_style">"X-Webhook-Signature format"</label>
                 <select id="field-signature_style" name="signature_style">

@@ -13,6 +13,8 @@ pub struct SubscriptionRow {
     pub disabled_reason: Option<String>,
     pub signature_style: String,
     pub description: Option<String>,
+    /// The payload filter, pretty-printed JSON.
+    pub filter: Option<String>,
     pub previous_secret_until: Option<String>,
     pub last_attempt_at: Option<String>,
     pub failing_since: Option<String>,
@@ -236,6 +238,7 @@ mod from_domain {
                 disabled_reason: s.disabled_reason,
                 signature_style: s.signature_style,
                 description: s.description,
+                filter: s.filter.and_then(|f| serde_json::to_string_pretty(&f).ok()),
                 previous_secret_until: s.previous_secret_until.map(rfc3339),
                 last_attempt_at: s.last_attempt_at.map(rfc3339),
                 failing_since: s.failing_since.map(rfc3339),

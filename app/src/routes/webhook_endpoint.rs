@@ -93,6 +93,7 @@ fn Endpoint(row: SubscriptionRow, docs: Vec<EventDocView>) -> impl IntoView {
                         {s.description.clone().map(|d| view! { <p class="muted">{d}</p> })}
                         <p class="small muted">"Events: " {s.events.join(", ")} " · signature " {s.signature_style.clone()}
                             " · last delivery " {s.last_attempt_at.as_deref().map(short_time).unwrap_or_else(|| "never".into())}</p>
+                        {s.filter.clone().map(|f| view! { <p class="small muted">"Only events matching " <code>{f}</code></p> })}
                         {s.failing_since.as_deref().map(|t| view! { <p class="danger-text">"Every attempt has failed since " {short_time(t)} "."</p> })}
                         {s.disabled_reason.clone().map(|r| view! { <p class="danger-text">{r}</p> })}
                     }

@@ -14,6 +14,7 @@
 mod event_type;
 pub mod events;
 pub mod figures;
+pub mod filter;
 pub mod logs;
 pub(crate) mod outbox;
 pub mod payload;

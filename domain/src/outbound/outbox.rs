@@ -14,6 +14,7 @@ use sqlx::QueryBuilder;
 
 use super::{
     events::{subscribed, EventType},
+    filter::{self, Filter},
     DeliveryId, EventId, SubscriptionId,
 };
 use crate::{db::Tx, ids::OrgId, on_tx};
@@ -72,8 +73,17 @@ pub(crate) async fn flush(tx: &mut Tx) -> Result<bool, sqlx::Error> {
         match e.only {
             Some((subscription, id)) => deliveries.push(Delivery { id, subscription, event: i }),
             None => {
-                let wanting = subscriptions.get(&e.org).into_iter().flatten().filter(|(_, names)| subscribed(names, e.event));
-                deliveries.extend(wanting.map(|(subscription, _)| Delivery { id: DeliveryId::new(), subscription: *subscription, event: i }));
+                // The body is parsed only for a subscription with a payload filter, once.
+                let mut body: Option<Option<serde_json::Value>> = None;
+                for s in subscriptions.get(&e.org).into_iter().flatten().filter(|s| subscribed(&s.events, e.event)) {
+                    if let Some(filter) = &s.filter {
+                        let parsed = body.get_or_insert_with(|| serde_json::from_str(&e.body).ok());
+                        if !parsed.as_ref().is_some_and(|b| filter.matches(b)) {
+                            continue;
+                        }
+                    }
+                    deliveries.push(Delivery { id: DeliveryId::new(), subscription: s.id, event: i });
+                }
             }
         }
     }
@@ -110,14 +120,22 @@ pub(crate) async fn flush(tx: &mut Tx) -> Result<bool, sqlx::Error> {
 
 /// The active subscriptions (id, stored event list) of the organizations that emitted an
 /// event for whoever wants it.
-async fn active_subscriptions(tx: &mut Tx, events: &[Pending]) -> Result<HashMap<OrgId, Vec<(SubscriptionId, String)>>, sqlx::Error> {
+/// An active subscription as emission needs it.
+struct Wanting {
+    id: SubscriptionId,
+    /// The stored JSON list of event names.
+    events: String,
+    filter: Option<Filter>,
+}
+
+async fn active_subscriptions(tx: &mut Tx, events: &[Pending]) -> Result<HashMap<OrgId, Vec<Wanting>>, sqlx::Error> {
     let mut orgs: Vec<OrgId> = events.iter().filter(|e| e.only.is_none()).map(|e| e.org).collect();
     orgs.sort_unstable_by_key(|o| o.0);
     orgs.dedup();
-    let mut by_org: HashMap<OrgId, Vec<(SubscriptionId, String)>> = HashMap::with_capacity(orgs.len());
+    let mut by_org: HashMap<OrgId, Vec<Wanting>> = HashMap::with_capacity(orgs.len());
     for chunk in orgs.chunks(ROWS_PER_INSERT) {
-        let rows: Vec<(SubscriptionId, OrgId, String)> = on_tx!(tx, conn => {
-            let mut q = QueryBuilder::new("SELECT id, organization_id, events FROM outbound_subscriptions WHERE is_active AND organization_id IN (");
+        let rows: Vec<(SubscriptionId, OrgId, String, Option<String>)> = on_tx!(tx, conn => {
+            let mut q = QueryBuilder::new("SELECT id, organization_id, events, filter FROM outbound_subscriptions WHERE is_active AND organization_id IN (");
             let mut list = q.separated(", ");
             for org in chunk {
                 list.push_bind(*org);
@@ -125,8 +143,8 @@ async fn active_subscriptions(tx: &mut Tx, events: &[Pending]) -> Result<HashMap
             q.push(")");
             q.build_query_as().fetch_all(conn).await
         })?;
-        for (id, org, names) in rows {
-            by_org.entry(org).or_default().push((id, names));
+        for (id, org, events, filter) in rows {
+            by_org.entry(org).or_default().push(Wanting { id, events, filter: filter::load(filter.as_deref()) });
         }
     }
     Ok(by_org)

@@ -8,6 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::{
     events::{EventType, ALL_EVENTS},
+    filter,
     signing::{self, SignatureStyle},
     ssrf, SubscriptionId,
 };
@@ -44,6 +45,8 @@ pub struct SubscriptionView {
     pub last_attempt_at: Option<DateTime<Utc>>,
     /// Set while every attempt since this time has failed; a success clears it.
     pub failing_since: Option<DateTime<Utc>>,
+    /// The payload filter (see [`super::filter`]); `None`: every event subscribed to.
+    pub filter: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -63,6 +66,7 @@ struct Row {
     previous_secret_until: Option<DateTime<Utc>>,
     last_attempt_at: Option<DateTime<Utc>>,
     failing_since: Option<DateTime<Utc>>,
+    filter: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -82,6 +86,7 @@ impl From<Row> for SubscriptionView {
             previous_secret_until: r.previous_secret_until,
             last_attempt_at: r.last_attempt_at,
             failing_since: r.failing_since,
+            filter: filter::shown(r.filter.as_deref()),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -105,10 +110,12 @@ struct Valid {
     style: Option<SignatureStyle>,
     /// `Some(None)`: cleared.
     description: Option<Option<String>>,
+    /// `Some(None)`: removed.
+    filter: Option<Option<String>>,
 }
 
 const COLUMNS: &str = "id, organization_id, name, url, events, description, is_active, disabled_reason, signature_style, \
-                       previous_secret_until, last_attempt_at, failing_since, created_at, updated_at";
+                       previous_secret_until, last_attempt_at, failing_since, filter, created_at, updated_at";
 
 /// Keeps `parsed`'s value, or notes its message under `field`.
 fn field<T>(errors: &mut FieldErrors, field: &'static str, parsed: Result<T, String>) -> Option<T> {
@@ -140,10 +147,11 @@ async fn validate(d: &Domain, input: &SubscriptionInput) -> Result<Valid, Error>
         Some(s) => Some(SecretString::from(s.to_owned())),
     };
     let style = input.signature_style.as_deref().and_then(|raw| field(&mut errors, "signature_style", parse_style(raw))).flatten();
+    let filter = input.filter.as_ref().and_then(|raw| field(&mut errors, "filter", filter::stored(raw)));
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    Ok(Valid { name, url, events, secret, is_active: input.is_active, style, description })
+    Ok(Valid { name, url, events, secret, is_active: input.is_active, style, description, filter })
 }
 
 fn parse_name(raw: &str) -> Result<String, String> {
@@ -242,7 +250,7 @@ pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result
     }
     let sql = format!(
         "INSERT INTO outbound_subscriptions (id, organization_id, name, url, events, secret_enc, signature_style, \
-         is_active, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {COLUMNS}"
+         is_active, description, filter, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10, $10) RETURNING {COLUMNS}"
     );
     let row: Row = on_tx!(&mut tx, conn => sqlx::query_as(&sql)
         .bind(SubscriptionId::new())
@@ -255,6 +263,7 @@ pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result
         .bind(v.is_active.unwrap_or(true))
         .bind(v.description.flatten())
         .bind(now)
+        .bind(v.filter.flatten())
         .fetch_one(&mut *conn)
         .await)?;
     tx.commit().await?;
@@ -290,7 +299,8 @@ pub async fn update(d: &Domain, org: OrgId, id: SubscriptionId, input: &Subscrip
            is_active = COALESCE($5, is_active), \
            disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END, \
            signature_style = COALESCE($6, signature_style), updated_at = $7, \
-           description = CASE WHEN $10 THEN $11 ELSE description END \
+           description = CASE WHEN $10 THEN $11 ELSE description END, \
+           filter = CASE WHEN $12 THEN $13 ELSE filter END \
          WHERE id = $8 AND organization_id = $9 RETURNING {COLUMNS}"
     );
     let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql)
@@ -305,6 +315,8 @@ pub async fn update(d: &Domain, org: OrgId, id: SubscriptionId, input: &Subscrip
         .bind(org)
         .bind(v.description.is_some())
         .bind(v.description.flatten())
+        .bind(v.filter.is_some())
+        .bind(v.filter.flatten())
         .fetch_optional(pool)
         .await)?;
     row.map(Into::into).ok_or(Error::NotFound)
@@ -324,6 +336,7 @@ pub async fn patch(d: &Domain, org: OrgId, id: SubscriptionId, p: &SubscriptionP
     let events = p.events.as_deref().and_then(|names| field(&mut errors, "events", parse_events(names)));
     let description = p.description.as_deref().and_then(|raw| field(&mut errors, "description", parse_description(raw)));
     let style = p.signature_style.as_deref().and_then(|raw| field(&mut errors, "signature_style", parse_style(raw))).flatten();
+    let filter = p.filter.as_ref().and_then(|raw| field(&mut errors, "filter", filter::stored(raw)));
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
@@ -332,7 +345,8 @@ pub async fn patch(d: &Domain, org: OrgId, id: SubscriptionId, p: &SubscriptionP
            description = CASE WHEN $4 THEN $5 ELSE description END, \
            is_active = COALESCE($6, is_active), \
            disabled_reason = CASE WHEN $6 THEN NULL ELSE disabled_reason END, \
-           signature_style = COALESCE($7, signature_style), updated_at = $8 \
+           signature_style = COALESCE($7, signature_style), updated_at = $8, \
+           filter = CASE WHEN $11 THEN $12 ELSE filter END \
          WHERE id = $9 AND organization_id = $10 RETURNING {COLUMNS}"
     );
     let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql)
@@ -346,6 +360,8 @@ pub async fn patch(d: &Domain, org: OrgId, id: SubscriptionId, p: &SubscriptionP
         .bind(Utc::now())
         .bind(id)
         .bind(org)
+        .bind(filter.is_some())
+        .bind(filter.flatten())
         .fetch_optional(pool)
         .await)?;
     row.map(Into::into).ok_or(Error::NotFound)

@@ -372,14 +372,16 @@ async fn invalid_subscriptions_are_refused_field_by_field(backend: Backend) {
             is_active: None,
             signature_style: Some("md5".into()),
             description: Some("d".repeat(1001)),
+            filter: Some(serde_json::json!({"data.stage": {"$near": 1}})),
         },
     )
     .await
     .unwrap_err();
     let Error::Invalid(fields) = err else { panic!("{err:?}") };
     let names: Vec<&str> = fields.keys().copied().collect();
-    assert_eq!(names, ["description", "events", "name", "secret", "signature_style", "url"]);
+    assert_eq!(names, ["description", "events", "filter", "name", "secret", "signature_style", "url"]);
     assert!(fields["events"].contains("contact.exploded"));
+    assert!(fields["filter"].starts_with("filter.data.stage.$near: unknown operator"), "{}", fields["filter"]);
     let Error::Invalid(fields) = subscriptions::create(&f.d, f.org, &input("not a url", &[])).await.unwrap_err() else { panic!() };
     assert!(fields.contains_key("url") && fields.contains_key("events"));
     // A view never carries the secret.
@@ -416,7 +418,59 @@ async fn a_drain_sends_what_is_due_and_records_it_before_returning(backend: Back
     assert_eq!((ok.count(), down.count()), (1, 1), "nothing was due");
 }
 
+/// Deliveries made for one subscription so far (they are written with the event).
+async fn deliveries_of(f: &Fixture, subscription: connectgain_domain::outbound::SubscriptionId) -> i64 {
+    connectgain_domain::on_db!(&f.d.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM outbound_deliveries WHERE subscription_id = $1")
+        .bind(subscription)
+        .fetch_one(pool)
+        .await)
+    .unwrap()
+}
+
+/// A payload filter decides, when the event is written, whether a subscription gets it: an
+/// event that does not match makes no delivery at all.
+async fn payload_filters_decide_which_events_make_deliveries(backend: Backend) {
+    let f = Fixture::new(backend, &[]).await;
+    let url = "https://receiver.example.com/hooks";
+    let with = |events: &[&str], filter: serde_json::Value| SubscriptionInput { filter: Some(filter), ..input(url, events) };
+    let won = subscriptions::create(&f.d, f.org, &with(&["deal.stage.changed"], json!({"data.stage": "won"}))).await.unwrap().view;
+    assert_eq!(won.filter, Some(json!({"data.stage": "won"})), "reads show the filter");
+    let big = json!({"$or": [{"data.value_cents": {"$gte": 100000}}, {"$and": [{"data.currency": "EUR"}, {"data.owner": {"$exists": true}}]}]});
+    let big = subscriptions::create(&f.d, f.org, &with(&["*"], big)).await.unwrap().view;
+    let all = subscriptions::create(&f.d, f.org, &input(url, &["*"])).await.unwrap().view;
+    assert_eq!(all.filter, None);
+
+    let emit = |event, data: serde_json::Value| {
+        let d = f.d.clone();
+        let org = f.org;
+        async move { events::emit_now(&d, org, event, &data).await.unwrap() }
+    };
+    emit(EventType::DealStageChanged, json!({"id": "d1", "stage": "proposal", "value_cents": 5000, "currency": "USD"})).await;
+    emit(EventType::DealCreated, json!({"id": "d2", "stage": "lead", "value_cents": 250000, "currency": "USD"})).await;
+    emit(EventType::DealCreated, json!({"id": "d3", "stage": "lead", "value_cents": 10, "currency": "EUR", "owner": null})).await;
+    emit(EventType::DealCreated, json!({"id": "d4", "stage": "lead", "value_cents": 10, "currency": "EUR"})).await;
+    emit(EventType::DealStageChanged, json!({"id": "d1", "stage": "won", "value_cents": 5000, "currency": "USD"})).await;
+    assert_eq!(deliveries_of(&f, won.id).await, 1, "only the move to won");
+    assert_eq!(deliveries_of(&f, big.id).await, 2, "the big deal and the EUR deal with an owner key (null)");
+    assert_eq!(deliveries_of(&f, all.id).await, 5, "no filter: every event");
+
+    // Changing the filter changes what comes next; {} removes it.
+    let patch = |filter| connectgain_domain::outbound::subscriptions::SubscriptionPatch { filter: Some(filter), ..Default::default() };
+    let changed = subscriptions::patch(&f.d, f.org, won.id, &patch(json!({"data.stage": {"$in": ["won", "lost"]}}))).await.unwrap();
+    assert_eq!(changed.filter, Some(json!({"data.stage": {"$in": ["won", "lost"]}})));
+    emit(EventType::DealStageChanged, json!({"id": "d2", "stage": "lost"})).await;
+    assert_eq!(deliveries_of(&f, won.id).await, 2);
+    assert_eq!(subscriptions::patch(&f.d, f.org, won.id, &patch(json!({}))).await.unwrap().filter, None);
+    emit(EventType::DealStageChanged, json!({"id": "d2", "stage": "proposal"})).await;
+    assert_eq!(deliveries_of(&f, won.id).await, 3);
+    let Error::Invalid(fields) = subscriptions::patch(&f.d, f.org, won.id, &patch(json!({"data.value_cents": {"$gt": [1]}}))).await.unwrap_err() else {
+        panic!()
+    };
+    assert!(fields["filter"].starts_with("filter.data.value_cents.$gt: compares with a number or a string"), "{fields:?}");
+}
+
 backend_tests!(
+    payload_filters_decide_which_events_make_deliveries,
     a_drain_sends_what_is_due_and_records_it_before_returning,
     delivers_the_exact_body_and_headers,
     retries_a_500_on_the_schedule_then_succeeds,

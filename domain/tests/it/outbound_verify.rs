@@ -27,6 +27,7 @@ fn input(url: &str, secret: Option<&str>, style: &str) -> SubscriptionInput {
         is_active: None,
         signature_style: Some(style.into()),
         description: None,
+        filter: None,
     }
 }
 

@@ -404,7 +404,36 @@ async fn range_figures_add_up_and_health_follows_attempts(backend: Backend) {
     app.stop().await;
 }
 
+async fn payload_filters_are_checked_read_and_removed(backend: Backend) {
+    let (app, _fake) = spawn(backend).await;
+    let (_, owner) = app.owner("owner@acme.io", "Acme").await;
+    let receiver = Receiver::start(|_| Reply::ok()).await;
+    let body = |filter: Value| json!({"name": "Won deals", "url": receiver.url(), "events": ["deal.stage.changed"], "filter": filter});
+    for (filter, part) in [
+        (json!({"data.value_cents": {"$gte": 1, "$foo": 2}}), "filter.data.value_cents.$foo"),
+        (json!({"$or": [{"data.stage": "won"}, 3]}), "filter.$or[1]"),
+        (json!("won"), "filter:"),
+    ] {
+        let refused = app.call(Method::POST, "/api/v1/webhooks", Some(&owner), Some(&body(filter.clone()))).await;
+        assert_eq!(refused.status, 422, "{filter}");
+        let message = refused.body["error"]["fields"]["filter"].as_str().unwrap_or_else(|| panic!("{}", refused.body));
+        assert!(message.starts_with(part), "{filter}: {message}");
+    }
+    let won = json!({"data.stage": "won"});
+    let created = app.call(Method::POST, "/api/v1/webhooks", Some(&owner), Some(&body(won.clone()))).await;
+    assert_eq!((created.status, created.body["filter"].clone()), (201, won.clone()), "{}", created.body);
+    let id = created.body["id"].as_str().unwrap();
+    let path = format!("/api/v1/webhooks/{id}");
+    assert_eq!(app.call(Method::GET, &path, Some(&owner), None).await.body["filter"], won);
+    let renamed = app.call(Method::PATCH, &path, Some(&owner), Some(&json!({"name": "Renamed"}))).await;
+    assert_eq!(renamed.body["filter"], won, "a patch without it keeps it");
+    let removed = app.call(Method::PATCH, &path, Some(&owner), Some(&json!({"filter": {}}))).await;
+    assert_eq!((removed.status, removed.body["filter"].clone()), (200, Value::Null), "{{}} removes it");
+    app.stop().await;
+}
+
 backend_tests!(
+    payload_filters_are_checked_read_and_removed,
     range_figures_add_up_and_health_follows_attempts,
     a_delivery_shows_its_payload_state_and_attempts,
     each_field_changes_alone_and_deliveries_follow,
