@@ -49,7 +49,7 @@ pub fn VerifyingSignaturesPage() -> impl IntoView {
             {RECIPES.into_iter().map(|(id, title, code)| view! {
                 <section class="panel recipe" id=id aria-labelledby=format!("{id}-title")>
                     <h2 id=format!("{id}-title")>{title}</h2>
-                    <pre class="code small"><code>{code}</code></pre>
+                    <pre class="code small" tabindex="0" aria-label=format!("{title}, code")><code>{code}</code></pre>
                 </section>
             }).collect_view()}
         </article>
