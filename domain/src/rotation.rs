@@ -38,6 +38,7 @@ pub const ENCRYPTED_COLUMNS: &[EncryptedColumn] = &[
     EncryptedColumn { field: crate::appgain::provisioning::USER_BACKUP_FIELD, key_column: "id", owner_column: "id" },
     EncryptedColumn { field: crate::outbound::subscriptions::SECRET_FIELD, key_column: "id", owner_column: "organization_id" },
     EncryptedColumn { field: crate::outbound::subscriptions::PREVIOUS_SECRET_FIELD, key_column: "id", owner_column: "organization_id" },
+    EncryptedColumn { field: crate::outbound::headers::HEADERS_FIELD, key_column: "id", owner_column: "organization_id" },
     EncryptedColumn { field: crate::appgain::provisioning::PASSWORD_FIELD, key_column: "organization_id", owner_column: "user_id" },
 ];
 

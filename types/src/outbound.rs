@@ -25,14 +25,26 @@ pub struct SubscriptionInput {
     /// `{}` removes the filter; on update, `None` keeps it.
     #[serde(default)]
     pub filter: Option<serde_json::Value>,
+    /// Headers sent with every attempt (`{"Authorization": "Bearer …"}`). Their values are
+    /// secrets: stored encrypted and shown masked. `{}` removes them; on update, `None` keeps
+    /// them, and a value given as the mask (`"********"`) keeps that header's stored value.
+    #[serde(default)]
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    /// At most this many attempts to the endpoint in any one second (`None`: no limit; on
+    /// update, `None` keeps it and `0` removes it).
+    #[serde(default)]
+    pub rate_limit_per_sec: Option<u32>,
 }
 
-redacted_debug!(SubscriptionInput { name, url, events, is_active, signature_style, description, filter });
+/// How a stored header value is shown in every read (and, given back, keeps the value).
+pub const MASKED_HEADER_VALUE: &str = "********";
+
+redacted_debug!(SubscriptionInput { name, url, events, is_active, signature_style, description, filter, rate_limit_per_sec });
 
 /// Some of a subscription's fields, to change only those (`PATCH`). A field left out (or
 /// `null`) keeps its value; an empty `description` clears it. The secret is not among them:
 /// it changes by rotation only, and editing never touches it or the delivery logs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubscriptionPatch {
     pub name: Option<String>,
@@ -43,4 +55,10 @@ pub struct SubscriptionPatch {
     pub signature_style: Option<String>,
     /// As on create; `{}` removes the filter.
     pub filter: Option<serde_json::Value>,
+    /// As on create; `{}` removes them, a masked value keeps that header's value.
+    pub headers: Option<std::collections::BTreeMap<String, String>>,
+    /// As on create; `0` removes the limit.
+    pub rate_limit_per_sec: Option<u32>,
 }
+
+redacted_debug!(SubscriptionPatch { name, url, events, description, is_active, signature_style, filter, rate_limit_per_sec });

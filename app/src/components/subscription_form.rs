@@ -23,7 +23,25 @@ pub fn into_patch(input: SubscriptionInput) -> SubscriptionPatch {
         is_active: None,
         signature_style: input.signature_style,
         filter: input.filter,
+        headers: input.headers,
+        rate_limit_per_sec: input.rate_limit_per_sec,
     }
+}
+
+/// The headers text: one `Name: value` a line (blank lines skipped); `Err` names the line
+/// without a colon.
+fn parse_headers(text: &str) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut headers = std::collections::BTreeMap::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let (name, value) = line.split_once(':').ok_or_else(|| format!("Line {} needs the form Name: value.", n + 1))?;
+        headers.insert(name.trim().to_owned(), value.trim().to_owned());
+    }
+    Ok(headers)
+}
+
+/// The headers as the form shows them: each name with the mask, which keeps its value.
+fn headers_text(names: &[String]) -> String {
+    names.iter().map(|n| format!("{n}: {}", connectgain_types::outbound::MASKED_HEADER_VALUE)).collect::<Vec<_>>().join("\n")
 }
 
 /// Adds a webhook (`existing` is `None`) or edits `existing`; `submit` gets the fields.
@@ -43,9 +61,26 @@ pub fn SubscriptionForm(
     let editing = existing.is_some();
     // Text that is not JSON never leaves the page; the server checks the filter's shape.
     let filter_text_error = RwSignal::new(None::<String>);
+    let headers_text_error = RwSignal::new(None::<String>);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let filter_text = form_json(&ev, &["filter"], &[]).get("filter").and_then(serde_json::Value::as_str).unwrap_or_default().trim().to_owned();
+        let extra = form_json(&ev, &["filter", "headers", "rate_limit_per_sec"], &[]);
+        let extra_text = |k: &str| extra.get(k).and_then(serde_json::Value::as_str).unwrap_or_default().trim().to_owned();
+        let headers = match parse_headers(&extra_text("headers")) {
+            // Emptied while editing: the headers go.
+            Ok(h) if h.is_empty() && !editing => None,
+            Ok(h) => Some(h),
+            Err(message) => {
+                headers_text_error.set(Some(message));
+                return;
+            }
+        };
+        headers_text_error.set(None);
+        let rate_limit_per_sec = match extra_text("rate_limit_per_sec") {
+            t if t.is_empty() => editing.then_some(0),
+            t => t.parse::<u32>().ok().or(Some(u32::MAX)),
+        };
+        let filter_text = extra_text("filter");
         let filter = if filter_text.is_empty() {
             // Emptied while editing: the filter goes.
             editing.then(|| serde_json::json!({}))
@@ -78,10 +113,26 @@ pub fn SubscriptionForm(
             signature_style: Some(text("signature_style")),
             description: (!description.trim().is_empty() || editing).then_some(description),
             filter,
+            headers,
+            rate_limit_per_sec,
         });
     };
     let events_error = move || error.get().and_then(|e| e.field("events"));
     let filter_error = move || filter_text_error.get().or_else(|| error.get().and_then(|e| e.field("filter")));
+    let headers_error = move || headers_text_error.get().or_else(|| error.get().and_then(|e| e.field("headers")));
+    let (operational, crm): (Vec<EventDocView>, Vec<EventDocView>) = docs.into_iter().partition(|d| d.kind == "operational");
+    let checks = move |docs: Vec<EventDocView>, current: SubscriptionRow| {
+        docs.into_iter()
+            .map(|d| {
+                let checked = current.events.iter().any(|e| *e == d.event);
+                view! {
+                    <label class="toggle small" title=d.description>
+                        <input type="checkbox" name=format!("event:{}", d.event) checked=checked/><span>{d.event.clone()}</span>
+                    </label>
+                }
+            })
+            .collect_view()
+    };
     let current = existing.clone().unwrap_or_default();
     let has = |event: &str| current.events.iter().any(|e| e == event);
     let all = has("*");
@@ -101,18 +152,14 @@ pub fn SubscriptionForm(
                 value=existing.as_ref().and_then(|s| s.description.clone()) error/>
             <fieldset class="field events-field" class:has-error=move || events_error().is_some()>
                 <legend>"Events"</legend>
-                <label class="toggle"><input type="checkbox" name="event:*" checked=all/><span>"All events (*)"</span></label>
-                <div class="event-checks">
-                    {docs.into_iter().map(|d| {
-                        let checked = has(&d.event);
-                        view! {
-                            <label class="toggle small" title=d.description>
-                                <input type="checkbox" name=format!("event:{}", d.event) checked=checked/><span>{d.event.clone()}</span>
-                            </label>
-                        }
-                    }).collect_view()}
-                </div>
+                <label class="toggle"><input type="checkbox" name="event:*" checked=all/><span>"All CRM events (*)"</span></label>
+                <div class="event-checks">{checks(crm, current.clone())}</div>
                 <p class="field-error" role="alert">{events_error}</p>
+            </fieldset>
+            <fieldset class="field events-field">
+                <legend>"Endpoint health events"</legend>
+                <p class="hint">"About your other webhooks failing, turned off or recovered; never sent about this endpoint itself, and not included in *."</p>
+                <div class="event-checks">{checks(operational, current.clone())}</div>
             </fieldset>
             {(!editing).then(|| view! {
                 <Field name="secret" label="Signing secret" kind="password" autocomplete="off"
@@ -126,6 +173,17 @@ pub fn SubscriptionForm(
                     ". Operators: $eq $ne $gt $gte $lt $lte $in $nin $exists, $and, $or. Leave empty for every event."</p>
                 <p class="field-error" id="field-filter-error" role="alert">{filter_error}</p>
             </div>
+            <div class="field" class:has-error=move || headers_error().is_some()>
+                <label for="field-headers">"Custom headers" <span class="optional">" (optional)"</span></label>
+                <textarea id="field-headers" name="headers" class="json-editor" rows="2" spellcheck="false" autocomplete="off"
+                    aria-describedby="field-headers-hint field-headers-error" placeholder="X-Api-Key: your-key">{headers_text(&current.headers)}</textarea>
+                <p class="hint" id="field-headers-hint">"Sent with every attempt, one " <code>"Name: value"</code> " a line. Values are stored encrypted and shown as "
+                    <code>"********"</code> "; leave a masked value as it is to keep it."</p>
+                <p class="field-error" id="field-headers-error" role="alert">{headers_error}</p>
+            </div>
+            <Field name="rate_limit_per_sec" label="Rate limit (attempts per second)" kind="number" placeholder="No limit"
+                value=current.rate_limit_per_sec.map(|n| n.to_string())
+                hint="The endpoint never gets more than this many attempts in any one second; the rest wait. Leave empty for no limit." error/>
             <div class="field">
                 <label for="field-signature_style">"X-Webhook-Signature format"</label>
                 <select id="field-signature_style" name="signature_style">

@@ -214,6 +214,7 @@ pub async fn event_catalogue() -> Result<Vec<EventDocView>, AppError> {
         .into_iter()
         .map(|doc| EventDocView {
             event: doc.event.to_owned(),
+            kind: doc.kind.to_owned(),
             description: doc.description.to_owned(),
             object: doc.object.to_owned(),
             example: serde_json::to_string_pretty(&doc.example).unwrap_or_default(),

@@ -18,6 +18,11 @@ pub struct SubscriptionRow {
     pub previous_secret_until: Option<String>,
     pub last_attempt_at: Option<String>,
     pub failing_since: Option<String>,
+    /// The latest attempt's error while failing.
+    pub last_error: Option<String>,
+    /// The custom headers' names (values never leave the server).
+    pub headers: Vec<String>,
+    pub rate_limit_per_sec: Option<u32>,
     /// Attempts over the last 24 hours that succeeded and failed (filled by the list).
     pub day_succeeded: i64,
     pub day_failed: i64,
@@ -166,6 +171,8 @@ pub struct AttemptPage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventDocView {
     pub event: String,
+    /// `crm` or `operational` (about the webhooks themselves).
+    pub kind: String,
     pub description: String,
     pub object: String,
     /// The example `data`, pretty-printed.
@@ -242,6 +249,9 @@ mod from_domain {
                 previous_secret_until: s.previous_secret_until.map(rfc3339),
                 last_attempt_at: s.last_attempt_at.map(rfc3339),
                 failing_since: s.failing_since.map(rfc3339),
+                last_error: s.last_error,
+                headers: s.headers.into_keys().collect(),
+                rate_limit_per_sec: s.rate_limit_per_sec,
                 day_succeeded: 0,
                 day_failed: 0,
                 created_at: rfc3339(s.created_at),

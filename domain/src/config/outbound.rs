@@ -21,6 +21,9 @@ pub struct OutboundConfig {
     /// `CONNECTGAIN_WEBHOOK_LEASE_MS` (timeout + 60000): how long a claimed delivery is left
     /// alone by other instances; a crashed instance's deliveries fall due again after it.
     pub lease: Duration,
+    /// `CONNECTGAIN_WEBHOOK_DISABLE_AFTER` (`5d`): a subscription whose attempts have all
+    /// failed for this long is turned off (checked at each failed attempt).
+    pub disable_after: Duration,
 }
 
 impl OutboundConfig {
@@ -48,6 +51,13 @@ impl OutboundConfig {
         if lease <= timeout {
             return Err(ConfigError::new("CONNECTGAIN_WEBHOOK_LEASE_MS", "must be longer than CONNECTGAIN_WEBHOOK_TIMEOUT_MS"));
         }
-        Ok(Self { timeout, retry_schedule, concurrency, endpoint_concurrency, https_only, lease })
+        let disable_after = match get("CONNECTGAIN_WEBHOOK_DISABLE_AFTER") {
+            None => Duration::from_secs(5 * 86_400),
+            Some(v) => crate::outbound::schedule::parse_span(v.trim())
+                .ok()
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| ConfigError::new("CONNECTGAIN_WEBHOOK_DISABLE_AFTER", format!("`{v}` is not a duration such as 5d, 12h, 3s or 3000ms")))?,
+        };
+        Ok(Self { timeout, retry_schedule, concurrency, endpoint_concurrency, https_only, lease, disable_after })
     }
 }

@@ -14,12 +14,19 @@ use super::{
 };
 use crate::{
     ids::{OrgId, UserId},
-    outbound::events::EventType,
+    outbound::{
+        events::EventType,
+        health::{AttemptHealth, EndpointHealth, FAILING_AT_ATTEMPT},
+        DeliveryId, SubscriptionId,
+    },
 };
 
 #[derive(Clone, Debug, Serialize)]
 pub struct EventDoc {
     pub event: &'static str,
+    /// `crm` (what `"*"` subscribes to) or `operational` (about the webhooks themselves:
+    /// named one by one, never sent to the endpoint they are about).
+    pub kind: &'static str,
     pub description: &'static str,
     /// What `data` holds.
     pub object: &'static str,
@@ -103,8 +110,40 @@ pub fn catalogue() -> Vec<EventDoc> {
     let zoom = json!({"meeting_id": "85746065432", "topic": "Weekly sync", "recording_files": [{"file_type": "MP4", "download_url": "https://zoom.us/rec/download/…"}]});
 
     use EventType as E;
-    let doc =
-        |event: EventType, description: &'static str, object: &'static str, example: Value| EventDoc { event: event.as_str(), description, object, example };
+    let doc = |event: EventType, description: &'static str, object: &'static str, example: Value| EventDoc {
+        event: event.as_str(),
+        kind: if event.is_operational() { "operational" } else { "crm" },
+        description,
+        object,
+        example,
+    };
+    let endpoint = EndpointHealth {
+        endpoint_id: SubscriptionId(id(8)),
+        organization_id: org,
+        name: "Deals to n8n".into(),
+        url: "https://n8n.example.com/webhook/deals".into(),
+        failing_since: Some(at),
+        last_error: Some("HTTP 503".into()),
+        disabled_reason: None,
+    };
+    let attempt = AttemptHealth {
+        endpoint_id: endpoint.endpoint_id,
+        organization_id: org,
+        name: endpoint.name.clone(),
+        url: endpoint.url.clone(),
+        delivery_id: DeliveryId(id(9)),
+        message_id: crate::outbound::message_id(DeliveryId(id(9))),
+        event_type: "deal.stage.changed".into(),
+        attempt: FAILING_AT_ATTEMPT,
+        attempted_at: at,
+        status_code: Some(503),
+        error: Some("HTTP 503".into()),
+        next_attempt_at: Some(at + chrono::Duration::minutes(10)),
+    };
+    let disabled = EndpointHealth {
+        disabled_reason: Some("Every attempt failed for 5 days; turned off on 2026-01-15T10:30:00Z. Turn the webhook on again to resume.".into()),
+        ..endpoint.clone()
+    };
     vec![
         doc(E::ContactCreated, "A contact was created (API, page, or an inbound lead).", "contact", value(&contact)),
         doc(E::ContactUpdated, "A contact's fields changed.", "contact", value(&contact)),
@@ -143,6 +182,20 @@ pub fn catalogue() -> Vec<EventDoc> {
         doc(E::UserCreated, "A person joined the organization (signup or accepted invitation).", "user", user_data),
         doc(E::CampaignStarted, "A campaign was handed to Appgain.", "campaign", value(&campaign)),
         doc(E::CampaignCompleted, "Appgain answered a campaign (status completed or failed).", "campaign", value(&completed)),
+        doc(E::EndpointDisabled, "A webhook endpoint was turned off: it answered 410 Gone, or every attempt failed for CONNECTGAIN_WEBHOOK_DISABLE_AFTER.", "endpoint health", value(&disabled)),
+        doc(
+            E::AttemptFailing,
+            "A delivery failed for the fourth time; it is tried again at next_attempt_at.",
+            "attempt health",
+            value(&attempt),
+        ),
+        doc(
+            E::AttemptExhausted,
+            "A delivery failed its last attempt and will not be tried again (replay it from the logs).",
+            "attempt health",
+            value(&AttemptHealth { attempt: 11, next_attempt_at: None, ..attempt.clone() }),
+        ),
+        doc(E::EndpointRecovered, "An endpoint reported failing or turned off answered a delivery again.", "endpoint health", value(&endpoint)),
     ]
 }
 
@@ -170,5 +223,8 @@ mod tests {
             assert_eq!(names.iter().filter(|n| **n == name).count(), 1, "{name}");
         }
         assert!(docs.iter().all(|d| d.example.is_object()));
+        // Operational events come last, apart from the CRM ones.
+        let first_operational = docs.iter().position(|d| d.kind == "operational").unwrap();
+        assert!(docs[first_operational..].iter().all(|d| d.kind == "operational"));
     }
 }

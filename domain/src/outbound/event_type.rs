@@ -46,6 +46,19 @@ catalogue! {
     UserCreated => "user.created",
     CampaignStarted => "campaign.started",
     CampaignCompleted => "campaign.completed",
+    EndpointDisabled => "webhook.endpoint.disabled",
+    AttemptFailing => "webhook.attempt.failing",
+    AttemptExhausted => "webhook.attempt.exhausted",
+    EndpointRecovered => "webhook.endpoint.recovered",
+}
+
+impl EventType {
+    /// An event about the webhooks themselves (an endpoint failing, disabled, recovered),
+    /// not about the CRM: `"*"` does not include it, a subscription gets it only by naming
+    /// it, and never about itself.
+    pub fn is_operational(self) -> bool {
+        matches!(self, EventType::EndpointDisabled | EventType::AttemptFailing | EventType::AttemptExhausted | EventType::EndpointRecovered)
+    }
 }
 
 impl std::fmt::Display for EventType {

@@ -4,16 +4,16 @@
 use chrono::Utc;
 
 pub use super::event_type::EventType;
-use super::{payload, DeliveryId, SubscriptionId};
+use super::{outbox::Audience, payload, DeliveryId, SubscriptionId};
 use crate::{db::Tx, ids::OrgId, Domain, Error};
 
-/// The subscription wildcard.
+/// The subscription wildcard: every CRM event (operational events are named one by one).
 pub const ALL_EVENTS: &str = "*";
 
 /// Whether a subscription's stored event list includes `event`.
 pub(crate) fn subscribed(events_json: &str, event: EventType) -> bool {
     let names: Vec<String> = serde_json::from_str(events_json).unwrap_or_default();
-    names.iter().any(|n| n == ALL_EVENTS || n == event.as_str())
+    names.iter().any(|n| (n == ALL_EVENTS && !event.is_operational()) || n == event.as_str())
 }
 
 /// Records `event` with `data` for every active subscription of `org` that wants it, inside
@@ -31,7 +31,7 @@ pub(crate) fn subscribed(events_json: &str, event: EventType) -> bool {
 /// made through [`Domain::changes`].
 pub async fn emit(tx: &mut Tx, org: OrgId, event: EventType, data: &serde_json::Value) -> Result<(), Error> {
     let now = Utc::now();
-    tx.outbox.push(org, event, payload::build(event, now, data)?, now, None);
+    tx.outbox.push(org, event, payload::build(event, now, data)?, now, Audience::Subscribers);
     Ok(())
 }
 
@@ -49,7 +49,7 @@ pub async fn emit_now(d: &Domain, org: OrgId, event: EventType, data: &serde_jso
 pub(crate) fn emit_to(tx: &mut Tx, org: OrgId, event: EventType, data: &serde_json::Value, subscription: SubscriptionId) -> Result<DeliveryId, Error> {
     let delivery = DeliveryId::new();
     let now = Utc::now();
-    tx.outbox.push(org, event, payload::build(event, now, data)?, now, Some((subscription, delivery)));
+    tx.outbox.push(org, event, payload::build(event, now, data)?, now, Audience::One(subscription, delivery));
     Ok(delivery)
 }
 
@@ -58,8 +58,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn catalogue_round_trips_and_has_the_22_events() {
-        assert_eq!(EventType::ALL.len(), 22);
+    fn catalogue_round_trips_and_has_the_26_events() {
+        assert_eq!(EventType::ALL.len(), 26);
+        assert_eq!(EventType::ALL.iter().filter(|e| e.is_operational()).count(), 4);
         for e in EventType::ALL {
             assert_eq!(EventType::parse(e.as_str()), Some(*e));
         }
@@ -72,5 +73,7 @@ mod tests {
         assert!(subscribed(r#"["*"]"#, EventType::DealUpdated));
         assert!(subscribed(r#"["deal.updated"]"#, EventType::DealUpdated));
         assert!(!subscribed(r#"["deal.created"]"#, EventType::DealUpdated));
+        assert!(!subscribed(r#"["*"]"#, EventType::EndpointDisabled), "* means every CRM event");
+        assert!(subscribed(r#"["*", "webhook.endpoint.disabled"]"#, EventType::EndpointDisabled));
     }
 }

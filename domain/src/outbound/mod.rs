@@ -15,6 +15,8 @@ mod event_type;
 pub mod events;
 pub mod figures;
 pub mod filter;
+pub mod health;
+pub mod headers;
 pub mod logs;
 pub(crate) mod outbox;
 pub mod payload;
@@ -23,6 +25,7 @@ pub mod signing;
 pub mod ssrf;
 mod store;
 pub mod subscriptions;
+mod throttle;
 pub mod worker;
 mod writer;
 

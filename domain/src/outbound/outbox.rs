@@ -33,14 +33,24 @@ struct Pending {
     event: EventType,
     body: String,
     at: DateTime<Utc>,
-    /// A test send's one subscription and delivery; `None`: whoever subscribes to it.
-    only: Option<(SubscriptionId, DeliveryId)>,
+    audience: Audience,
+}
+
+/// Who gets an event.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Audience {
+    /// Every active subscription of the organization that wants it.
+    Subscribers,
+    /// The same, except the one the (operational) event is about.
+    SubscribersExcept(SubscriptionId),
+    /// A test send: this subscription, whatever its event list and filter, as this delivery.
+    One(SubscriptionId, DeliveryId),
 }
 
 impl Outbox {
     /// Keeps an event whose body says it happened `at` (its rows are stamped the same).
-    pub(crate) fn push(&mut self, org: OrgId, event: EventType, body: String, at: DateTime<Utc>, only: Option<(SubscriptionId, DeliveryId)>) {
-        self.events.push(Pending { id: EventId::new(), org, event, body, at, only });
+    pub(crate) fn push(&mut self, org: OrgId, event: EventType, body: String, at: DateTime<Utc>, audience: Audience) {
+        self.events.push(Pending { id: EventId::new(), org, event, body, at, audience });
     }
 
     /// How many events it holds: a mark to [`Outbox::truncate`] back to.
@@ -70,12 +80,14 @@ pub(crate) async fn flush(tx: &mut Tx) -> Result<bool, sqlx::Error> {
     let subscriptions = active_subscriptions(tx, &events).await?;
     let mut deliveries = Vec::new();
     for (i, e) in events.iter().enumerate() {
-        match e.only {
-            Some((subscription, id)) => deliveries.push(Delivery { id, subscription, event: i }),
-            None => {
+        match e.audience {
+            Audience::One(subscription, id) => deliveries.push(Delivery { id, subscription, event: i }),
+            Audience::Subscribers | Audience::SubscribersExcept(_) => {
+                let except = if let Audience::SubscribersExcept(s) = e.audience { Some(s) } else { None };
                 // The body is parsed only for a subscription with a payload filter, once.
                 let mut body: Option<Option<serde_json::Value>> = None;
-                for s in subscriptions.get(&e.org).into_iter().flatten().filter(|s| subscribed(&s.events, e.event)) {
+                let wanting = subscriptions.get(&e.org).into_iter().flatten().filter(|s| Some(s.id) != except && subscribed(&s.events, e.event));
+                for s in wanting {
                     if let Some(filter) = &s.filter {
                         let parsed = body.get_or_insert_with(|| serde_json::from_str(&e.body).ok());
                         if !parsed.as_ref().is_some_and(|b| filter.matches(b)) {
@@ -129,7 +141,7 @@ struct Wanting {
 }
 
 async fn active_subscriptions(tx: &mut Tx, events: &[Pending]) -> Result<HashMap<OrgId, Vec<Wanting>>, sqlx::Error> {
-    let mut orgs: Vec<OrgId> = events.iter().filter(|e| e.only.is_none()).map(|e| e.org).collect();
+    let mut orgs: Vec<OrgId> = events.iter().filter(|e| !matches!(e.audience, Audience::One(..))).map(|e| e.org).collect();
     orgs.sort_unstable_by_key(|o| o.0);
     orgs.dedup();
     let mut by_org: HashMap<OrgId, Vec<Wanting>> = HashMap::with_capacity(orgs.len());

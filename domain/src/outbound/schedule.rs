@@ -33,11 +33,12 @@ pub fn parse_schedule(value: &str) -> Result<Vec<Duration>, String> {
     Ok(waits)
 }
 
-fn parse_duration(s: &str) -> Result<Duration, String> {
+/// Parses one duration: `500ms`, `30s` (or `30`), `2m`, `1h`, `5d`, at most a year.
+pub fn parse_span(s: &str) -> Result<Duration, String> {
     let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     let (number, unit) = s.split_at(split);
-    let n: u64 = number.parse().map_err(|_| format!("`{s}` is not a duration such as 5s, 2m or 500ms"))?;
-    let wait = match unit {
+    let n: u64 = number.parse().ok().filter(|n| *n <= 365 * 86_400 * 1000).ok_or_else(|| format!("`{s}` is not a duration such as 5s, 2m or 500ms"))?;
+    let span = match unit {
         "ms" => Duration::from_millis(n),
         "" | "s" => Duration::from_secs(n),
         "m" => Duration::from_secs(n * 60),
@@ -45,6 +46,27 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
         "d" => Duration::from_secs(n * 86_400),
         _ => return Err(format!("`{s}` is not a duration such as 5s, 2m or 500ms")),
     };
+    if span > Duration::from_secs(365 * 86_400) {
+        return Err(format!("`{s}` is longer than a year"));
+    }
+    Ok(span)
+}
+
+/// How a span reads in a sentence ("5 days", "3 seconds", "1500 ms").
+pub fn describe_span(span: Duration) -> String {
+    let secs = span.as_secs();
+    let plural = |n: u64, unit: &str| if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") };
+    match secs {
+        _ if span.subsec_millis() != 0 => format!("{} ms", span.as_millis()),
+        s if s > 0 && s % 86_400 == 0 => plural(s / 86_400, "day"),
+        s if s > 0 && s % 3600 == 0 => plural(s / 3600, "hour"),
+        s if s > 0 && s % 60 == 0 => plural(s / 60, "minute"),
+        s => plural(s, "second"),
+    }
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let wait = parse_span(s)?;
     if wait > MAX_WAIT {
         return Err(format!("`{s}` is longer than 24h"));
     }

@@ -3,8 +3,12 @@
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
-use super::{DeliveryId, EventId, SubscriptionId};
-use crate::{ids::OrgId, on_db, on_tx, Db};
+use super::{throttle, DeliveryId, EventId, SubscriptionId};
+use crate::{
+    db::{Tx, TxConn},
+    ids::OrgId,
+    on_db, on_tx, Db,
+};
 
 /// At most this many subscriptions are looked at per round (the next round goes on after
 /// the last one).
@@ -33,6 +37,7 @@ pub struct EndpointRow {
     pub previous_secret_until: Option<DateTime<Utc>>,
     pub signature_style: String,
     pub is_active: bool,
+    pub headers_enc: Option<String>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -68,19 +73,46 @@ pub async fn pending_subscriptions(db: &Db, after: Option<SubscriptionId>, limit
     Ok(rows.into_iter().filter_map(|(id, due)| due.map(|due| (id, due))).collect())
 }
 
-/// Claims, for each `(subscription, n)`, its `n` earliest deliveries due by `now`. Each
-/// claimed delivery is leased until `lease_until`: its `next_attempt_at` moves there, so no
-/// other instance claims it before, and it falls due again by itself if this instance dies.
-/// On PostgreSQL `FOR UPDATE SKIP LOCKED` lets instances claim disjoint sets at once; on
+/// What a claim took, and the throttled subscriptions it left alone until their next
+/// one-second window.
+#[derive(Debug, Default)]
+pub struct Claims {
+    pub claimed: Vec<Claimed>,
+    /// How many were asked for, after the rate limits took their share.
+    pub asked: usize,
+    pub held: Vec<(SubscriptionId, DateTime<Utc>)>,
+}
+
+/// Claims, for each `(subscription, n)`, its `n` earliest deliveries due by `now` (fewer
+/// where its rate limit's current window has less left). Each claimed delivery is leased
+/// until `lease_until`: its `next_attempt_at` moves there, so no other instance claims it
+/// before, and it falls due again by itself if this instance dies.
+/// On PostgreSQL `FOR UPDATE SKIP LOCKED` lets instances claim disjoint sets at once (and
+/// instances count a throttled subscription's claims one at a time, see [`throttle`]); on
 /// SQLite the claim is a write transaction of its own (this process's write turn).
-pub async fn claim(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, picks: &[(SubscriptionId, usize)]) -> Result<Vec<Claimed>, sqlx::Error> {
+pub async fn claim(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, picks: &[(SubscriptionId, usize)]) -> Result<Claims, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let windows = throttle::take(&mut tx, picks).await?;
+    let picks: Vec<(SubscriptionId, usize)> = picks
+        .iter()
+        .filter_map(|&(sub, n)| match windows.iter().find(|w| w.subscription == sub) {
+            Some(w) => (w.left > 0).then(|| (sub, n.min(w.left))),
+            None => Some((sub, n)),
+        })
+        .collect();
+    let claimed = if picks.is_empty() { Vec::new() } else { claim_in(&mut tx, now, lease_until, &picks).await? };
+    let held = throttle::held(&windows, &claimed);
+    tx.commit().await?;
+    Ok(Claims { claimed, asked: picks.iter().map(|(_, n)| n).sum(), held })
+}
+
+async fn claim_in(tx: &mut Tx, now: DateTime<Utc>, lease_until: DateTime<Utc>, picks: &[(SubscriptionId, usize)]) -> Result<Vec<Claimed>, sqlx::Error> {
     const RETURNING: &str = "id, organization_id, subscription_id, event_id, event_type, attempts, schedule_pos";
     let mut claimed = Vec::new();
-    match db {
-        Db::Sqlite(_) => {
-            let mut tx = db.begin().await?;
+    match tx.conn_mut() {
+        TxConn::Sqlite(..) => {
             for chunk in picks.chunks(50) {
-                let rows: Vec<Claimed> = on_tx!(&mut tx, conn => {
+                let rows: Vec<Claimed> = on_tx!(tx, conn => {
                     let mut q = QueryBuilder::new("UPDATE outbound_deliveries SET next_attempt_at = ");
                     q.push_bind(lease_until).push(", locked_until = ").push_bind(lease_until).push(" WHERE id IN (");
                     let mut due = q.separated(" UNION ALL ");
@@ -98,9 +130,8 @@ pub async fn claim(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, pick
                 })?;
                 claimed.extend(rows);
             }
-            tx.commit().await?;
         }
-        Db::Postgres(pool) => {
+        TxConn::Postgres(conn) => {
             let subs: Vec<uuid::Uuid> = picks.iter().map(|(s, _)| s.0).collect();
             let counts: Vec<i64> = picks.iter().map(|(_, n)| *n as i64).collect();
             claimed = sqlx::query_as(
@@ -114,7 +145,7 @@ pub async fn claim(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, pick
             .bind(now)
             .bind(subs)
             .bind(counts)
-            .fetch_all(pool)
+            .fetch_all(&mut **conn)
             .await?;
         }
     }
@@ -139,7 +170,7 @@ pub async fn endpoints(db: &Db, ids: &[SubscriptionId]) -> Result<Vec<EndpointRo
     on_db!(db, pool => {
         let mut q = QueryBuilder::new(
             "SELECT id, organization_id, url, secret_enc, previous_secret_enc, previous_secret_until, signature_style, \
-             is_active, updated_at FROM outbound_subscriptions WHERE id IN (",
+             is_active, headers_enc, updated_at FROM outbound_subscriptions WHERE id IN (",
         );
         let mut list = q.separated(", ");
         for id in ids {

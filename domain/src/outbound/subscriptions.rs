@@ -1,14 +1,14 @@
 //! Tenants' event subscriptions: validated on the way in, secrets encrypted at rest and
 //! shown only in the create and rotate answers.
 
-use std::time::Duration;
+use std::{collections::BTreeMap, time::Duration};
 
 use chrono::{DateTime, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{
     events::{EventType, ALL_EVENTS},
-    filter,
+    filter, headers,
     signing::{self, SignatureStyle},
     ssrf, SubscriptionId,
 };
@@ -23,6 +23,7 @@ const MAX_NAME: usize = 200;
 const MAX_URL: usize = 2000;
 const MAX_SECRET: usize = 256;
 const MAX_DESCRIPTION: usize = 1000;
+const MAX_RATE_LIMIT: u32 = 10_000;
 
 pub use connectgain_types::outbound::{SubscriptionInput, SubscriptionPatch};
 
@@ -47,6 +48,12 @@ pub struct SubscriptionView {
     pub failing_since: Option<DateTime<Utc>>,
     /// The payload filter (see [`super::filter`]); `None`: every event subscribed to.
     pub filter: Option<serde_json::Value>,
+    /// The custom headers' names, each with the masked value (the values never leave).
+    pub headers: BTreeMap<String, String>,
+    /// At most this many attempts in any one second; `None`: no limit.
+    pub rate_limit_per_sec: Option<u32>,
+    /// The latest attempt's error while the endpoint is failing.
+    pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -67,6 +74,9 @@ struct Row {
     last_attempt_at: Option<DateTime<Utc>>,
     failing_since: Option<DateTime<Utc>>,
     filter: Option<String>,
+    header_names: Option<String>,
+    rate_limit_per_sec: Option<i64>,
+    last_error: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -87,6 +97,9 @@ impl From<Row> for SubscriptionView {
             last_attempt_at: r.last_attempt_at,
             failing_since: r.failing_since,
             filter: filter::shown(r.filter.as_deref()),
+            headers: headers::shown(r.header_names.as_deref()),
+            rate_limit_per_sec: r.rate_limit_per_sec.and_then(|n| u32::try_from(n).ok()),
+            last_error: r.last_error,
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -112,10 +125,15 @@ struct Valid {
     description: Option<Option<String>>,
     /// `Some(None)`: removed.
     filter: Option<Option<String>>,
+    /// Given (an empty set removes them).
+    headers: Option<headers::Parsed>,
+    /// `Some(None)`: removed.
+    rate_limit: Option<Option<u32>>,
 }
 
 const COLUMNS: &str = "id, organization_id, name, url, events, description, is_active, disabled_reason, signature_style, \
-                       previous_secret_until, last_attempt_at, failing_since, filter, created_at, updated_at";
+                       previous_secret_until, last_attempt_at, failing_since, filter, header_names, rate_limit_per_sec, last_error, \
+                       created_at, updated_at";
 
 /// Keeps `parsed`'s value, or notes its message under `field`.
 fn field<T>(errors: &mut FieldErrors, field: &'static str, parsed: Result<T, String>) -> Option<T> {
@@ -148,10 +166,39 @@ async fn validate(d: &Domain, input: &SubscriptionInput) -> Result<Valid, Error>
     };
     let style = input.signature_style.as_deref().and_then(|raw| field(&mut errors, "signature_style", parse_style(raw))).flatten();
     let filter = input.filter.as_ref().and_then(|raw| field(&mut errors, "filter", filter::stored(raw)));
+    let headers = input.headers.as_ref().and_then(|raw| field(&mut errors, "headers", headers::parse(raw)));
+    let rate_limit = input.rate_limit_per_sec.and_then(|n| field(&mut errors, "rate_limit_per_sec", parse_rate_limit(n)));
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
-    Ok(Valid { name, url, events, secret, is_active: input.is_active, style, description, filter })
+    Ok(Valid { name, url, events, secret, is_active: input.is_active, style, description, filter, headers, rate_limit })
+}
+
+/// `None` for 0 (no limit).
+fn parse_rate_limit(n: u32) -> Result<Option<u32>, String> {
+    match n {
+        0 => Ok(None),
+        n if n <= MAX_RATE_LIMIT => Ok(Some(n)),
+        _ => Err(format!("Give a limit of 1 to {MAX_RATE_LIMIT} attempts per second, or 0 for none.")),
+    }
+}
+
+/// The given headers sealed, values given back masked taken from the subscription's stored
+/// ones (`None`: none given, the stored ones stay).
+async fn seal_headers(d: &Domain, org: OrgId, id: Option<SubscriptionId>, given: Option<headers::Parsed>) -> Result<Option<headers::Sealed>, Error> {
+    let Some(parsed) = given else { return Ok(None) };
+    let stored: Option<String> = match id {
+        Some(id) if parsed.keeps_any() => on_db!(&d.db, pool => sqlx::query_scalar(
+            "SELECT headers_enc FROM outbound_subscriptions WHERE id = $1 AND organization_id = $2",
+        )
+        .bind(id)
+        .bind(org)
+        .fetch_optional(pool)
+        .await)?
+        .flatten(),
+        _ => None,
+    };
+    headers::seal(d, org, parsed, stored.as_deref()).map(Some)
 }
 
 fn parse_name(raw: &str) -> Result<String, String> {
@@ -228,6 +275,8 @@ fn seal(d: &Domain, field: &'static str, org: OrgId, secret: &SecretString) -> S
 #[tracing::instrument(skip_all, fields(org_id = %org), err)]
 pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result<Created, Error> {
     let v = validate(d, input).await?;
+    let sealed_headers = seal_headers(d, org, None, v.headers).await?;
+    let (headers_enc, header_names) = sealed_headers.map(|h| (h.enc, h.names)).unwrap_or_default();
     let secret = v.secret.unwrap_or_else(signing::generate_secret);
     let now = Utc::now();
     let mut tx = d.db.begin().await?;
@@ -250,7 +299,8 @@ pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result
     }
     let sql = format!(
         "INSERT INTO outbound_subscriptions (id, organization_id, name, url, events, secret_enc, signature_style, \
-         is_active, description, filter, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $10, $10) RETURNING {COLUMNS}"
+         is_active, description, filter, headers_enc, header_names, rate_limit_per_sec, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $12, $13, $14, $10, $10) RETURNING {COLUMNS}"
     );
     let row: Row = on_tx!(&mut tx, conn => sqlx::query_as(&sql)
         .bind(SubscriptionId::new())
@@ -264,6 +314,9 @@ pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result
         .bind(v.description.flatten())
         .bind(now)
         .bind(v.filter.flatten())
+        .bind(&headers_enc)
+        .bind(&header_names)
+        .bind(v.rate_limit.flatten().map(i64::from))
         .fetch_one(&mut *conn)
         .await)?;
     tx.commit().await?;
@@ -291,17 +344,22 @@ pub async fn get(d: &Domain, org: OrgId, id: SubscriptionId) -> Result<Subscript
 pub async fn update(d: &Domain, org: OrgId, id: SubscriptionId, input: &SubscriptionInput) -> Result<SubscriptionView, Error> {
     let v = validate(d, input).await?;
     let sealed = v.secret.as_ref().map(|s| seal(d, SECRET_FIELD, org, s));
+    let sealed_headers = seal_headers(d, org, Some(id), v.headers).await?;
     let sql = format!(
         "UPDATE outbound_subscriptions SET name = $1, url = $2, events = $3, \
            secret_enc = COALESCE($4, secret_enc), \
            previous_secret_enc = CASE WHEN $4 IS NULL THEN previous_secret_enc ELSE NULL END, \
            previous_secret_until = CASE WHEN $4 IS NULL THEN previous_secret_until ELSE NULL END, \
+           {TURN_ON} \
            is_active = COALESCE($5, is_active), \
-           disabled_reason = CASE WHEN $5 THEN NULL ELSE disabled_reason END, \
            signature_style = COALESCE($6, signature_style), updated_at = $7, \
            description = CASE WHEN $10 THEN $11 ELSE description END, \
-           filter = CASE WHEN $12 THEN $13 ELSE filter END \
-         WHERE id = $8 AND organization_id = $9 RETURNING {COLUMNS}"
+           filter = CASE WHEN $12 THEN $13 ELSE filter END, \
+           headers_enc = CASE WHEN $14 THEN $15 ELSE headers_enc END, \
+           header_names = CASE WHEN $14 THEN $16 ELSE header_names END, \
+           rate_limit_per_sec = CASE WHEN $17 THEN $18 ELSE rate_limit_per_sec END \
+         WHERE id = $8 AND organization_id = $9 RETURNING {COLUMNS}",
+        TURN_ON = turn_on("$5")
     );
     let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql)
         .bind(&v.name)
@@ -317,9 +375,26 @@ pub async fn update(d: &Domain, org: OrgId, id: SubscriptionId, input: &Subscrip
         .bind(v.description.flatten())
         .bind(v.filter.is_some())
         .bind(v.filter.flatten())
+        .bind(sealed_headers.is_some())
+        .bind(sealed_headers.as_ref().and_then(|h| h.enc.as_deref()))
+        .bind(sealed_headers.as_ref().and_then(|h| h.names.as_deref()))
+        .bind(v.rate_limit.is_some())
+        .bind(v.rate_limit.flatten().map(i64::from))
         .fetch_optional(pool)
         .await)?;
     row.map(Into::into).ok_or(Error::NotFound)
+}
+
+/// The assignments that turning a subscription on (`active`, a bound boolean parameter,
+/// true while it was off) makes: why and since when it failed are forgotten, and its
+/// owners will be told afresh when it fails again.
+fn turn_on(active: &str) -> String {
+    format!(
+        "disabled_reason = CASE WHEN {active} AND NOT is_active THEN NULL ELSE disabled_reason END, \
+         failing_since = CASE WHEN {active} AND NOT is_active THEN NULL ELSE failing_since END, \
+         last_error = CASE WHEN {active} AND NOT is_active THEN NULL ELSE last_error END, \
+         health = CASE WHEN {active} AND NOT is_active THEN 'ok' ELSE health END,"
+    )
 }
 
 /// Changes only the fields given, each validated as on create (a new URL passes the SSRF
@@ -337,17 +412,24 @@ pub async fn patch(d: &Domain, org: OrgId, id: SubscriptionId, p: &SubscriptionP
     let description = p.description.as_deref().and_then(|raw| field(&mut errors, "description", parse_description(raw)));
     let style = p.signature_style.as_deref().and_then(|raw| field(&mut errors, "signature_style", parse_style(raw))).flatten();
     let filter = p.filter.as_ref().and_then(|raw| field(&mut errors, "filter", filter::stored(raw)));
+    let parsed_headers = p.headers.as_ref().and_then(|raw| field(&mut errors, "headers", headers::parse(raw)));
+    let rate_limit = p.rate_limit_per_sec.and_then(|n| field(&mut errors, "rate_limit_per_sec", parse_rate_limit(n)));
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
+    let sealed_headers = seal_headers(d, org, Some(id), parsed_headers).await?;
     let sql = format!(
         "UPDATE outbound_subscriptions SET name = COALESCE($1, name), url = COALESCE($2, url), events = COALESCE($3, events), \
            description = CASE WHEN $4 THEN $5 ELSE description END, \
+           {TURN_ON} \
            is_active = COALESCE($6, is_active), \
-           disabled_reason = CASE WHEN $6 THEN NULL ELSE disabled_reason END, \
            signature_style = COALESCE($7, signature_style), updated_at = $8, \
-           filter = CASE WHEN $11 THEN $12 ELSE filter END \
-         WHERE id = $9 AND organization_id = $10 RETURNING {COLUMNS}"
+           filter = CASE WHEN $11 THEN $12 ELSE filter END, \
+           headers_enc = CASE WHEN $13 THEN $14 ELSE headers_enc END, \
+           header_names = CASE WHEN $13 THEN $15 ELSE header_names END, \
+           rate_limit_per_sec = CASE WHEN $16 THEN $17 ELSE rate_limit_per_sec END \
+         WHERE id = $9 AND organization_id = $10 RETURNING {COLUMNS}",
+        TURN_ON = turn_on("$6")
     );
     let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql)
         .bind(name)
@@ -362,6 +444,11 @@ pub async fn patch(d: &Domain, org: OrgId, id: SubscriptionId, p: &SubscriptionP
         .bind(org)
         .bind(filter.is_some())
         .bind(filter.flatten())
+        .bind(sealed_headers.is_some())
+        .bind(sealed_headers.as_ref().and_then(|h| h.enc.as_deref()))
+        .bind(sealed_headers.as_ref().and_then(|h| h.names.as_deref()))
+        .bind(rate_limit.is_some())
+        .bind(rate_limit.flatten().map(i64::from))
         .fetch_optional(pool)
         .await)?;
     row.map(Into::into).ok_or(Error::NotFound)
@@ -399,9 +486,9 @@ pub async fn reveal_secret(d: &Domain, org: OrgId, id: SubscriptionId) -> Result
 #[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
 pub async fn set_active(d: &Domain, org: OrgId, id: SubscriptionId, active: bool) -> Result<SubscriptionView, Error> {
     let sql = format!(
-        "UPDATE outbound_subscriptions SET is_active = $1, \
-           disabled_reason = CASE WHEN $1 THEN NULL ELSE disabled_reason END, updated_at = $2 \
-         WHERE id = $3 AND organization_id = $4 RETURNING {COLUMNS}"
+        "UPDATE outbound_subscriptions SET {TURN_ON} is_active = $1, updated_at = $2 \
+         WHERE id = $3 AND organization_id = $4 RETURNING {COLUMNS}",
+        TURN_ON = turn_on("$1")
     );
     let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&sql)
         .bind(active)

@@ -13,8 +13,12 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 use tokio::sync::{mpsc, Notify};
 
-use super::{figures, DeliveryId, SubscriptionId};
-use crate::{db::Tx, ids::OrgId, on_tx, Db};
+use super::{
+    figures,
+    health::{self, Counters},
+    DeliveryId, SubscriptionId,
+};
+use crate::{db::Tx, ids::OrgId, on_tx, Domain};
 
 /// How long the writer gathers finished attempts before a write.
 const GATHER: Duration = Duration::from_millis(5);
@@ -64,9 +68,11 @@ pub enum Outcome {
     Released(DeliveryId),
 }
 
-/// Records outcomes until every sender is gone. `wake` is notified after a batch holding
-/// retries or released deliveries, so the dispatcher re-reads when the next one falls due.
-pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Notify>) {
+/// Records outcomes until every sender is gone. The dispatcher is woken after a batch
+/// holding retries or released deliveries, so it re-reads when the next one falls due, and
+/// after one that emitted operational events.
+pub async fn run(d: Domain, mut rx: mpsc::UnboundedReceiver<Outcome>) {
+    let wake: Arc<Notify> = d.outbound_notify.clone();
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
         batch.push(first);
@@ -79,10 +85,14 @@ pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Not
         }
         let retries = batch.iter().any(|o| matches!(o, Outcome::Attempted(Attempt { next: Next::Retry { .. }, .. }) | Outcome::Released(_)));
         let mut tries = 0;
+        let mut emitted = false;
         loop {
-            let result = write(&db, &batch).await;
+            let result = write(&d, &batch).await;
             match result {
-                Ok(()) => break,
+                Ok(deliveries) => {
+                    emitted = deliveries;
+                    break;
+                }
                 Err(error) if tries < 5 => {
                     tries += 1;
                     tracing::warn!(error = %error, tries, "outbound writer: retrying a batch");
@@ -96,15 +106,17 @@ pub async fn run(db: Db, mut rx: mpsc::UnboundedReceiver<Outcome>, wake: Arc<Not
             }
         }
         batch.clear();
-        if retries {
+        if retries || emitted {
             wake.notify_one();
         }
     }
 }
 
-async fn write(db: &Db, batch: &[Outcome]) -> Result<(), sqlx::Error> {
+/// Records a batch in one transaction; answers whether it wrote deliveries (of operational
+/// events).
+async fn write(d: &Domain, batch: &[Outcome]) -> Result<bool, sqlx::Error> {
     let attempts: Vec<&Attempt> = batch.iter().filter_map(|o| if let Outcome::Attempted(a) = o { Some(a) } else { None }).collect();
-    let mut tx = db.begin().await?;
+    let mut tx = d.db.begin().await?;
     for chunk in attempts.chunks(ROWS_PER_INSERT) {
         insert_attempts(&mut tx, chunk).await?;
     }
@@ -135,8 +147,26 @@ async fn write(db: &Db, batch: &[Outcome]) -> Result<(), sqlx::Error> {
             .map(|r| r.rows_affected()))?;
         }
     }
-    update_counters(&mut tx, &attempts).await?;
-    tx.commit().await
+    let sums = sums(&attempts);
+    let now = Utc::now();
+    let ended_ok: Vec<SubscriptionId> = sums.iter().filter(|(_, c)| c.failing_since.is_none()).map(|(id, _)| *id).collect();
+    health::recoveries(&mut tx, &ended_ok, now).await?;
+    update_counters(&mut tx, &sums, &attempts).await?;
+    let ended_failing: Vec<SubscriptionId> = sums.iter().filter(|(_, c)| c.failing_since.is_some()).map(|(id, _)| *id).collect();
+    health::after_failures(&mut tx, d.config.outbound.disable_after, &ended_failing, &attempts, now).await?;
+    tx.commit_deliveries().await
+}
+
+/// Each subscription's attempts of the batch, summed in time order; in id order, so two
+/// instances never lock the same rows in opposite orders.
+fn sums(attempts: &[&Attempt]) -> BTreeMap<SubscriptionId, Counters> {
+    let mut sums: BTreeMap<SubscriptionId, Counters> = BTreeMap::new();
+    let mut by_time: Vec<&&Attempt> = attempts.iter().collect();
+    by_time.sort_by_key(|a| a.attempted_at);
+    for a in by_time {
+        sums.entry(a.subscription).or_default().record(a);
+    }
+    sums
 }
 
 async fn insert_attempts(tx: &mut Tx, rows: &[&Attempt]) -> Result<(), sqlx::Error> {
@@ -215,53 +245,24 @@ async fn update_failed(tx: &mut Tx, a: &Attempt) -> Result<(), sqlx::Error> {
     .await
     .map(|r| r.rows_affected()))?;
     if a.next == Next::Gone {
-        disable_gone(tx, a.subscription, now).await?;
+        // A 410 answer: the subscription is turned off and its pending deliveries stop.
+        let reason =
+            format!("The receiver answered 410 Gone on {}; turn the webhook on again to resume.", now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        health::disable_gone(tx, a.subscription, &reason, now).await?;
+        tracing::warn!(subscription_id = %a.subscription, "outbound: receiver answered 410; subscription turned off");
     }
-    Ok(())
-}
-
-/// A 410 answer: the subscription is turned off and its pending deliveries stop.
-async fn disable_gone(tx: &mut Tx, subscription: SubscriptionId, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    let reason = format!("The receiver answered 410 Gone on {}; turn the webhook on again to resume.", now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-    on_tx!(tx, conn => sqlx::query(
-        "UPDATE outbound_subscriptions SET is_active = FALSE, disabled_reason = $1, updated_at = $2 WHERE id = $3 AND is_active",
-    )
-    .bind(&reason)
-    .bind(now)
-    .bind(subscription)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
-    on_tx!(tx, conn => sqlx::query(
-        "UPDATE outbound_deliveries SET status = 'cancelled', locked_until = NULL, updated_at = $1 \
-         WHERE subscription_id = $2 AND status = 'pending'",
-    )
-    .bind(now)
-    .bind(subscription)
-    .execute(conn)
-    .await
-    .map(|r| r.rows_affected()))?;
-    tracing::warn!(subscription_id = %subscription, "outbound: receiver answered 410; subscription turned off");
     Ok(())
 }
 
 /// Per-subscription attempt counters (what all-time stats read instead of scanning attempts),
 /// the minute and hour rollups of the range figures, and each subscription's latest attempt and
 /// since when it has been failing.
-async fn update_counters(tx: &mut Tx, attempts: &[&Attempt]) -> Result<(), sqlx::Error> {
-    // In id order, so two instances never lock the same rows in opposite orders.
-    let mut sums: BTreeMap<SubscriptionId, Counters> = BTreeMap::new();
-    let mut by_time: Vec<&&Attempt> = attempts.iter().collect();
-    by_time.sort_by_key(|a| a.attempted_at);
-    for a in by_time {
-        let ok = a.next == Next::Delivered;
-        sums.entry(a.subscription).or_default().record(ok, a.attempted_at, a.duration_ms);
-    }
+async fn update_counters(tx: &mut Tx, sums: &BTreeMap<SubscriptionId, Counters>, attempts: &[&Attempt]) -> Result<(), sqlx::Error> {
     for (id, c) in sums {
         on_tx!(tx, conn => sqlx::query(
             "UPDATE outbound_subscriptions SET total_attempts = total_attempts + $1, succeeded_attempts = succeeded_attempts + $2, \
              failed_attempts = failed_attempts + $3, total_duration_ms = total_duration_ms + $4, last_attempt_at = $5, \
-             failing_since = CASE WHEN $6 THEN $7 ELSE COALESCE(failing_since, $7) END WHERE id = $8",
+             failing_since = CASE WHEN $6 THEN $7 ELSE COALESCE(failing_since, $7) END, last_error = $9 WHERE id = $8",
         )
         .bind(c.total)
         .bind(c.succeeded)
@@ -270,7 +271,8 @@ async fn update_counters(tx: &mut Tx, attempts: &[&Attempt]) -> Result<(), sqlx:
         .bind(c.last_at)
         .bind(c.succeeded > 0)
         .bind(c.failing_since)
-        .bind(id)
+        .bind(*id)
+        .bind(&c.last_error)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -283,31 +285,4 @@ async fn update_counters(tx: &mut Tx, attempts: &[&Attempt]) -> Result<(), sqlx:
         duration_ms: a.duration_ms,
     });
     figures::add_to_rollups(tx, counted).await
-}
-
-/// One subscription's attempts in a batch, in time order.
-#[derive(Default)]
-struct Counters {
-    total: i64,
-    succeeded: i64,
-    failed: i64,
-    duration_ms: i64,
-    last_at: Option<DateTime<Utc>>,
-    /// The first failure after the batch's last success (or of the batch, without one).
-    failing_since: Option<DateTime<Utc>>,
-}
-
-impl Counters {
-    fn record(&mut self, ok: bool, at: DateTime<Utc>, duration_ms: i64) {
-        self.total += 1;
-        self.duration_ms += duration_ms;
-        self.last_at = Some(at);
-        if ok {
-            self.succeeded += 1;
-            self.failing_since = None;
-        } else {
-            self.failed += 1;
-            self.failing_since.get_or_insert(at);
-        }
-    }
 }

@@ -7,6 +7,7 @@ extern crate connectgain_testkit;
 
 mod support;
 
+mod delivery_controls;
 mod migrations;
 mod outbound;
 mod outbound_verify;

@@ -373,13 +373,16 @@ async fn invalid_subscriptions_are_refused_field_by_field(backend: Backend) {
             signature_style: Some("md5".into()),
             description: Some("d".repeat(1001)),
             filter: Some(serde_json::json!({"data.stage": {"$near": 1}})),
+            headers: Some([("Host".to_owned(), "evil.example".to_owned())].into()),
+            rate_limit_per_sec: Some(20_000),
         },
     )
     .await
     .unwrap_err();
     let Error::Invalid(fields) = err else { panic!("{err:?}") };
     let names: Vec<&str> = fields.keys().copied().collect();
-    assert_eq!(names, ["description", "events", "filter", "name", "secret", "signature_style", "url"]);
+    assert_eq!(names, ["description", "events", "filter", "headers", "name", "rate_limit_per_sec", "secret", "signature_style", "url"]);
+    assert!(fields["headers"].contains("Host"), "{}", fields["headers"]);
     assert!(fields["events"].contains("contact.exploded"));
     assert!(fields["filter"].starts_with("filter.data.stage.$near: unknown operator"), "{}", fields["filter"]);
     let Error::Invalid(fields) = subscriptions::create(&f.d, f.org, &input("not a url", &[])).await.unwrap_err() else { panic!() };

@@ -26,8 +26,7 @@ fn input(url: &str, secret: Option<&str>, style: &str) -> SubscriptionInput {
         secret: secret.map(Into::into),
         is_active: None,
         signature_style: Some(style.into()),
-        description: None,
-        filter: None,
+        ..Default::default()
     }
 }
 

@@ -276,9 +276,7 @@ pub async fn seed_create(State(s): State<AppState>, o: OwnerOf, ApiJson(input): 
         events: vec![event],
         secret: input.secret,
         is_active: input.enabled,
-        signature_style: None,
-        description: None,
-        filter: None,
+        ..Default::default()
     };
     let created = subscriptions::create(&s.domain, o.org, &full).await.map_err(seed_fields)?;
     let mut body = seed_view(&created.view);

@@ -432,7 +432,45 @@ async fn payload_filters_are_checked_read_and_removed(backend: Backend) {
     app.stop().await;
 }
 
+/// Custom headers and the rate limit over HTTP: names checked with a 422 on `headers`,
+/// values never in an answer, PUT and PATCH keep what they leave out.
+async fn headers_and_rate_limit_over_the_api(backend: Backend) {
+    let (app, _fake) = spawn(backend).await;
+    let (_, owner) = app.owner("owner@acme.io", "Acme").await;
+    let receiver = Receiver::start(|_| Reply::ok()).await;
+    let body = |headers: Value, rate: Value| {
+        json!({"name": "Keyed", "url": receiver.url(), "events": ["*"], "headers": headers, "rate_limit_per_sec": rate})
+    };
+    for (headers, rate, field, part) in [
+        (json!({"Transfer-Encoding": "chunked"}), json!(null), "headers", "Transfer-Encoding"),
+        (json!({"X-Webhook-Event": "x"}), json!(null), "headers", "X-Webhook-Event"),
+        (json!({"X-Ok": "a\nb"}), json!(null), "headers", "X-Ok"),
+        (json!({"X-Ok": "v"}), json!(10_001), "rate_limit_per_sec", "10000"),
+    ] {
+        let refused = app.call(Method::POST, "/api/v1/webhooks", Some(&owner), Some(&body(headers.clone(), rate))).await;
+        assert_eq!(refused.status, 422, "{headers}");
+        let message = refused.body["error"]["fields"][field].as_str().unwrap_or_else(|| panic!("{}", refused.body));
+        assert!(message.contains(part), "{headers}: {message}");
+    }
+    let created = app.call(Method::POST, "/api/v1/webhooks", Some(&owner), Some(&body(json!({"Authorization": "Bearer sk-live-42"}), json!(20)))).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["headers"], json!({"Authorization": "********"}));
+    assert_eq!(created.body["rate_limit_per_sec"], 20);
+    let path = format!("/api/v1/webhooks/{}", created.body["id"].as_str().unwrap());
+    let read = app.call(Method::GET, &path, Some(&owner), None).await;
+    let listed = app.call(Method::GET, "/api/v1/webhooks", Some(&owner), None).await;
+    for answer in [&created.body, &read.body, &listed.body] {
+        assert!(!answer.to_string().contains("sk-live-42"), "{answer}");
+    }
+    let renamed = app.call(Method::PATCH, &path, Some(&owner), Some(&json!({"name": "Renamed"}))).await;
+    assert_eq!((renamed.body["headers"].clone(), renamed.body["rate_limit_per_sec"].clone()), (json!({"Authorization": "********"}), json!(20)));
+    let unlimited = app.call(Method::PATCH, &path, Some(&owner), Some(&json!({"rate_limit_per_sec": 0, "headers": {}}))).await;
+    assert_eq!((unlimited.body["headers"].clone(), unlimited.body["rate_limit_per_sec"].clone()), (json!({}), Value::Null), "{}", unlimited.body);
+    app.stop().await;
+}
+
 backend_tests!(
+    headers_and_rate_limit_over_the_api,
     payload_filters_are_checked_read_and_removed,
     range_figures_add_up_and_health_follows_attempts,
     a_delivery_shows_its_payload_state_and_attempts,

@@ -8,6 +8,8 @@ use std::sync::{
 };
 
 use chrono::{DateTime, Utc};
+use reqwest::header::{HeaderName, HeaderValue};
+use secrecy::ExposeSecret;
 use tokio::sync::Semaphore;
 
 use super::Dispatcher;
@@ -16,6 +18,7 @@ use crate::{
     outbound::{
         signing::{SignatureStyle, SigningKey},
         store::{self, Claimed, EndpointRow},
+        headers,
         subscriptions::{PREVIOUS_SECRET_FIELD, SECRET_FIELD},
         SubscriptionId,
     },
@@ -31,6 +34,8 @@ pub(super) struct Endpoint {
     pub(super) key: Option<SigningKey>,
     pub(super) previous: Option<(SigningKey, DateTime<Utc>)>,
     pub(super) is_active: bool,
+    /// The custom headers, values marked sensitive.
+    pub(super) headers: Vec<(HeaderName, HeaderValue)>,
     pub(super) updated_at: DateTime<Utc>,
     /// Requests to this endpoint in flight at most (the per-endpoint bound).
     pub(super) permits: Arc<Semaphore>,
@@ -98,6 +103,21 @@ impl Dispatcher {
             _ => None,
         };
         let url = reqwest::Url::parse(&row.url).unwrap_or_else(|_| reqwest::Url::parse("http://invalid.invalid/").expect("valid"));
+        let headers = match row.headers_enc.as_deref().map(|sealed| headers::open(&self.shared.d, row.organization_id, sealed)) {
+            None => Vec::new(),
+            Some(Ok(pairs)) => pairs
+                .into_iter()
+                .filter_map(|(name, value)| {
+                    let mut value = HeaderValue::from_str(value.expose_secret()).ok()?;
+                    value.set_sensitive(true);
+                    Some((HeaderName::from_bytes(name.as_bytes()).ok()?, value))
+                })
+                .collect(),
+            Some(Err(error)) => {
+                tracing::error!(subscription_id = %id, error = %error, "outbound worker: a subscription's headers cannot be read");
+                Vec::new()
+            }
+        };
         let (permits, latency_ms) =
             kept.unwrap_or_else(|| (Arc::new(Semaphore::new(self.shared.d.config.outbound.endpoint_concurrency)), Arc::new(AtomicU64::new(u64::MAX))));
         Endpoint {
@@ -106,6 +126,7 @@ impl Dispatcher {
             key,
             previous,
             is_active: row.is_active,
+            headers,
             updated_at: row.updated_at,
             permits,
             latency_ms,
@@ -114,3 +135,4 @@ impl Dispatcher {
         }
     }
 }
+

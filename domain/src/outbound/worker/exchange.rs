@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use super::{endpoints::Endpoint, Shared};
 use crate::{
     outbound::{
+        headers::MASKED_HEADER_VALUE,
         message_id, schedule, ssrf,
         store::Claimed,
         writer::{Attempt, Next},
@@ -103,7 +104,7 @@ fn refuse_before_sending(shared: &Shared, endpoint: &Endpoint) -> Option<String>
 }
 
 /// The request headers, and their JSON for the attempt record (signatures included; never
-/// the secret).
+/// the secret, and the subscription's own header values masked).
 ///
 /// `X-Webhook-Timestamp` is the attempt's send time in ISO 8601 / RFC 3339 UTC with
 /// milliseconds (`2026-11-22T10:30:00.123Z`, the seed's "ISO timestamp"); the Standard
@@ -139,8 +140,14 @@ fn sign(endpoint: &Endpoint, event: &str, msg_id: &str, sent_at: DateTime<Utc>, 
         ("webhook-timestamp", &ts),
         ("webhook-signature", &standard),
     ];
-    let mut headers = reqwest::header::HeaderMap::with_capacity(pairs.len());
+    let mut headers = reqwest::header::HeaderMap::with_capacity(pairs.len() + endpoint.headers.len());
     let mut json = serde_json::Map::new();
+    // The subscription's own headers first: ours are set after them and always win (their
+    // names cannot be saved, but a stored value is never trusted to be unlike them).
+    for (name, value) in &endpoint.headers {
+        headers.insert(name.clone(), value.clone());
+        json.insert(name.as_str().to_owned(), serde_json::Value::String(MASKED_HEADER_VALUE.to_owned()));
+    }
     for (name, value) in pairs {
         if let Ok(v) = reqwest::header::HeaderValue::from_str(value) {
             headers.insert(reqwest::header::HeaderName::from_static(name), v);

@@ -108,7 +108,7 @@ pub async fn drain(d: &Domain) {
 /// The dispatcher, and the writer task that records its outcomes.
 fn start(d: Domain) -> (Dispatcher, tokio::task::JoinHandle<()>) {
     let (tx, rx) = mpsc::unbounded_channel();
-    let writer = tokio::spawn(writer::run(d.db.clone(), rx, d.outbound_notify.clone()));
+    let writer = tokio::spawn(writer::run(d.clone(), rx));
     let shared = Arc::new(Shared {
         client: delivery_client(&d),
         sending: Arc::new(Semaphore::new(d.config.outbound.concurrency)),
@@ -119,7 +119,7 @@ fn start(d: Domain) -> (Dispatcher, tokio::task::JoinHandle<()>) {
         slot_freed: Notify::new(),
         per_subscription: Mutex::new(HashMap::new()),
     });
-    (Dispatcher { shared, endpoints: HashMap::new(), tasks: JoinSet::new(), cursor: None }, writer)
+    (Dispatcher { shared, endpoints: HashMap::new(), tasks: JoinSet::new(), cursor: None, held: HashMap::new() }, writer)
 }
 
 /// Lets the deliveries in flight finish (at most the request timeout plus five seconds;
@@ -145,6 +145,8 @@ struct Dispatcher {
     /// Where the next round's look at subscriptions starts (when there are more than one
     /// round takes).
     cursor: Option<SubscriptionId>,
+    /// Throttled subscriptions whose current window is used up, until the next opens.
+    held: HashMap<SubscriptionId, DateTime<Utc>>,
 }
 
 /// What the dispatcher waits for before its next round.
@@ -180,6 +182,7 @@ impl Dispatcher {
             };
             self.cursor = if pending.len() == SUBSCRIPTIONS_PER_ROUND { pending.last().map(|(s, _)| *s) } else { None };
             let now = Utc::now();
+            self.held.retain(|_, until| *until > now);
             let mut picks = Vec::new();
             let mut for_slot = false;
             let mut next_due: Option<DateTime<Utc>> = None;
@@ -187,6 +190,7 @@ impl Dispatcher {
                 let claimed = self.shared.per_subscription.lock().expect("not poisoned");
                 let mut left = free;
                 for (sub, due) in pending {
+                    let due = self.held.get(&sub).map_or(due, |until| due.max(*until));
                     if due > now {
                         next_due = Some(next_due.map_or(due, |n| n.min(due)));
                         continue;
@@ -206,9 +210,8 @@ impl Dispatcher {
                     left -= room;
                 }
             }
-            let asked: usize = picks.iter().map(|(_, n)| n).sum();
-            let got = if picks.is_empty() {
-                0
+            let (got, asked) = if picks.is_empty() {
+                (0, 0)
             } else {
                 match self.claim_and_start(&picks).await {
                     Ok(n) => n,
@@ -219,6 +222,7 @@ impl Dispatcher {
                 }
             };
             if got == 0 || (got < asked && self.cursor.is_none()) {
+                let next_due = self.held.values().fold(next_due, |n, until| Some(n.map_or(*until, |n| n.min(*until))));
                 let sleep =
                     next_due.map(|due| (due - Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_millis(1), POLL_EVERY)).unwrap_or(POLL_EVERY);
                 // Other instances may hold what was due (PostgreSQL): look again soon.
@@ -228,15 +232,18 @@ impl Dispatcher {
         }
     }
 
+    /// Claims what `picks` asks (less where a rate limit's window is used up) and starts it;
+    /// answers how many were claimed and how many asked for.
     #[tracing::instrument(level = "debug", skip_all, fields(subscriptions = picks.len()), err)]
-    async fn claim_and_start(&mut self, picks: &[(SubscriptionId, usize)]) -> Result<usize, sqlx::Error> {
+    async fn claim_and_start(&mut self, picks: &[(SubscriptionId, usize)]) -> Result<(usize, usize), sqlx::Error> {
         let shared = self.shared.clone();
         let d = &shared.d;
         let now = Utc::now();
         let lease = chrono::Duration::from_std(d.config.outbound.lease).unwrap_or(chrono::Duration::minutes(2));
-        let claimed = store::claim(&d.db, now, now + lease, picks).await?;
+        let store::Claims { claimed, asked, held } = store::claim(&d.db, now, now + lease, picks).await?;
+        self.held.extend(held);
         if claimed.is_empty() {
-            return Ok(0);
+            return Ok((0, asked));
         }
         let count = claimed.len();
         self.refresh_endpoints(&claimed).await?;
@@ -253,7 +260,7 @@ impl Dispatcher {
             };
             self.start(job, endpoint.clone(), body.clone());
         }
-        Ok(count)
+        Ok((count, asked))
     }
 
     fn start(&mut self, job: Claimed, endpoint: Arc<Endpoint>, body: Arc<str>) {
