@@ -15,6 +15,7 @@ pub mod error;
 pub mod ids;
 pub mod inbound;
 pub mod integrations;
+pub mod mail;
 pub mod organizations;
 pub mod origin;
 pub mod outbound;

@@ -5,6 +5,7 @@
 //!   `CONNECTGAIN_TEST_POSTGRES_URL` names a server (skipped, and said so, otherwise);
 //! - [`TestDatabase`]: a database of the test's own, gone when the test ends;
 //! - [`Receiver`]: a real HTTP server on 127.0.0.1 recording what it gets;
+//! - [`SmtpSink`]: a real SMTP server (aiosmtpd) keeping what it accepts;
 //! - [`eventually`] and [`CEILING`]: wait for a state, never for a time;
 //! - [`captured_logs`]: the log lines, for scanning them for secrets.
 
@@ -12,12 +13,14 @@ mod backend;
 mod database;
 mod logs;
 mod receiver;
+mod smtp;
 mod wait;
 
 pub use backend::{postgres_enabled, Backend, POSTGRES_ENV};
 pub use database::TestDatabase;
 pub use logs::captured_logs;
 pub use receiver::{Received, Receiver, Reply};
+pub use smtp::{Mail, SmtpSink};
 pub use wait::{eventually, CEILING};
 
 /// Generates, for each named `async fn(Backend)` in scope, one test per backend:

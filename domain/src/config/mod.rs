@@ -10,6 +10,7 @@ use crate::crypto::MasterKey;
 mod accounts;
 mod appgain;
 mod inbound;
+mod mail;
 mod outbound;
 mod providers;
 mod quotas;
@@ -17,6 +18,7 @@ mod quotas;
 pub use accounts::AccountsConfig;
 pub use appgain::{AppgainConfig, DEFAULT_APPGAIN_NOTIFY_BASE_URL, DEFAULT_APPGAIN_SIGNUP_URL};
 pub use inbound::InboundConfig;
+pub use mail::MailConfig;
 pub use outbound::OutboundConfig;
 pub use providers::ProvidersConfig;
 pub use quotas::{QuotaConfig, Rate};
@@ -134,6 +136,8 @@ pub struct Config {
     pub inbound: InboundConfig,
     /// Limits on what costs us per client address or organization.
     pub quotas: QuotaConfig,
+    /// SMTP for mail to owners; `None`: no mail.
+    pub mail: Option<MailConfig>,
 }
 
 impl Config {
@@ -199,8 +203,10 @@ impl Config {
         let appgain = AppgainConfig::from_lookup(&get)?;
         let accounts = AccountsConfig::from_lookup(&get, &lookup)?;
         let providers = ProvidersConfig::from_lookup(&get)?;
+        let mail = MailConfig::from_lookup(&get)?;
 
         Ok(Self {
+            mail,
             outbound,
             inbound,
             quotas,

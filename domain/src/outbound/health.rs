@@ -7,8 +7,6 @@
 //! A subscription's `health` is what its owners were last told (`ok`, `failing`,
 //! `disabled`): each change is announced once, however many attempts fail meanwhile.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::QueryBuilder;
@@ -21,7 +19,7 @@ use super::{
     writer::{Attempt, Next},
     DeliveryId, SubscriptionId,
 };
-use crate::{db::Tx, ids::OrgId, on_tx};
+use crate::{db::Tx, ids::OrgId, mail, on_tx, Domain};
 
 /// The failed attempt of a delivery that raises `webhook.attempt.failing`.
 pub const FAILING_AT_ATTEMPT: i32 = 4;
@@ -98,7 +96,7 @@ impl Counters {
 /// Endpoints that were reported failing or turned off and whose batch ended in a success:
 /// back to `ok`, `webhook.endpoint.recovered` announced. Runs before the batch's counters
 /// are added, so the event still carries since when the endpoint had failed.
-pub(crate) async fn recoveries(tx: &mut Tx, ended_ok: &[SubscriptionId], now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub(crate) async fn recoveries(tx: &mut Tx, d: &Domain, ended_ok: &[SubscriptionId], now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     if ended_ok.is_empty() {
         return Ok(());
     }
@@ -121,6 +119,7 @@ pub(crate) async fn recoveries(tx: &mut Tx, ended_ok: &[SubscriptionId], now: Da
     for endpoint in recovered {
         tracing::info!(subscription_id = %endpoint.endpoint_id, "outbound: endpoint recovered");
         announce(tx, EventType::EndpointRecovered, endpoint.organization_id, endpoint.endpoint_id, &endpoint, now);
+        tell_owners(tx, d, Change::Recovered, &endpoint).await?;
     }
     Ok(())
 }
@@ -129,7 +128,7 @@ pub(crate) async fn recoveries(tx: &mut Tx, ended_ok: &[SubscriptionId], now: Da
 /// failure, a delivery gone dead), and endpoints failing for `disable_after` turned off.
 pub(crate) async fn after_failures(
     tx: &mut Tx,
-    disable_after: Duration,
+    d: &Domain,
     ended_failing: &[SubscriptionId],
     attempts: &[&Attempt],
     now: DateTime<Utc>,
@@ -170,25 +169,29 @@ pub(crate) async fn after_failures(
         }
         // The owners are told once that the endpoint is failing.
         for chunk in ids.chunks(500) {
-            on_tx!(tx, conn => {
+            let started: Vec<EndpointHealth> = on_tx!(tx, conn => {
                 let mut q = QueryBuilder::new("UPDATE outbound_subscriptions SET health = 'failing' WHERE health = 'ok' AND id IN (");
                 let mut list = q.separated(", ");
                 for id in chunk {
                     list.push_bind(*id);
                 }
-                q.push(")");
-                q.build().execute(conn).await.map(drop)
+                q.push(") RETURNING id AS endpoint_id, organization_id, name, url, failing_since, last_error, CAST(NULL AS TEXT) AS disabled_reason");
+                q.build_query_as().fetch_all(conn).await
             })?;
+            for endpoint in started {
+                tell_owners(tx, d, Change::Failing, &endpoint).await?;
+            }
         }
     }
-    disable_failing(tx, disable_after, ended_failing, now).await
+    disable_failing(tx, d, ended_failing, now).await
 }
 
 /// Turns off the endpoints among `ids` whose attempts have all failed for `disable_after`.
-async fn disable_failing(tx: &mut Tx, disable_after: Duration, ids: &[SubscriptionId], now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+async fn disable_failing(tx: &mut Tx, d: &Domain, ids: &[SubscriptionId], now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     if ids.is_empty() {
         return Ok(());
     }
+    let disable_after = d.config.outbound.disable_after;
     let cutoff = now - chrono::Duration::from_std(disable_after).unwrap_or(chrono::Duration::days(5));
     let reason = format!(
         "Every attempt failed for {}; turned off on {}. Turn the webhook on again to resume.",
@@ -214,6 +217,7 @@ async fn disable_failing(tx: &mut Tx, disable_after: Duration, ids: &[Subscripti
         tracing::warn!(subscription_id = %endpoint.endpoint_id, "outbound: every attempt failed for {}; subscription turned off", schedule::describe_span(disable_after));
         stop_pending(tx, endpoint.endpoint_id, now).await?;
         announce(tx, EventType::EndpointDisabled, endpoint.organization_id, endpoint.endpoint_id, &endpoint, now);
+        tell_owners(tx, d, Change::Disabled, &endpoint).await?;
     }
     Ok(())
 }
@@ -233,7 +237,7 @@ pub(crate) async fn stop_pending(tx: &mut Tx, subscription: SubscriptionId, now:
 }
 
 /// The answer to a 410: the subscription turned off with `reason`, announced.
-pub(crate) async fn disable_gone(tx: &mut Tx, subscription: SubscriptionId, reason: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub(crate) async fn disable_gone(tx: &mut Tx, d: &Domain, subscription: SubscriptionId, reason: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     let row: Option<EndpointHealth> = on_tx!(tx, conn => sqlx::query_as(
         "UPDATE outbound_subscriptions SET is_active = FALSE, health = 'disabled', disabled_reason = $1, updated_at = $2 \
          WHERE id = $3 AND is_active \
@@ -247,8 +251,42 @@ pub(crate) async fn disable_gone(tx: &mut Tx, subscription: SubscriptionId, reas
     stop_pending(tx, subscription, now).await?;
     if let Some(endpoint) = row {
         announce(tx, EventType::EndpointDisabled, endpoint.organization_id, endpoint.endpoint_id, &endpoint, now);
+        tell_owners(tx, d, Change::Disabled, &endpoint).await?;
     }
     Ok(())
+}
+
+/// What the owners are told by mail.
+#[derive(Clone, Copy)]
+enum Change {
+    Failing,
+    Disabled,
+    Recovered,
+}
+
+/// One mail to each owner about an endpoint's change (when SMTP is configured).
+async fn tell_owners(tx: &mut Tx, d: &Domain, change: Change, e: &EndpointHealth) -> Result<(), sqlx::Error> {
+    let (subject, opening) = match change {
+        Change::Failing => (format!("Webhook \"{}\" is failing", e.name), "Deliveries to this webhook endpoint keep failing; they are being retried."),
+        Change::Disabled => (format!("Webhook \"{}\" was turned off", e.name), "This webhook endpoint was turned off: nothing is sent to it until it is turned on again."),
+        Change::Recovered => (format!("Webhook \"{}\" recovered", e.name), "This webhook endpoint answers deliveries again."),
+    };
+    let mut body = format!("{opening}\n\nEndpoint: {}\nURL: {}\n", e.name, e.url);
+    if let Some(reason) = &e.disabled_reason {
+        body.push_str(&format!("Why: {reason}\n"));
+    }
+    if let Some(since) = e.failing_since {
+        body.push_str(&format!("Failing since: {}\n", since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+    }
+    if let Some(error) = &e.last_error {
+        body.push_str(&format!("Last error: {error}\n"));
+    }
+    body.push_str(&format!(
+        "\nIts delivery logs: {}/settings/webhooks/logs?subscription={}\n\nYou receive this as an owner of the organization on ConnectGain.\n",
+        d.config.public_url.trim_end_matches('/'),
+        e.endpoint_id
+    ));
+    mail::to_owners(tx, d, e.organization_id, &format!("[ConnectGain] {subject}"), &body).await
 }
 
 async fn names(tx: &mut Tx, ids: &[SubscriptionId]) -> Result<Vec<(SubscriptionId, String, String)>, sqlx::Error> {

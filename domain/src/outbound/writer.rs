@@ -122,7 +122,7 @@ async fn write(d: &Domain, batch: &[Outcome]) -> Result<bool, sqlx::Error> {
     }
     update_delivered(&mut tx, &attempts).await?;
     for a in attempts.iter().filter(|a| a.next != Next::Delivered) {
-        update_failed(&mut tx, a).await?;
+        update_failed(&mut tx, d, a).await?;
     }
     for o in batch {
         if let Outcome::Released(id) = o {
@@ -150,10 +150,10 @@ async fn write(d: &Domain, batch: &[Outcome]) -> Result<bool, sqlx::Error> {
     let sums = sums(&attempts);
     let now = Utc::now();
     let ended_ok: Vec<SubscriptionId> = sums.iter().filter(|(_, c)| c.failing_since.is_none()).map(|(id, _)| *id).collect();
-    health::recoveries(&mut tx, &ended_ok, now).await?;
+    health::recoveries(&mut tx, d, &ended_ok, now).await?;
     update_counters(&mut tx, &sums, &attempts).await?;
     let ended_failing: Vec<SubscriptionId> = sums.iter().filter(|(_, c)| c.failing_since.is_some()).map(|(id, _)| *id).collect();
-    health::after_failures(&mut tx, d.config.outbound.disable_after, &ended_failing, &attempts, now).await?;
+    health::after_failures(&mut tx, d, &ended_failing, &attempts, now).await?;
     tx.commit_deliveries().await
 }
 
@@ -221,7 +221,7 @@ async fn update_delivered(tx: &mut Tx, attempts: &[&Attempt]) -> Result<(), sqlx
     Ok(())
 }
 
-async fn update_failed(tx: &mut Tx, a: &Attempt) -> Result<(), sqlx::Error> {
+async fn update_failed(tx: &mut Tx, d: &Domain, a: &Attempt) -> Result<(), sqlx::Error> {
     let now = Utc::now();
     let (status, next_at, pos) = match &a.next {
         Next::Retry { at, schedule_pos } => ("pending", *at, Some(*schedule_pos)),
@@ -248,7 +248,7 @@ async fn update_failed(tx: &mut Tx, a: &Attempt) -> Result<(), sqlx::Error> {
         // A 410 answer: the subscription is turned off and its pending deliveries stop.
         let reason =
             format!("The receiver answered 410 Gone on {}; turn the webhook on again to resume.", now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-        health::disable_gone(tx, a.subscription, &reason, now).await?;
+        health::disable_gone(tx, d, a.subscription, &reason, now).await?;
         tracing::warn!(subscription_id = %a.subscription, "outbound: receiver answered 410; subscription turned off");
     }
     Ok(())

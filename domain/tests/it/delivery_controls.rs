@@ -11,6 +11,7 @@ use std::{
 };
 
 use crate::support::{domain, eventually, Backend, Fixture, Receiver, Reply, Worker};
+use connectgain_testkit::SmtpSink;
 use connectgain_domain::{
     on_db,
     outbound::{
@@ -21,6 +22,26 @@ use connectgain_domain::{
     Error,
 };
 use serde_json::{json, Value};
+
+const MAIL_FROM: &str = "ConnectGain <alerts@connectgain.test>";
+
+/// Adds an owner and a member to the fixture's organization (mail goes to owners only).
+async fn add_people(f: &Fixture) {
+    for (email, role) in [("owner@acme.test", "owner"), ("member@acme.test", "member")] {
+        on_db!(&f.d.db, pool => sqlx::query(
+            "INSERT INTO users (id, organization_id, email, password_hash, role, created_at, updated_at) VALUES ($1, $2, $3, 'x', $4, $5, $5)",
+        )
+        .bind(uuid::Uuid::new_v4())
+        .bind(f.org)
+        .bind(email)
+        .bind(role)
+        .bind(chrono::Utc::now())
+        .execute(pool)
+        .await
+        .map(drop))
+        .unwrap();
+    }
+}
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -175,12 +196,24 @@ const OPERATIONAL: [&str; 4] = ["webhook.endpoint.disabled", "webhook.attempt.fa
 /// off; another endpoint that asked for it hears of it, the failing one never does, and one
 /// subscribed to "*" hears nothing. Turning it on again clears why it was off.
 async fn a_failing_endpoint_is_turned_off_and_others_are_told(backend: Backend) {
-    let f = Fixture::new(backend, &[("CONNECTGAIN_WEBHOOK_DISABLE_AFTER", "1s"), ("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE", &["200ms"; 30].join(","))]).await;
+    let smtp = SmtpSink::start().await;
+    let f = Fixture::new(
+        backend,
+        &[
+            ("CONNECTGAIN_WEBHOOK_DISABLE_AFTER", "1s"),
+            ("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE", &["200ms"; 30].join(",")),
+            ("CONNECTGAIN_SMTP_URL", &smtp.url()),
+            ("CONNECTGAIN_MAIL_FROM", MAIL_FROM),
+        ],
+    )
+    .await;
+    add_people(&f).await;
+    let mailer = tokio::spawn(connectgain_domain::mail::run(f.d.clone(), std::future::pending()));
     let down = Receiver::start(|_| Reply::status(503)).await;
     let watcher = Receiver::ok().await;
     let everything = Receiver::ok().await;
     let mixed: Vec<&str> = ["contact.created"].into_iter().chain(OPERATIONAL).collect();
-    let failing = subscriptions::create(&f.d, f.org, &input(&down.url(), &mixed)).await.unwrap().view;
+    let failing = subscriptions::create(&f.d, f.org, &SubscriptionInput { name: "Deals to n8n".into(), ..input(&down.url(), &mixed) }).await.unwrap().view;
     let watching = subscriptions::create(&f.d, f.org, &input(&watcher.url(), &mixed)).await.unwrap().view;
     subscriptions::create(&f.d, f.org, &input(&everything.url(), &["*"])).await.unwrap();
     let worker = Worker::start(&f.d);
@@ -194,7 +227,7 @@ async fn a_failing_endpoint_is_turned_off_and_others_are_told(backend: Backend) 
     assert!(failing_event["data"]["next_attempt_at"].is_string());
     let disabled = watcher.wait_for_json("event", "webhook.endpoint.disabled").await;
     assert_eq!(disabled["data"]["endpoint_id"], failing.id.to_string());
-    assert_eq!(disabled["data"]["name"], "Endpoint");
+    assert_eq!(disabled["data"]["name"], "Deals to n8n");
     assert_eq!(disabled["data"]["last_error"], "HTTP 503");
     assert!(disabled["data"]["disabled_reason"].as_str().unwrap().contains("1 second"), "{disabled}");
 
@@ -223,17 +256,40 @@ async fn a_failing_endpoint_is_turned_off_and_others_are_told(backend: Backend) 
     assert!(!told.iter().any(|e| e == "webhook.endpoint.recovered"));
     let _ = watching;
 
+    // The owner (not the member) got one mail per change: failing, then turned off.
+    let mails = smtp.wait_for(2, WAIT).await;
+    let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(subjects, ["[ConnectGain] Webhook \"Deals to n8n\" is failing", "[ConnectGain] Webhook \"Deals to n8n\" was turned off"]);
+    for mail in &mails {
+        assert_eq!(mail.rcpt_to, "owner@acme.test");
+        assert!(mail.headers.contains("alerts@connectgain.test"), "{}", mail.headers);
+        assert!(mail.body.contains("Endpoint: Deals to n8n") && mail.body.contains("Last error: HTTP 503"), "{}", mail.body);
+        assert!(mail.body.contains(&format!("/settings/webhooks/logs?subscription={}", failing.id)), "{}", mail.body);
+    }
+    assert!(mails[1].body.contains("Every attempt failed for 1 second"), "{}", mails[1].body);
+
     // Turned on again: the reason and the failing clock are gone.
     let on = subscriptions::set_active(&f.d, f.org, failing.id, true).await.unwrap();
     assert!(on.is_active && on.disabled_reason.is_none() && on.failing_since.is_none() && on.last_error.is_none());
     worker.stop().await;
     assert_eq!(down.count(), attempts_at_down, "nothing more was sent to it while off");
+    assert_eq!(smtp.messages().len(), 2, "no other mail");
+    mailer.abort();
 }
 
 /// A delivery's fourth failure and its last are announced; the endpoint's first success
 /// afterwards announces its recovery, once.
 async fn a_recovered_endpoint_is_announced_once(backend: Backend) {
-    let f = Fixture::new(backend, &[("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE", "100ms,100ms,100ms")]).await;
+    // The mail server is down at first: deliveries and events go on, mail waits for it.
+    let smtp_port = SmtpSink::free_port();
+    let smtp_url = format!("smtp://127.0.0.1:{smtp_port}");
+    let f = Fixture::new(
+        backend,
+        &[("CONNECTGAIN_WEBHOOK_RETRY_SCHEDULE", "100ms,100ms,100ms"), ("CONNECTGAIN_SMTP_URL", &smtp_url), ("CONNECTGAIN_MAIL_FROM", MAIL_FROM)],
+    )
+    .await;
+    add_people(&f).await;
+    let mailer = tokio::spawn(connectgain_domain::mail::run(f.d.clone(), std::future::pending()));
     let up = Arc::new(AtomicBool::new(false));
     let flaky = {
         let up = up.clone();
@@ -269,6 +325,27 @@ async fn a_recovered_endpoint_is_announced_once(backend: Backend) {
     worker.stop().await;
     let recoveries = watcher.bodies().iter().filter(|b| b["event"] == "webhook.endpoint.recovered").count();
     assert_eq!(recoveries, 1, "two successes, one recovery");
+
+    // Now the mail server answers: what waited for it arrives, once per change.
+    let queued: i64 = on_db!(&f.d.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status = 'pending'").fetch_one(pool).await).unwrap();
+    assert_eq!(queued, 2, "failing and recovered, kept while the server is down");
+    eventually(WAIT, "a mail tried while the server is down", || async {
+        let tried: i64 =
+            on_db!(&f.d.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status = 'pending' AND last_error IS NOT NULL").fetch_one(pool).await)
+                .unwrap();
+        (tried > 0).then_some(())
+    })
+    .await;
+    let smtp = SmtpSink::start_on(smtp_port).await;
+    let mails = smtp.wait_for(2, WAIT).await;
+    let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
+    assert!(subjects.contains(&"[ConnectGain] Webhook \"Endpoint\" is failing") && subjects.contains(&"[ConnectGain] Webhook \"Endpoint\" recovered"), "{subjects:?}");
+    eventually(WAIT, "both mails recorded as sent", || async {
+        let sent: i64 = on_db!(&f.d.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent'").fetch_one(pool).await).unwrap();
+        (sent == 2).then_some(())
+    })
+    .await;
+    mailer.abort();
 }
 
 backend_tests!(
