@@ -37,6 +37,8 @@ pub struct Services {
     pub login_limiter: Arc<LoginLimiter>,
     /// Wakes the outbound webhook worker (see [`Domain::outbound_wake`]).
     pub outbound_notify: Arc<Notify>,
+    /// Wakes the worker of n8n workflows called by events (with [`Domain::outbound_wake`]).
+    pub n8n_notify: Arc<Notify>,
     /// Inbound webhooks: key cache, rate limiter, the group-commit writer, the worker's wake-up.
     pub inbound: Arc<crate::inbound::Runtime>,
     /// Signups, failed inbound key checks and test sends, counted in this process.
@@ -67,7 +69,8 @@ impl Domain {
         let inbound = Arc::new(crate::inbound::Runtime::new(&config.inbound));
         let quotas = Arc::new(crate::quotas::Quotas::new(&config.quotas));
         let outbound_notify = Arc::new(Notify::new());
-        let changes = Arc::new(GroupCommit::new(db.clone(), outbound_notify.clone()));
+        let n8n_notify = Arc::new(Notify::new());
+        let changes = Arc::new(GroupCommit::new(db.clone(), vec![outbound_notify.clone(), n8n_notify.clone()]));
         let invalidations = Arc::new(Invalidations::new(&db));
         Self(Arc::new(Services {
             db,
@@ -78,6 +81,7 @@ impl Domain {
             provisioning_wake: Arc::new(Notify::new()),
             login_limiter,
             outbound_notify,
+            n8n_notify,
             inbound,
             quotas,
             changes,
@@ -91,5 +95,6 @@ impl Domain {
     /// ([`crate::outbound::events::emit`]); other instances notice within a second anyway.
     pub fn outbound_wake(&self) {
         self.outbound_notify.notify_one();
+        self.n8n_notify.notify_one();
     }
 }

@@ -139,6 +139,7 @@ impl Application {
         workers.spawn(connectgain_domain::outbound::worker::run(d.clone(), stop.clone().cancelled_owned()));
         workers.spawn(connectgain_domain::inbound::worker::run(d.clone(), stop.clone().cancelled_owned()));
         workers.spawn(connectgain_domain::mail::run(d.clone(), stop.clone().cancelled_owned()));
+        workers.spawn(connectgain_domain::integrations::n8n_triggers::run(d.clone(), stop.clone().cancelled_owned()));
         workers.spawn(delete_expired_sessions(DbSessionStore::new(d.db.clone()), stop.clone()));
         workers.close();
         // Inbound events: the group-commit writer answers requests once their batch has

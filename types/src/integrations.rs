@@ -65,9 +65,16 @@ pub struct WebhookInput {
     pub description: Option<String>,
     pub auth_token: Option<String>,
     pub is_active: Option<bool>,
+    /// CRM events that call the workflow (`["deal.stage.changed"]`); `[]` stops them; on
+    /// update, `None` keeps them.
+    #[serde(default)]
+    pub trigger_on: Option<Vec<String>>,
+    /// Conditions on the event body, as a subscription's payload filter; `{}` removes it.
+    #[serde(default)]
+    pub trigger_filter: Option<serde_json::Value>,
 }
 
-redacted_debug!(WebhookInput { workflow_name, webhook_url, description, is_active });
+redacted_debug!(WebhookInput { workflow_name, webhook_url, description, is_active, trigger_on, trigger_filter });
 
 /// A tenant's WhatsApp settings as they are shown: secrets masked. Times are RFC 3339 UTC
 /// (`2026-11-22T21:05:09.123Z`), as the rest of the API writes them.
@@ -139,6 +146,12 @@ pub struct WebhookView {
     pub failed_calls: i64,
     pub avg_response_time_ms: Option<i64>,
     pub last_called_at: Option<String>,
+    /// CRM events that call the workflow.
+    #[serde(default)]
+    pub trigger_on: Vec<String>,
+    /// The payload filter those events must match.
+    #[serde(default)]
+    pub trigger_filter: Option<serde_json::Value>,
     pub created_at: String,
     pub updated_at: String,
     /// Advice about what was saved (a short auth token, say); empty when there is none.

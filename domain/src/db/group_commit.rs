@@ -94,8 +94,8 @@ struct Writer {
     db: Db,
     /// Shared by the writers: each takes a batch in turn.
     queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
-    /// Notified after a commit that wrote deliveries (the outbound worker).
-    committed: Arc<Notify>,
+    /// Notified after a commit that wrote deliveries or workflow calls (their workers).
+    committed: Arc<[Arc<Notify>]>,
 }
 
 /// A change queued: its answer, once its transaction committed (or it failed).
@@ -108,7 +108,8 @@ impl<T> Queued<T> {
 }
 
 impl GroupCommit {
-    pub fn new(db: Db, committed: Arc<Notify>) -> Self {
+    pub fn new(db: Db, committed: Vec<Arc<Notify>>) -> Self {
+        let committed: Arc<[Arc<Notify>]> = committed.into();
         let (sender, queue) = mpsc::channel(QUEUE);
         let queue = Arc::new(tokio::sync::Mutex::new(queue));
         Self { sender, idle: std::sync::Mutex::new(Some(Writer { db, queue, committed })) }
@@ -185,7 +186,7 @@ impl Writer {
             // A task per batch: a change that panics takes its batch down (rolled back, its
             // requests answered with an error), never the writer.
             match tokio::spawn(commit(self.db.clone(), jobs)).await {
-                Ok(true) => self.committed.notify_one(),
+                Ok(true) => self.committed.iter().for_each(|n| n.notify_one()),
                 Ok(false) => {}
                 Err(error) => tracing::error!(%error, "a shared transaction panicked; its changes were rolled back"),
             }

@@ -5,6 +5,7 @@
 
 pub mod analytics;
 pub mod n8n;
+pub mod n8n_triggers;
 pub mod sms;
 pub mod validate;
 pub mod webhook_calls;

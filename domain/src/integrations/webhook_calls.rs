@@ -41,12 +41,12 @@ struct Attempt {
 
 pub async fn call_by_id(d: &Domain, org: OrgId, id: Uuid, payload: &Value) -> Result<CallOutcome, Error> {
     let hook = webhooks::find(d, org, id).await?;
-    call(d, hook, payload).await
+    call(d, hook, &payload.to_string()).await
 }
 
 pub async fn call_by_name(d: &Domain, org: OrgId, name: &str, payload: &Value) -> Result<CallOutcome, Error> {
     let hook = webhooks::find_by_name(d, org, name).await?;
-    call(d, hook, payload).await
+    call(d, hook, &payload.to_string()).await
 }
 
 /// Calls every active webhook of the tenant at once.
@@ -54,8 +54,8 @@ pub async fn broadcast(d: &Domain, org: OrgId, payload: &Value) -> Result<Vec<Ca
     let hooks = webhooks::all(d, org).await?.into_iter().filter(|h| h.is_active);
     let tasks: Vec<_> = hooks
         .map(|hook| {
-            let (d, payload) = (d.clone(), payload.clone());
-            tokio::spawn(async move { call(&d, hook, &payload).await })
+            let (d, body) = (d.clone(), payload.to_string());
+            tokio::spawn(async move { call(&d, hook, &body).await })
         })
         .collect();
     let mut outcomes = Vec::with_capacity(tasks.len());
@@ -65,7 +65,8 @@ pub async fn broadcast(d: &Domain, org: OrgId, payload: &Value) -> Result<Vec<Ca
     Ok(outcomes)
 }
 
-async fn call(d: &Domain, hook: webhooks::Stored, payload: &Value) -> Result<CallOutcome, Error> {
+/// Calls `hook` with the JSON `body` (sent byte for byte), retrying on the n8n schedule.
+pub(crate) async fn call(d: &Domain, hook: webhooks::Stored, body: &str) -> Result<CallOutcome, Error> {
     if !hook.is_active {
         return Err(Error::Conflict(format!("The webhook {} is disabled; enable it to call it.", hook.workflow_name)));
     }
@@ -82,7 +83,12 @@ async fn call(d: &Domain, hook: webhooks::Stored, payload: &Value) -> Result<Cal
         attempts += 1;
         // Decrypted only now, for this request.
         let token = reveal(d, org, webhooks::AUTH_TOKEN, &hook.auth_token)?;
-        let mut request = d.http.post(&url).timeout(d.config.providers.n8n_timeout).json(payload);
+        let mut request = d
+            .http
+            .post(&url)
+            .timeout(d.config.providers.n8n_timeout)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_owned());
         if let Some(token) = &token {
             request = request.bearer_auth(token.expose_secret());
         }

@@ -6,7 +6,15 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::{masked, replace_or_keep};
-use crate::{error::is_unique_violation, error::FieldErrors, ids::OrgId, on_db, text::rfc3339, Domain, Error};
+use crate::{
+    error::is_unique_violation,
+    error::FieldErrors,
+    ids::OrgId,
+    on_db,
+    outbound::{events::EventType, filter},
+    text::rfc3339,
+    Domain, Error,
+};
 
 pub const AUTH_TOKEN: &str = "n8n_webhooks.auth_token";
 /// Tokens shorter than this are accepted with a warning.
@@ -28,12 +36,14 @@ pub(crate) struct Stored {
     pub failed_calls: i64,
     pub total_duration_ms: i64,
     pub last_called_at: Option<DateTime<Utc>>,
+    pub trigger_on: Option<String>,
+    pub trigger_filter: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 const COLUMNS: &str = "id, organization_id, workflow_name, webhook_url, description, auth_token, is_active, \
-     total_calls, successful_calls, failed_calls, total_duration_ms, last_called_at, created_at, updated_at";
+     total_calls, successful_calls, failed_calls, total_duration_ms, last_called_at, trigger_on, trigger_filter, created_at, updated_at";
 
 fn view(d: &Domain, s: Stored, warnings: Vec<String>) -> Result<WebhookView, Error> {
     Ok(WebhookView {
@@ -48,6 +58,8 @@ fn view(d: &Domain, s: Stored, warnings: Vec<String>) -> Result<WebhookView, Err
         failed_calls: s.failed_calls,
         avg_response_time_ms: (s.total_calls > 0).then(|| s.total_duration_ms / s.total_calls),
         last_called_at: s.last_called_at.map(rfc3339),
+        trigger_on: s.trigger_on.as_deref().and_then(|t| serde_json::from_str(t).ok()).unwrap_or_default(),
+        trigger_filter: filter::shown(s.trigger_filter.as_deref()),
         created_at: rfc3339(s.created_at),
         updated_at: rfc3339(s.updated_at),
         warnings,
@@ -107,6 +119,34 @@ fn parse_description(raw: Option<&str>, errors: &mut FieldErrors) -> Option<Stri
     Some(text.to_owned())
 }
 
+/// The CRM events that call the workflow, stored as a JSON list (`None`: none).
+fn parse_trigger_on(names: &[String]) -> Result<Option<String>, String> {
+    let mut out: Vec<&str> = Vec::new();
+    for name in names.iter().map(|n| n.trim()) {
+        match EventType::parse(name) {
+            Some(e) if !e.is_operational() => {
+                if !out.contains(&name) {
+                    out.push(name);
+                }
+            }
+            _ => return Err(format!("{name} is not a CRM event of the catalogue.")),
+        }
+    }
+    Ok((!out.is_empty()).then(|| serde_json::to_string(&out).expect("strings serialize")))
+}
+
+/// The trigger settings given (`None`: kept), checked.
+struct Triggers {
+    on: Option<Option<String>>,
+    filter: Option<Option<String>>,
+}
+
+fn parse_triggers(input: &WebhookInput, errors: &mut FieldErrors) -> Triggers {
+    let on = input.trigger_on.as_deref().and_then(|names| parse_trigger_on(names).map_err(|m| errors.insert("triggerOn", m)).ok());
+    let filter = input.trigger_filter.as_ref().and_then(|raw| filter::stored(raw).map_err(|m| errors.insert("triggerFilter", m.replacen("filter", "triggerFilter", 1))).ok());
+    Triggers { on, filter }
+}
+
 fn token_warnings(token: Option<&str>) -> Vec<String> {
     match token {
         Some(t) if t.chars().count() < STRONG_TOKEN_CHARS => {
@@ -125,6 +165,7 @@ pub async fn create(d: &Domain, org: OrgId, input: &WebhookInput) -> Result<Webh
     if let Some(t) = token {
         super::validate::token(t, "auth token", 1000).unwrap_or_else(|m| drop(errors.insert("authToken", m)));
     }
+    let triggers = parse_triggers(input, &mut errors);
     let (Some(name), Some(url)) = (name, url) else { return Err(Error::Invalid(errors)) };
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
@@ -133,8 +174,8 @@ pub async fn create(d: &Domain, org: OrgId, input: &WebhookInput) -> Result<Webh
     let sealed = replace_or_keep(d, org, AUTH_TOKEN, &input.auth_token, None);
     let now = Utc::now();
     let inserted = on_db!(&d.db, pool => sqlx::query(
-        "INSERT INTO n8n_webhooks (id, organization_id, workflow_name, webhook_url, description, auth_token, is_active, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        "INSERT INTO n8n_webhooks (id, organization_id, workflow_name, webhook_url, description, auth_token, is_active, \
+         trigger_on, trigger_filter, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $9, $10, $8, $8)",
     )
     .bind(id)
     .bind(org)
@@ -144,6 +185,8 @@ pub async fn create(d: &Domain, org: OrgId, input: &WebhookInput) -> Result<Webh
     .bind(&sealed)
     .bind(input.is_active.unwrap_or(true))
     .bind(now)
+    .bind(triggers.on.flatten())
+    .bind(triggers.filter.flatten())
     .execute(pool)
     .await
     .map(|_| ()));
@@ -177,13 +220,14 @@ pub async fn update(d: &Domain, org: OrgId, id: Uuid, input: &WebhookInput) -> R
     if let Some(t) = token {
         super::validate::token(t, "auth token", 1000).unwrap_or_else(|m| drop(errors.insert("authToken", m)));
     }
+    let triggers = parse_triggers(input, &mut errors);
     if !errors.is_empty() {
         return Err(Error::Invalid(errors));
     }
     let sealed = replace_or_keep(d, org, AUTH_TOKEN, &input.auth_token, current.auth_token.clone());
     on_db!(&d.db, pool => sqlx::query(
-        "UPDATE n8n_webhooks SET webhook_url = $1, description = $2, auth_token = $3, is_active = $4, updated_at = $5 \
-         WHERE id = $6 AND organization_id = $7",
+        "UPDATE n8n_webhooks SET webhook_url = $1, description = $2, auth_token = $3, is_active = $4, updated_at = $5, \
+         trigger_on = $8, trigger_filter = $9 WHERE id = $6 AND organization_id = $7",
     )
     .bind(url)
     .bind(description)
@@ -192,6 +236,8 @@ pub async fn update(d: &Domain, org: OrgId, id: Uuid, input: &WebhookInput) -> R
     .bind(Utc::now())
     .bind(id)
     .bind(org)
+    .bind(triggers.on.unwrap_or(current.trigger_on))
+    .bind(triggers.filter.unwrap_or(current.trigger_filter))
     .execute(pool)
     .await
     .map(|_| ()))?;

@@ -70,8 +70,14 @@ struct Delivery {
     event: usize,
 }
 
-/// Writes the transaction's events that someone subscribes to, and their deliveries;
-/// answers whether there were any.
+/// An n8n workflow call an event makes (see `integrations::n8n_triggers`).
+struct WorkflowCall {
+    webhook: uuid::Uuid,
+    event: usize,
+}
+
+/// Writes the transaction's events that someone subscribes to, their deliveries, and the
+/// n8n workflow calls they make; answers whether there were any.
 pub(crate) async fn flush(tx: &mut Tx) -> Result<bool, sqlx::Error> {
     if tx.outbox.events.is_empty() {
         return Ok(false);
@@ -79,6 +85,7 @@ pub(crate) async fn flush(tx: &mut Tx) -> Result<bool, sqlx::Error> {
     let events = std::mem::take(&mut tx.outbox.events);
     let subscriptions = active_subscriptions(tx, &events).await?;
     let mut deliveries = Vec::new();
+    let mut calls = Vec::new();
     for (i, e) in events.iter().enumerate() {
         match e.audience {
             Audience::One(subscription, id) => deliveries.push(Delivery { id, subscription, event: i }),
@@ -86,7 +93,11 @@ pub(crate) async fn flush(tx: &mut Tx) -> Result<bool, sqlx::Error> {
                 let except = if let Audience::SubscribersExcept(s) = e.audience { Some(s) } else { None };
                 // The body is parsed only for a subscription with a payload filter, once.
                 let mut body: Option<Option<serde_json::Value>> = None;
-                let wanting = subscriptions.get(&e.org).into_iter().flatten().filter(|s| Some(s.id) != except && subscribed(&s.events, e.event));
+                let wanting = subscriptions.get(&e.org).into_iter().flatten().filter(|s| match s.target {
+                    Target::Subscription(id) => Some(id) != except && subscribed(&s.events, e.event),
+                    // Workflows name CRM events only (checked when bound).
+                    Target::Workflow(_) => subscribed(&s.events, e.event),
+                });
                 for s in wanting {
                     if let Some(filter) = &s.filter {
                         let parsed = body.get_or_insert_with(|| serde_json::from_str(&e.body).ok());
@@ -94,10 +105,26 @@ pub(crate) async fn flush(tx: &mut Tx) -> Result<bool, sqlx::Error> {
                             continue;
                         }
                     }
-                    deliveries.push(Delivery { id: DeliveryId::new(), subscription: s.id, event: i });
+                    match s.target {
+                        Target::Subscription(subscription) => deliveries.push(Delivery { id: DeliveryId::new(), subscription, event: i }),
+                        Target::Workflow(webhook) => calls.push(WorkflowCall { webhook, event: i }),
+                    }
                 }
             }
         }
+    }
+    for chunk in calls.chunks(ROWS_PER_INSERT) {
+        on_tx!(tx, conn => {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO n8n_triggered_calls (id, organization_id, webhook_id, event_type, body, status, next_attempt_at, created_at) ",
+            );
+            q.push_values(chunk, |mut row, c| {
+                let e = &events[c.event];
+                row.push_bind(uuid::Uuid::now_v7()).push_bind(e.org).push_bind(c.webhook).push_bind(e.event.as_str()).push_bind(&e.body);
+                row.push("'pending'").push_bind(e.at).push_bind(e.at);
+            });
+            q.build().execute(conn).await.map(drop)
+        })?;
     }
     let mut wanted = vec![false; events.len()];
     for d in &deliveries {
@@ -127,18 +154,26 @@ pub(crate) async fn flush(tx: &mut Tx) -> Result<bool, sqlx::Error> {
             q.build().execute(conn).await.map(drop)
         })?;
     }
-    Ok(!deliveries.is_empty())
+    Ok(!deliveries.is_empty() || !calls.is_empty())
 }
 
-/// The active subscriptions (id, stored event list) of the organizations that emitted an
-/// event for whoever wants it.
-/// An active subscription as emission needs it.
+/// Who may want an event: a subscription, or an n8n workflow bound to events.
+#[derive(Clone, Copy)]
+enum Target {
+    Subscription(SubscriptionId),
+    Workflow(uuid::Uuid),
+}
+
+/// An active subscription or bound workflow as emission needs it.
 struct Wanting {
-    id: SubscriptionId,
+    target: Target,
     /// The stored JSON list of event names.
     events: String,
     filter: Option<Filter>,
 }
+
+/// The active subscriptions and the active workflows bound to events of the organizations
+/// that emitted an event for whoever wants it (one statement).
 
 async fn active_subscriptions(tx: &mut Tx, events: &[Pending]) -> Result<HashMap<OrgId, Vec<Wanting>>, sqlx::Error> {
     let mut orgs: Vec<OrgId> = events.iter().filter(|e| !matches!(e.audience, Audience::One(..))).map(|e| e.org).collect();
@@ -146,8 +181,16 @@ async fn active_subscriptions(tx: &mut Tx, events: &[Pending]) -> Result<HashMap
     orgs.dedup();
     let mut by_org: HashMap<OrgId, Vec<Wanting>> = HashMap::with_capacity(orgs.len());
     for chunk in orgs.chunks(ROWS_PER_INSERT) {
-        let rows: Vec<(SubscriptionId, OrgId, String, Option<String>)> = on_tx!(tx, conn => {
-            let mut q = QueryBuilder::new("SELECT id, organization_id, events, filter FROM outbound_subscriptions WHERE is_active AND organization_id IN (");
+        let rows: Vec<(bool, uuid::Uuid, OrgId, String, Option<String>)> = on_tx!(tx, conn => {
+            let mut q = QueryBuilder::new(
+                "SELECT FALSE, id, organization_id, events, filter FROM outbound_subscriptions WHERE is_active AND organization_id IN (",
+            );
+            let mut list = q.separated(", ");
+            for org in chunk {
+                list.push_bind(*org);
+            }
+            q.push(") UNION ALL SELECT TRUE, id, organization_id, trigger_on, trigger_filter FROM n8n_webhooks \
+                    WHERE is_active AND trigger_on IS NOT NULL AND organization_id IN (");
             let mut list = q.separated(", ");
             for org in chunk {
                 list.push_bind(*org);
@@ -155,8 +198,9 @@ async fn active_subscriptions(tx: &mut Tx, events: &[Pending]) -> Result<HashMap
             q.push(")");
             q.build_query_as().fetch_all(conn).await
         })?;
-        for (id, org, events, filter) in rows {
-            by_org.entry(org).or_default().push(Wanting { id, events, filter: filter::load(filter.as_deref()) });
+        for (workflow, id, org, events, filter) in rows {
+            let target = if workflow { Target::Workflow(id) } else { Target::Subscription(SubscriptionId(id)) };
+            by_org.entry(org).or_default().push(Wanting { target, events, filter: filter::load(filter.as_deref()) });
         }
     }
     Ok(by_org)

@@ -264,7 +264,68 @@ async fn a_redirect_is_the_outcome_and_no_credential_leaves_for_its_target(backe
     app.stop().await;
 }
 
+/// A workflow bound to `deal.stage.changed` with a filter on `won`: other moves do not
+/// call it; the move to won calls it once, with the event's body, retried on 500 with the
+/// n8n schedule, every attempt in the n8n analytics.
+async fn a_deal_moved_to_won_calls_the_bound_workflow(backend: Backend) {
+    let (app, admin, org) = spawn(backend).await;
+    let owner = app.token("owner@a.io").await;
+    let workflow = Receiver::start(|n| if n < 2 { Reply::status(500) } else { Reply::ok() }).await;
+    let base = format!("/api/platform/tenants/{org}/webhooks");
+    let body = |on: Value, filter: Value| {
+        json!({"workflowName": "won_deals", "webhookUrl": workflow.url(), "authToken": TOKEN, "triggerOn": on, "triggerFilter": filter})
+    };
+    for (on, filter, field) in [
+        (json!(["deal.exploded"]), json!(null), "triggerOn"),
+        (json!(["webhook.endpoint.disabled"]), json!(null), "triggerOn"),
+        (json!(["deal.stage.changed"]), json!({"data.stage": {"$near": 1}}), "triggerFilter"),
+    ] {
+        let refused = app.call(Method::POST, &base, Some(&admin), Some(&body(on.clone(), filter))).await;
+        assert_eq!(refused.status, 422, "{on}: {}", refused.body);
+        assert!(refused.body["error"]["fields"][field].is_string(), "{}", refused.body);
+    }
+    let created = app.call(Method::POST, &base, Some(&admin), Some(&body(json!(["deal.stage.changed"]), json!({"data.stage": "won"})))).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!((created.body["triggerOn"].clone(), created.body["triggerFilter"].clone()), (json!(["deal.stage.changed"]), json!({"data.stage": "won"})));
+    let id = created.body["id"].as_str().unwrap().to_owned();
+
+    let deal = app.call(Method::POST, "/api/deals", Some(&owner), Some(&json!({"title": "Annual plan", "value_cents": 120000}))).await;
+    assert_eq!(deal.status, 201, "{}", deal.body);
+    let deal_id = deal.body["id"].as_str().unwrap();
+    for stage in ["proposal", "won"] {
+        let moved = app.call(Method::POST, &format!("/api/deals/{deal_id}/stage"), Some(&owner), Some(&json!({"stage": stage}))).await;
+        assert_eq!(moved.status, 200, "{}", moved.body);
+    }
+    let got = workflow.wait_for(3, Duration::from_secs(30)).await;
+    for request in &got {
+        let sent = request.json();
+        assert_eq!((sent["event"].as_str(), sent["data"]["stage"].as_str()), (Some("deal.stage.changed"), Some("won")), "only the move to won: {sent}");
+        assert_eq!(sent["data"]["previous_stage"], "proposal");
+        assert_eq!(sent["data"]["id"], deal_id);
+        assert!(sent["timestamp"].is_string());
+        assert_eq!(request.header("authorization"), format!("Bearer {TOKEN}"));
+    }
+    assert_eq!(got[0].body, got[2].body, "every attempt sends the same bytes");
+    let analytics = connectgain_testkit::eventually(Duration::from_secs(30), "the three attempts recorded", || async {
+        let a = app.call(Method::GET, &format!("{base}/{id}/analytics"), Some(&admin), None).await;
+        (a.body["data"].as_array().map(Vec::len) == Some(3)).then_some(a.body)
+    })
+    .await;
+    let attempts: Vec<i64> = analytics["data"].as_array().unwrap().iter().map(|c| c["attempt"].as_i64().unwrap()).collect();
+    assert_eq!(attempts, [3, 2, 1], "newest first");
+    assert_eq!(analytics["data"][0]["success"], true);
+    assert_eq!(workflow.count(), 3, "called once: two 500s retried, then the success");
+
+    // A PUT without the triggers keeps them; [] stops them.
+    let kept = app.call(Method::PUT, &format!("{base}/{id}"), Some(&admin), Some(&json!({"description": "Won deals"}))).await;
+    assert_eq!(kept.body["triggerOn"], json!(["deal.stage.changed"]), "{}", kept.body);
+    let stopped = app.call(Method::PUT, &format!("{base}/{id}"), Some(&admin), Some(&json!({"triggerOn": [], "triggerFilter": {}}))).await;
+    assert_eq!((stopped.body["triggerOn"].clone(), stopped.body["triggerFilter"].clone()), (json!([]), Value::Null), "{}", stopped.body);
+    app.stop().await;
+}
+
 backend_tests!(
+    a_deal_moved_to_won_calls_the_bound_workflow,
     a_redirect_is_the_outcome_and_no_credential_leaves_for_its_target,
     webhooks_are_managed_with_immutable_unique_names,
     retries_follow_the_rules_and_every_attempt_is_recorded,
