@@ -102,10 +102,7 @@ fn parse(raw: &str) -> Mail {
     // Folded header lines continue the one before.
     let unfolded = headers.replace("\n ", " ").replace("\n\t", " ");
     let header = |name: &str| {
-        unfolded
-            .lines()
-            .find_map(|l| l.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_owned()))
-            .unwrap_or_default()
+        unfolded.lines().find_map(|l| l.split_once(':').filter(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_owned())).unwrap_or_default()
     };
     let body = if header("Content-Transfer-Encoding").eq_ignore_ascii_case("quoted-printable") { quoted_printable(body) } else { body.to_owned() };
     Mail { rcpt_to: header("X-RcptTo"), subject: header("Subject"), headers: headers.to_owned(), body }

@@ -2,6 +2,7 @@ pub mod admin;
 pub mod appgain_status;
 pub mod confirm;
 pub mod delivery_chart;
+pub mod endpoint_notices;
 pub mod error_page;
 pub mod form;
 pub mod form_data;

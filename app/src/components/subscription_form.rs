@@ -124,7 +124,7 @@ pub fn SubscriptionForm(
     let checks = move |docs: Vec<EventDocView>, current: SubscriptionRow| {
         docs.into_iter()
             .map(|d| {
-                let checked = current.events.iter().any(|e| *e == d.event);
+                let checked = current.events.contains(&d.event);
                 view! {
                     <label class="toggle small" title=d.description>
                         <input type="checkbox" name=format!("event:{}", d.event) checked=checked/><span>{d.event.clone()}</span>

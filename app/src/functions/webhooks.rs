@@ -39,6 +39,19 @@ pub async fn list_subscriptions() -> Result<Vec<SubscriptionRow>, AppError> {
         .collect())
 }
 
+/// The endpoints that need their owners' attention (failing, or turned off by the
+/// platform), for the notices; empty for anyone but an owner.
+#[server(endpoint = "webhooks/notices")]
+pub async fn webhook_notices() -> Result<Vec<SubscriptionRow>, AppError> {
+    let Ok((d, _, org)) = require_owner().await else { return Ok(Vec::new()) };
+    Ok(connectgain_domain::outbound::subscriptions::list(&d, org)
+        .await?
+        .into_iter()
+        .map(SubscriptionRow::from)
+        .filter(SubscriptionRow::needs_attention)
+        .collect())
+}
+
 #[server(endpoint = "webhooks/get")]
 pub async fn get_subscription(id: String) -> Result<SubscriptionRow, AppError> {
     let (d, _, org) = require_owner().await?;

@@ -30,6 +30,12 @@ pub struct SubscriptionRow {
 }
 
 impl SubscriptionRow {
+    /// Failing (every attempt since a time), or turned off by the platform: its owners
+    /// should look.
+    pub fn needs_attention(&self) -> bool {
+        (self.is_active && self.failing_since.is_some()) || (!self.is_active && self.disabled_reason.is_some())
+    }
+
     /// The success rate over 24 hours in percent, `None` without attempts.
     pub fn day_rate(&self) -> Option<i64> {
         let total = self.day_succeeded + self.day_failed;

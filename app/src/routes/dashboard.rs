@@ -4,12 +4,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{components::A, hooks::use_query_map};
 
-use crate::components::{appgain_status::AppgainStatus, layout::ViewerResource, status::LoginRequired};
+use crate::{
+    components::{appgain_status::AppgainStatus, endpoint_notices::EndpointNotices, layout::ViewerResource, status::LoginRequired},
+    functions::webhooks::webhook_notices,
+};
 
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let ViewerResource(viewer) = expect_context::<ViewerResource>();
     let welcome = use_query_map().with_untracked(|q| q.get("welcome").is_some());
+    // Failing or turned-off webhook endpoints (owners only; empty for everyone else).
+    let notices = Resource::new(|| (), |_| webhook_notices());
 
     view! {
         <Title text="Dashboard"/>
@@ -17,11 +22,13 @@ pub fn DashboardPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match viewer.await {
                     Ok(Some(v)) => {
+                        let notices = notices.await.unwrap_or_default();
                         let pending = v.appgain.as_ref().is_some_and(|a| !a.provisioned);
                         view! {
                             <section class="dashboard">
                                 <p class="eyebrow">{v.organization_name.clone().unwrap_or_else(|| "Platform administration".into())}</p>
                                 <h1>{format!("Welcome, {}", v.name)}</h1>
+                                <EndpointNotices rows=notices/>
                                 {(welcome && pending).then(|| view! {
                                     <div class="alert alert-warn" role="status">
                                         "Your account is ready, but your Appgain credentials could not be set up yet. "

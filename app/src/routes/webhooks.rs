@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use crate::{
     components::{
         confirm::{Confirm, ConfirmDialog, Confirmation},
+        endpoint_notices::EndpointNotices,
         settings_tabs::SettingsTabs,
         status::LoadFailed,
         subscription_form::{into_patch, SubscriptionForm},
@@ -96,6 +97,7 @@ pub fn WebhooksPage() -> impl IntoView {
                             <p class="eyebrow">"Settings"</p>
                             <h1>"Webhooks"</h1>
                             <SettingsTabs current="/settings/webhooks"/>
+                            <EndpointNotices rows=list.clone()/>
                             {move || revealed.get().map(|r| view! {
                                 <div class="alert alert-warn secret-once" role="status">
                                     <p>"The signing secret of " <strong>{r.subscription}</strong> ". Copy it now; owners can reveal it again on the webhook's page."</p>

@@ -182,13 +182,13 @@ pub fn catalogue() -> Vec<EventDoc> {
         doc(E::UserCreated, "A person joined the organization (signup or accepted invitation).", "user", user_data),
         doc(E::CampaignStarted, "A campaign was handed to Appgain.", "campaign", value(&campaign)),
         doc(E::CampaignCompleted, "Appgain answered a campaign (status completed or failed).", "campaign", value(&completed)),
-        doc(E::EndpointDisabled, "A webhook endpoint was turned off: it answered 410 Gone, or every attempt failed for CONNECTGAIN_WEBHOOK_DISABLE_AFTER.", "endpoint health", value(&disabled)),
         doc(
-            E::AttemptFailing,
-            "A delivery failed for the fourth time; it is tried again at next_attempt_at.",
-            "attempt health",
-            value(&attempt),
+            E::EndpointDisabled,
+            "A webhook endpoint was turned off: it answered 410 Gone, or every attempt failed for CONNECTGAIN_WEBHOOK_DISABLE_AFTER.",
+            "endpoint health",
+            value(&disabled),
         ),
+        doc(E::AttemptFailing, "A delivery failed for the fourth time; it is tried again at next_attempt_at.", "attempt health", value(&attempt)),
         doc(
             E::AttemptExhausted,
             "A delivery failed its last attempt and will not be tried again (replay it from the logs).",

@@ -83,12 +83,8 @@ pub(crate) async fn call(d: &Domain, hook: webhooks::Stored, body: &str) -> Resu
         attempts += 1;
         // Decrypted only now, for this request.
         let token = reveal(d, org, webhooks::AUTH_TOKEN, &hook.auth_token)?;
-        let mut request = d
-            .http
-            .post(&url)
-            .timeout(d.config.providers.n8n_timeout)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_owned());
+        let mut request =
+            d.http.post(&url).timeout(d.config.providers.n8n_timeout).header(reqwest::header::CONTENT_TYPE, "application/json").body(body.to_owned());
         if let Some(token) = &token {
             request = request.bearer_auth(token.expose_secret());
         }

@@ -143,7 +143,10 @@ struct Triggers {
 
 fn parse_triggers(input: &WebhookInput, errors: &mut FieldErrors) -> Triggers {
     let on = input.trigger_on.as_deref().and_then(|names| parse_trigger_on(names).map_err(|m| errors.insert("triggerOn", m)).ok());
-    let filter = input.trigger_filter.as_ref().and_then(|raw| filter::stored(raw).map_err(|m| errors.insert("triggerFilter", m.replacen("filter", "triggerFilter", 1))).ok());
+    let filter = input
+        .trigger_filter
+        .as_ref()
+        .and_then(|raw| filter::stored(raw).map_err(|m| errors.insert("triggerFilter", m.replacen("filter", "triggerFilter", 1))).ok());
     Triggers { on, filter }
 }
 

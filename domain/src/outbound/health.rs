@@ -268,7 +268,9 @@ enum Change {
 async fn tell_owners(tx: &mut Tx, d: &Domain, change: Change, e: &EndpointHealth) -> Result<(), sqlx::Error> {
     let (subject, opening) = match change {
         Change::Failing => (format!("Webhook \"{}\" is failing", e.name), "Deliveries to this webhook endpoint keep failing; they are being retried."),
-        Change::Disabled => (format!("Webhook \"{}\" was turned off", e.name), "This webhook endpoint was turned off: nothing is sent to it until it is turned on again."),
+        Change::Disabled => {
+            (format!("Webhook \"{}\" was turned off", e.name), "This webhook endpoint was turned off: nothing is sent to it until it is turned on again.")
+        }
         Change::Recovered => (format!("Webhook \"{}\" recovered", e.name), "This webhook endpoint answers deliveries again."),
     };
     let mut body = format!("{opening}\n\nEndpoint: {}\nURL: {}\n", e.name, e.url);

@@ -81,11 +81,7 @@ pub(crate) async fn take(tx: &mut Tx, picks: &[(SubscriptionId, usize)]) -> Resu
 
 /// The subscriptions whose limit the claim used up, with when to look again.
 pub(crate) fn held(windows: &[Window], claimed: &[Claimed]) -> Vec<(SubscriptionId, DateTime<Utc>)> {
-    windows
-        .iter()
-        .filter(|w| claimed.iter().filter(|c| c.subscription_id == w.subscription).count() >= w.left)
-        .map(|w| (w.subscription, w.opens))
-        .collect()
+    windows.iter().filter(|w| claimed.iter().filter(|c| c.subscription_id == w.subscription).count() >= w.left).map(|w| (w.subscription, w.opens)).collect()
 }
 
 /// The advisory lock of a subscription's claims (a collision only makes two subscriptions

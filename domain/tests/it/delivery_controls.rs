@@ -11,7 +11,6 @@ use std::{
 };
 
 use crate::support::{domain, eventually, Backend, Fixture, Receiver, Reply, Worker};
-use connectgain_testkit::SmtpSink;
 use connectgain_domain::{
     on_db,
     outbound::{
@@ -21,6 +20,7 @@ use connectgain_domain::{
     },
     Error,
 };
+use connectgain_testkit::SmtpSink;
 use serde_json::{json, Value};
 
 const MAIL_FROM: &str = "ConnectGain <alerts@connectgain.test>";
@@ -92,14 +92,10 @@ async fn custom_headers_arrive_and_never_show(backend: Backend) {
     assert!(attempts.contains("x-api-key") && attempts.contains("********"), "{attempts}");
 
     // Given back masked, a value stays; a new one replaces it; {} removes them all.
-    let patched = subscriptions::patch(
-        &f.d,
-        f.org,
-        id,
-        &SubscriptionPatch { headers: headers(&[("X-Api-Key", "********"), ("X-Route", "us-2")]), ..Default::default() },
-    )
-    .await
-    .unwrap();
+    let patched =
+        subscriptions::patch(&f.d, f.org, id, &SubscriptionPatch { headers: headers(&[("X-Api-Key", "********"), ("X-Route", "us-2")]), ..Default::default() })
+            .await
+            .unwrap();
     assert_eq!(patched.headers.len(), 2);
     events::emit_now(&f.d, f.org, EventType::ContactCreated, &json!({"id": "c-2"})).await.unwrap();
     let got = rx.wait_for(2, WAIT).await;
@@ -339,7 +335,10 @@ async fn a_recovered_endpoint_is_announced_once(backend: Backend) {
     let smtp = SmtpSink::start_on(smtp_port).await;
     let mails = smtp.wait_for(2, WAIT).await;
     let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
-    assert!(subjects.contains(&"[ConnectGain] Webhook \"Endpoint\" is failing") && subjects.contains(&"[ConnectGain] Webhook \"Endpoint\" recovered"), "{subjects:?}");
+    assert!(
+        subjects.contains(&"[ConnectGain] Webhook \"Endpoint\" is failing") && subjects.contains(&"[ConnectGain] Webhook \"Endpoint\" recovered"),
+        "{subjects:?}"
+    );
     eventually(WAIT, "both mails recorded as sent", || async {
         let sent: i64 = on_db!(&f.d.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent'").fetch_one(pool).await).unwrap();
         (sent == 2).then_some(())

@@ -272,9 +272,7 @@ async fn a_deal_moved_to_won_calls_the_bound_workflow(backend: Backend) {
     let owner = app.token("owner@a.io").await;
     let workflow = Receiver::start(|n| if n < 2 { Reply::status(500) } else { Reply::ok() }).await;
     let base = format!("/api/platform/tenants/{org}/webhooks");
-    let body = |on: Value, filter: Value| {
-        json!({"workflowName": "won_deals", "webhookUrl": workflow.url(), "authToken": TOKEN, "triggerOn": on, "triggerFilter": filter})
-    };
+    let body = |on: Value, filter: Value| json!({"workflowName": "won_deals", "webhookUrl": workflow.url(), "authToken": TOKEN, "triggerOn": on, "triggerFilter": filter});
     for (on, filter, field) in [
         (json!(["deal.exploded"]), json!(null), "triggerOn"),
         (json!(["webhook.endpoint.disabled"]), json!(null), "triggerOn"),

@@ -438,9 +438,7 @@ async fn headers_and_rate_limit_over_the_api(backend: Backend) {
     let (app, _fake) = spawn(backend).await;
     let (_, owner) = app.owner("owner@acme.io", "Acme").await;
     let receiver = Receiver::start(|_| Reply::ok()).await;
-    let body = |headers: Value, rate: Value| {
-        json!({"name": "Keyed", "url": receiver.url(), "events": ["*"], "headers": headers, "rate_limit_per_sec": rate})
-    };
+    let body = |headers: Value, rate: Value| json!({"name": "Keyed", "url": receiver.url(), "events": ["*"], "headers": headers, "rate_limit_per_sec": rate});
     for (headers, rate, field, part) in [
         (json!({"Transfer-Encoding": "chunked"}), json!(null), "headers", "Transfer-Encoding"),
         (json!({"X-Webhook-Event": "x"}), json!(null), "headers", "X-Webhook-Event"),

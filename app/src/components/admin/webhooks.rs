@@ -12,11 +12,14 @@ use crate::{
     components::{
         confirm::{Confirm, Confirmation},
         form::{Field, FormAlert, Toggle},
-        form_data::{clear_secrets, form_input, form_text},
+        form_data::{clear_secrets, form_input, form_json, form_text},
         toast::Toasts,
     },
     error::AppError,
-    functions::admin::{admin_call_webhook, admin_delete_webhook, admin_save_webhook},
+    functions::{
+        admin::{admin_call_webhook, admin_delete_webhook, admin_save_webhook},
+        webhooks::event_catalogue,
+    },
     models::admin::{short_time, CallOutcome, WebhookView},
 };
 
@@ -142,15 +145,39 @@ fn WebhookEditor(tenant: String, existing: Option<WebhookView>, dialog: RwSignal
     });
     let error = Signal::derive(move || save.value().get().and_then(Result::err));
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
+    // The CRM events a workflow can be bound to.
+    let catalogue = Resource::new(|| (), |_| event_catalogue());
+    let crm_events =
+        move || catalogue.get().and_then(Result::ok).unwrap_or_default().into_iter().filter(|d| d.kind == "crm").map(|d| d.event).collect::<Vec<_>>();
+    let editing = existing.is_some();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        if let Some(input) = form_input(&ev, &["workflowName", "webhookUrl", "description", "authToken"], &["isActive"]) {
+        if let Some(mut input) = form_input::<WebhookInput>(&ev, &["workflowName", "webhookUrl", "description", "authToken"], &["isActive"]) {
+            let checks: Vec<String> = crm_events().into_iter().map(|e| format!("trigger:{e}")).collect();
+            let check_refs: Vec<&str> = checks.iter().map(String::as_str).collect();
+            let form = form_json(&ev, &["triggerFilter"], &check_refs);
+            input.trigger_on = Some(
+                checks
+                    .iter()
+                    .filter(|c| form.get(c.as_str()).and_then(serde_json::Value::as_bool).unwrap_or(false))
+                    .map(|c| c.trim_start_matches("trigger:").to_owned())
+                    .collect(),
+            );
+            let filter = form.get("triggerFilter").and_then(serde_json::Value::as_str).unwrap_or_default().trim().to_owned();
+            // Text that is not JSON goes as it is: the server names what is wrong.
+            input.trigger_filter = match filter.as_str() {
+                "" => editing.then(|| serde_json::json!({})),
+                text => Some(serde_json::from_str(text).unwrap_or(serde_json::Value::String(filter.clone()))),
+            };
             save.dispatch(input);
         }
         clear_secrets(&ev);
     };
-    let editing = existing.is_some();
     let w = existing.unwrap_or(WebhookView { is_active: true, ..Default::default() });
+    let bound = w.trigger_on.clone();
+    let trigger_error = move || error.get().and_then(|e| e.field("triggerOn"));
+    let filter_error = move || error.get().and_then(|e| e.field("triggerFilter"));
+    let filter_text = w.trigger_filter.as_ref().map(|f| serde_json::to_string_pretty(f).unwrap_or_default()).unwrap_or_default();
 
     view! {
         <div class="modal-backdrop">
@@ -165,6 +192,36 @@ fn WebhookEditor(tenant: String, existing: Option<WebhookView>, dialog: RwSignal
                 <Field name="authToken" label="Auth Token" kind="password" autocomplete="off" placeholder=w.auth_token.unwrap_or_default()
                     hint="Sent as a Bearer token. At least 32 characters recommended. Leave blank to keep the stored one." error/>
                 <Toggle name="isActive" label="Active" checked=w.is_active/>
+                <fieldset class="field events-field" class:has-error=move || trigger_error().is_some()>
+                    <legend>"Trigger on"</legend>
+                    <p class="hint">"CRM events that call this workflow with the event's body (written with the change, retried on the n8n schedule)."</p>
+                    <div class="event-checks">
+                        <Suspense fallback=|| view! { <p class="muted">"Loading events…"</p> }>
+                            {move || {
+                                let bound = bound.clone();
+                                Suspend::new(async move {
+                                    let docs = catalogue.await.unwrap_or_default();
+                                    docs.into_iter().filter(|d| d.kind == "crm").map(|d| {
+                                        let checked = bound.contains(&d.event);
+                                        view! {
+                                            <label class="toggle small" title=d.description>
+                                                <input type="checkbox" name=format!("trigger:{}", d.event) checked=checked/><span>{d.event.clone()}</span>
+                                            </label>
+                                        }
+                                    }).collect_view()
+                                })
+                            }}
+                        </Suspense>
+                    </div>
+                    <p class="field-error" role="alert">{trigger_error}</p>
+                </fieldset>
+                <div class="field" class:has-error=move || filter_error().is_some()>
+                    <label for="field-triggerFilter">"Trigger filter" <span class="optional">" (optional)"</span></label>
+                    <textarea id="field-triggerFilter" name="triggerFilter" class="json-editor" rows="2" spellcheck="false"
+                        aria-describedby="field-triggerFilter-hint field-triggerFilter-error" placeholder="{\"data.stage\": \"won\"}">{filter_text}</textarea>
+                    <p class="hint" id="field-triggerFilter-hint">"Only events whose body matches call the workflow, as a webhook's payload filter."</p>
+                    <p class="field-error" id="field-triggerFilter-error" role="alert">{filter_error}</p>
+                </div>
                 <div class="modal-actions">
                     <button type="button" class="button secondary" on:click=move |_| dialog.set(None)>"Cancel"</button>
                     <button type="submit" class="button" disabled=move || save.pending().get()>"Save"</button>

@@ -16,9 +16,9 @@ use super::Dispatcher;
 use crate::{
     crypto::SecretBinding,
     outbound::{
+        headers,
         signing::{SignatureStyle, SigningKey},
         store::{self, Claimed, EndpointRow},
-        headers,
         subscriptions::{PREVIOUS_SECRET_FIELD, SECRET_FIELD},
         SubscriptionId,
     },
@@ -135,4 +135,3 @@ impl Dispatcher {
         }
     }
 }
-
