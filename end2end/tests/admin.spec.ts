@@ -1,4 +1,4 @@
-import { test, expect, type Page } from './fixtures';
+import { test, expect, hydrated, logIn, type Page } from './fixtures';
 import { adminEmail, adminPassword, fakeServicesPort } from '../playwright.config';
 
 const services = `http://127.0.0.1:${fakeServicesPort}`;
@@ -8,10 +8,6 @@ const secrets = {
   twilioToken: '0123456789abcdef0123456789abcdef',
   n8nToken: 'n8n-bearer-token-for-e2e-tests-0123456789',
 };
-
-async function hydrated(page: Page) {
-  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
-}
 
 async function toast(page: Page, text: string | RegExp) {
   await expect(page.locator('.toast').filter({ hasText: text })).toBeVisible();
@@ -35,12 +31,7 @@ test('a platform admin configures WhatsApp, Twilio and an n8n webhook, calls it 
   });
   expect(signup.status()).toBe(201);
 
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('E-mail').fill(adminEmail);
-  await page.getByLabel('Password').fill(adminPassword);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/dashboard/);
+  await logIn(page, adminEmail, adminPassword);
   // A save's answer is what the form shows next: nothing is loaded again after one.
   const settingsLoads = requestsTo(page, 'admin/integrations');
   const webhookLoads = requestsTo(page, 'admin/webhooks');

@@ -37,19 +37,29 @@ export async function hydrated(page: Page) {
   await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
 }
 
-/** A real receiver: answers 200 with `reply` and keeps what it got. */
-export async function receiver(reply = 'ok') {
+/** A real receiver: answers `status` (200) with `reply` and keeps what it got. */
+export async function receiver(reply = 'ok', status = 200) {
   const got: { headers: IncomingHttpHeaders; body: string }[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       got.push({ headers: req.headers, body });
-      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.writeHead(status, { 'content-type': 'text/plain' });
       res.end(reply);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/hook`, got, close: () => server.close() };
+}
+
+/** Logs in through the login page and lands on the dashboard. */
+export async function logIn(page: Page, email: string, password: string) {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
 }

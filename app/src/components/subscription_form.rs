@@ -137,6 +137,10 @@ pub fn SubscriptionForm(
     let has = |event: &str| current.events.iter().any(|e| e == event);
     let all = has("*");
     let hex = current.signature_style != "sha256";
+    // A textarea's text is its value in the server's HTML; one made in the browser (an
+    // edit opened on the page) takes it as a property.
+    let filter_text = current.filter.clone().unwrap_or_default();
+    let header_lines = headers_text(&current.headers);
     let title = match &existing {
         Some(s) => format!("Edit {}", s.name),
         None => "Add a webhook".to_owned(),
@@ -168,7 +172,7 @@ pub fn SubscriptionForm(
             <div class="field" class:has-error=move || filter_error().is_some()>
                 <label for="field-filter">"Payload filter" <span class="optional">" (optional)"</span></label>
                 <textarea id="field-filter" name="filter" class="json-editor" rows="3" spellcheck="false" aria-describedby="field-filter-hint field-filter-error"
-                    placeholder="{\"data.stage\": \"won\"}">{current.filter.clone().unwrap_or_default()}</textarea>
+                    placeholder="{\"data.stage\": \"won\"}" prop:value=filter_text.clone()>{filter_text.clone()}</textarea>
                 <p class="hint" id="field-filter-hint">"Only events whose body matches are sent, e.g. " <code>"{\"data.value_cents\": {\"$gte\": 100000}}"</code>
                     ". Operators: $eq $ne $gt $gte $lt $lte $in $nin $exists, $and, $or. Leave empty for every event."</p>
                 <p class="field-error" id="field-filter-error" role="alert">{filter_error}</p>
@@ -176,7 +180,7 @@ pub fn SubscriptionForm(
             <div class="field" class:has-error=move || headers_error().is_some()>
                 <label for="field-headers">"Custom headers" <span class="optional">" (optional)"</span></label>
                 <textarea id="field-headers" name="headers" class="json-editor" rows="2" spellcheck="false" autocomplete="off"
-                    aria-describedby="field-headers-hint field-headers-error" placeholder="X-Api-Key: your-key">{headers_text(&current.headers)}</textarea>
+                    aria-describedby="field-headers-hint field-headers-error" placeholder="X-Api-Key: your-key" prop:value=header_lines.clone()>{header_lines.clone()}</textarea>
                 <p class="hint" id="field-headers-hint">"Sent with every attempt, one " <code>"Name: value"</code> " a line. Values are stored encrypted and shown as "
                     <code>"********"</code> "; leave a masked value as it is to keep it."</p>
                 <p class="field-error" id="field-headers-error" role="alert">{headers_error}</p>

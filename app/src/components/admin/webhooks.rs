@@ -218,7 +218,7 @@ fn WebhookEditor(tenant: String, existing: Option<WebhookView>, dialog: RwSignal
                 <div class="field" class:has-error=move || filter_error().is_some()>
                     <label for="field-triggerFilter">"Trigger filter" <span class="optional">" (optional)"</span></label>
                     <textarea id="field-triggerFilter" name="triggerFilter" class="json-editor" rows="2" spellcheck="false"
-                        aria-describedby="field-triggerFilter-hint field-triggerFilter-error" placeholder="{\"data.stage\": \"won\"}">{filter_text}</textarea>
+                        aria-describedby="field-triggerFilter-hint field-triggerFilter-error" placeholder="{\"data.stage\": \"won\"}" prop:value=filter_text.clone()>{filter_text.clone()}</textarea>
                     <p class="hint" id="field-triggerFilter-hint">"Only events whose body matches call the workflow, as a webhook's payload filter."</p>
                     <p class="field-error" id="field-triggerFilter-error" role="alert">{filter_error}</p>
                 </div>
