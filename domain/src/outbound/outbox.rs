@@ -174,7 +174,6 @@ struct Wanting {
 
 /// The active subscriptions and the active workflows bound to events of the organizations
 /// that emitted an event for whoever wants it (one statement).
-
 async fn active_subscriptions(tx: &mut Tx, events: &[Pending]) -> Result<HashMap<OrgId, Vec<Wanting>>, sqlx::Error> {
     let mut orgs: Vec<OrgId> = events.iter().filter(|e| !matches!(e.audience, Audience::One(..))).map(|e| e.org).collect();
     orgs.sort_unstable_by_key(|o| o.0);
