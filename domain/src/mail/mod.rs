@@ -32,8 +32,9 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The SMTP transport of `url` (`smtp://`, `smtps://`, with `?tls=` as lettre reads it).
 pub(crate) fn transport(url: &SecretString) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    // The error is not shown: it could repeat a part of the URL, which may hold a password.
     let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
-        .map_err(|e| format!("not an SMTP URL such as smtp://127.0.0.1:2525 or smtps://user:pass@host:465 ({e})"))?;
+        .map_err(|_| "not an SMTP URL such as smtp://127.0.0.1:2525 or smtps://user:pass@host:465".to_owned())?;
     Ok(builder.timeout(Some(TIMEOUT)).build())
 }
 
