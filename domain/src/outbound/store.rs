@@ -91,8 +91,14 @@ pub struct Claims {
 /// instances count a throttled subscription's claims one at a time, see [`throttle`]); on
 /// SQLite the claim is a write transaction of its own (this process's write turn).
 pub async fn claim(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, picks: &[(SubscriptionId, usize)]) -> Result<Claims, sqlx::Error> {
+    let limits = throttle::limits(db, picks).await?;
+    // Nothing throttled, on PostgreSQL: one statement, no transaction around it.
+    if let (true, Db::Postgres(pool)) = (limits.is_empty(), db) {
+        let claimed = claim_postgres(pool, now, lease_until, picks).await?;
+        return Ok(Claims { claimed, asked: picks.iter().map(|(_, n)| n).sum(), held: Vec::new() });
+    }
     let mut tx = db.begin().await?;
-    let windows = throttle::take(&mut tx, picks).await?;
+    let windows = throttle::take(&mut tx, limits).await?;
     let picks: Vec<(SubscriptionId, usize)> = picks
         .iter()
         .filter_map(|&(sub, n)| match windows.iter().find(|w| w.subscription == sub) {
@@ -131,25 +137,33 @@ async fn claim_in(tx: &mut Tx, now: DateTime<Utc>, lease_until: DateTime<Utc>, p
                 claimed.extend(rows);
             }
         }
-        TxConn::Postgres(conn) => {
-            let subs: Vec<uuid::Uuid> = picks.iter().map(|(s, _)| s.0).collect();
-            let counts: Vec<i64> = picks.iter().map(|(_, n)| *n as i64).collect();
-            claimed = sqlx::query_as(
-                "WITH due AS (SELECT c.id FROM unnest($3::uuid[], $4::int8[]) AS s(subscription_id, n) CROSS JOIN LATERAL \
-                   (SELECT id FROM outbound_deliveries WHERE subscription_id = s.subscription_id AND status = 'pending' \
-                    AND next_attempt_at <= $2 ORDER BY next_attempt_at LIMIT s.n FOR UPDATE SKIP LOCKED) c) \
-                 UPDATE outbound_deliveries d SET next_attempt_at = $1, locked_until = $1 FROM due WHERE d.id = due.id \
-                 RETURNING d.id, d.organization_id, d.subscription_id, d.event_id, d.event_type, d.attempts, d.schedule_pos",
-            )
-            .bind(lease_until)
-            .bind(now)
-            .bind(subs)
-            .bind(counts)
-            .fetch_all(&mut **conn)
-            .await?;
-        }
+        TxConn::Postgres(conn) => claimed = claim_postgres(&mut **conn, now, lease_until, picks).await?,
     }
     Ok(claimed)
+}
+
+/// The claim on PostgreSQL, one statement (`FOR UPDATE SKIP LOCKED`).
+async fn claim_postgres<'e>(
+    on: impl sqlx::PgExecutor<'e>,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    picks: &[(SubscriptionId, usize)],
+) -> Result<Vec<Claimed>, sqlx::Error> {
+    let subs: Vec<uuid::Uuid> = picks.iter().map(|(s, _)| s.0).collect();
+    let counts: Vec<i64> = picks.iter().map(|(_, n)| *n as i64).collect();
+    sqlx::query_as(
+        "WITH due AS (SELECT c.id FROM unnest($3::uuid[], $4::int8[]) AS s(subscription_id, n) CROSS JOIN LATERAL \
+           (SELECT id FROM outbound_deliveries WHERE subscription_id = s.subscription_id AND status = 'pending' \
+            AND next_attempt_at <= $2 ORDER BY next_attempt_at LIMIT s.n FOR UPDATE SKIP LOCKED) c) \
+         UPDATE outbound_deliveries d SET next_attempt_at = $1, locked_until = $1 FROM due WHERE d.id = due.id \
+         RETURNING d.id, d.organization_id, d.subscription_id, d.event_id, d.event_type, d.attempts, d.schedule_pos",
+    )
+    .bind(lease_until)
+    .bind(now)
+    .bind(subs)
+    .bind(counts)
+    .fetch_all(on)
+    .await
 }
 
 /// The stored bodies of these events.
