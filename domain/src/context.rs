@@ -9,6 +9,7 @@ use crate::{
     appgain::AppgainClient,
     crypto::KeyRing,
     db::{GroupCommit, Invalidations},
+    outbound::{Wakes, Written},
     Config, Db,
 };
 
@@ -35,10 +36,8 @@ pub struct Services {
     /// Wakes the provisioning worker when a job becomes due sooner than it planned.
     pub provisioning_wake: Arc<Notify>,
     pub login_limiter: Arc<LoginLimiter>,
-    /// Wakes the outbound webhook worker (see [`Domain::outbound_wake`]).
-    pub outbound_notify: Arc<Notify>,
-    /// Wakes the worker of n8n workflows called by events (with [`Domain::outbound_wake`]).
-    pub n8n_notify: Arc<Notify>,
+    /// Wakes the outbound webhook worker and the n8n trigger worker ([`Domain::wake`]).
+    pub wakes: Wakes,
     /// Inbound webhooks: key cache, rate limiter, the group-commit writer, the worker's wake-up.
     pub inbound: Arc<crate::inbound::Runtime>,
     /// Signups, failed inbound key checks and test sends, counted in this process.
@@ -68,9 +67,8 @@ impl Domain {
         let login_limiter = Arc::new(LoginLimiter::new(config.accounts.login_max_failures));
         let inbound = Arc::new(crate::inbound::Runtime::new(&config.inbound));
         let quotas = Arc::new(crate::quotas::Quotas::new(&config.quotas));
-        let outbound_notify = Arc::new(Notify::new());
-        let n8n_notify = Arc::new(Notify::new());
-        let changes = Arc::new(GroupCommit::new(db.clone(), vec![outbound_notify.clone(), n8n_notify.clone()]));
+        let wakes = Wakes::default();
+        let changes = Arc::new(GroupCommit::new(db.clone(), wakes.clone()));
         let invalidations = Arc::new(Invalidations::new(&db));
         Self(Arc::new(Services {
             db,
@@ -80,8 +78,7 @@ impl Domain {
             appgain,
             provisioning_wake: Arc::new(Notify::new()),
             login_limiter,
-            outbound_notify,
-            n8n_notify,
+            wakes,
             inbound,
             quotas,
             changes,
@@ -91,10 +88,16 @@ impl Domain {
     }
 
     /// Tells this instance's outbound worker that deliveries were committed, so the first
-    /// attempt starts at once. Call it after committing a transaction that emitted events
-    /// ([`crate::outbound::events::emit`]); other instances notice within a second anyway.
+    /// attempt starts at once; other instances notice within a second anyway. For a
+    /// transaction that emitted events ([`crate::outbound::events::emit`]), commit it with
+    /// [`Tx::commit_written`](crate::db::Tx::commit_written) and pass the answer to
+    /// [`Domain::wake`] instead.
     pub fn outbound_wake(&self) {
-        self.outbound_notify.notify_one();
-        self.n8n_notify.notify_one();
+        self.wakes.deliveries.notify_one();
+    }
+
+    /// Wakes the workers of what a commit wrote.
+    pub fn wake(&self, written: Written) {
+        self.wakes.after(written);
     }
 }

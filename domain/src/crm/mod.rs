@@ -31,8 +31,7 @@ pub(crate) async fn begin(d: &Domain) -> Result<Tx, Error> {
 
 /// Commits a change and wakes the delivery worker for the events it emitted.
 pub(crate) async fn commit(d: &Domain, tx: Tx) -> Result<(), Error> {
-    tx.commit().await?;
-    d.outbound_wake();
+    d.wake(tx.commit_written().await?);
     Ok(())
 }
 

@@ -32,10 +32,13 @@
 
 use std::{future::Future, pin::Pin, sync::Arc};
 
-use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::sync::{mpsc, oneshot};
 
 use super::{Db, Tx};
-use crate::Error;
+use crate::{
+    outbound::{Wakes, Written},
+    Error,
+};
 
 /// Changes per transaction at most.
 const MAX_BATCH: usize = 512;
@@ -73,8 +76,8 @@ enum Outcome {
 
 /// How one run of a batch went.
 enum Ran {
-    /// Committed (or answered): whether deliveries were written.
-    Committed(bool),
+    /// Committed (or answered): what was written for the workers.
+    Committed(Written),
     /// A change failed and others are to be kept: rolled back, nobody answered.
     OneFailed,
     /// The database failed the transaction: rolled back, nobody answered.
@@ -94,8 +97,8 @@ struct Writer {
     db: Db,
     /// Shared by the writers: each takes a batch in turn.
     queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
-    /// Notified after a commit that wrote deliveries or workflow calls (their workers).
-    committed: Arc<[Arc<Notify>]>,
+    /// Woken after a commit that wrote deliveries or workflow calls.
+    wakes: Wakes,
 }
 
 /// A change queued: its answer, once its transaction committed (or it failed).
@@ -108,11 +111,10 @@ impl<T> Queued<T> {
 }
 
 impl GroupCommit {
-    pub fn new(db: Db, committed: Vec<Arc<Notify>>) -> Self {
-        let committed: Arc<[Arc<Notify>]> = committed.into();
+    pub fn new(db: Db, wakes: Wakes) -> Self {
         let (sender, queue) = mpsc::channel(QUEUE);
         let queue = Arc::new(tokio::sync::Mutex::new(queue));
-        Self { sender, idle: std::sync::Mutex::new(Some(Writer { db, queue, committed })) }
+        Self { sender, idle: std::sync::Mutex::new(Some(Writer { db, queue, wakes })) }
     }
 
     /// Runs `change` in the next shared transaction and answers once that committed.
@@ -186,8 +188,7 @@ impl Writer {
             // A task per batch: a change that panics takes its batch down (rolled back, its
             // requests answered with an error), never the writer.
             match tokio::spawn(commit(self.db.clone(), jobs)).await {
-                Ok(true) => self.committed.iter().for_each(|n| n.notify_one()),
-                Ok(false) => {}
+                Ok(written) => self.wakes.after(written),
                 Err(error) => tracing::error!(%error, "a shared transaction panicked; its changes were rolled back"),
             }
         }
@@ -196,14 +197,14 @@ impl Writer {
 
 /// Runs the changes in one transaction, commits, and answers them: first all together, and
 /// if one fails, again with a savepoint around each; a deadlock's victim again from the
-/// start. Answers whether deliveries were written.
-async fn commit(db: Db, mut jobs: Vec<Job>) -> bool {
+/// start. Answers what was written for the workers.
+async fn commit(db: Db, mut jobs: Vec<Job>) -> Written {
     let mut separately = false;
     let mut failure = None;
     for _ in 0..TRIES {
         let ran = if separately { one_by_one(&db, &mut jobs).await } else { together(&db, &mut jobs).await };
         match ran {
-            Ok(Ran::Committed(deliveries)) => return deliveries,
+            Ok(Ran::Committed(written)) => return written,
             Ok(Ran::OneFailed) => separately = true,
             Ok(Ran::Transient) => tracing::debug!(changes = jobs.len(), "a shared transaction was a deadlock's victim; running it again"),
             Err(error) => {
@@ -217,7 +218,7 @@ async fn commit(db: Db, mut jobs: Vec<Job>) -> bool {
     for job in jobs {
         (job.answer)(Err(&error));
     }
-    false
+    Written::default()
 }
 
 /// Runs every change in one transaction without savepoints and commits, answering them.
@@ -240,11 +241,11 @@ async fn together(db: &Db, jobs: &mut Vec<Job>) -> Result<Ran, sqlx::Error> {
                 for job in jobs.drain(..) {
                     (job.answer)(Ok(()));
                 }
-                return Ok(Ran::Committed(false));
+                return Ok(Ran::Committed(Written::default()));
             }
         }
     }
-    let committed = tx.commit_deliveries().await;
+    let committed = tx.commit_written().await;
     Ok(answer(std::mem::take(jobs), committed))
 }
 
@@ -279,17 +280,17 @@ async fn one_by_one(db: &Db, jobs: &mut Vec<Job>) -> Result<Ran, sqlx::Error> {
             }
         }
     }
-    let committed = tx.commit_deliveries().await;
+    let committed = tx.commit_written().await;
     Ok(answer(kept, committed))
 }
 
 /// Answers the changes of a transaction that committed, or did not.
-fn answer(jobs: Vec<Job>, committed: Result<bool, sqlx::Error>) -> Ran {
+fn answer(jobs: Vec<Job>, committed: Result<Written, sqlx::Error>) -> Ran {
     if let Err(error) = &committed {
         tracing::error!(%error, changes = jobs.len(), "a shared transaction did not commit");
     }
     for job in jobs {
         (job.answer)(committed.as_ref().map(|_| ()));
     }
-    Ran::Committed(committed.unwrap_or(false))
+    Ran::Committed(committed.unwrap_or_default())
 }

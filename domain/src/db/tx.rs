@@ -4,7 +4,7 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use tokio::sync::OwnedMutexGuard;
 
 use super::{Db, SQLITE_BUSY_TIMEOUT};
-use crate::outbound::outbox::Outbox;
+use crate::outbound::outbox::{Outbox, Written};
 
 /// An open transaction. Dropped without [`Tx::commit`], it rolls back.
 ///
@@ -96,17 +96,17 @@ impl Tx {
 
     /// Writes the events emitted in it, then commits.
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.commit_deliveries().await.map(drop)
+        self.commit_written().await.map(drop)
     }
 
-    /// [`Tx::commit`], answering whether it wrote deliveries (the outbound worker has work).
-    pub async fn commit_deliveries(mut self) -> Result<bool, sqlx::Error> {
-        let deliveries = crate::outbound::outbox::flush(&mut self).await?;
+    /// [`Tx::commit`], answering what it wrote for the workers ([`crate::Domain::wake`]).
+    pub async fn commit_written(mut self) -> Result<Written, sqlx::Error> {
+        let written = crate::outbound::outbox::flush(&mut self).await?;
         match self.conn {
             TxConn::Sqlite(tx, _turn) => tx.commit().await?,
             TxConn::Postgres(tx) => tx.commit().await?,
         }
-        Ok(deliveries)
+        Ok(written)
     }
 
     /// Its connection, for [`on_tx!`](crate::on_tx).

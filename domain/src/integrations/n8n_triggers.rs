@@ -47,7 +47,7 @@ pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
         }
         tokio::select! {
             _ = &mut shutdown => break,
-            _ = d.n8n_notify.notified() => {}
+            _ = d.wakes.workflow_calls.notified() => {}
             _ = calls.join_next(), if !calls.is_empty() => {}
             _ = tokio::time::sleep(POLL_EVERY) => {}
         }

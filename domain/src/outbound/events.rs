@@ -39,8 +39,7 @@ pub async fn emit(tx: &mut Tx, org: OrgId, event: EventType, data: &serde_json::
 pub async fn emit_now(d: &Domain, org: OrgId, event: EventType, data: &serde_json::Value) -> Result<(), Error> {
     let mut tx = d.db.begin().await?;
     emit(&mut tx, org, event, data).await?;
-    tx.commit().await?;
-    d.outbound_wake();
+    d.wake(tx.commit_written().await?);
     Ok(())
 }
 

@@ -19,6 +19,7 @@ pub mod headers;
 pub mod health;
 pub mod logs;
 pub(crate) mod outbox;
+pub use outbox::{Wakes, Written};
 pub mod payload;
 pub mod schedule;
 pub mod signing;

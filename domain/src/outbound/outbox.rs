@@ -7,10 +7,11 @@
 //! once per change, and a change rolled back to its savepoint takes its events with it
 //! ([`Outbox::truncate`]).
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
+use tokio::sync::Notify;
 
 use super::{
     events::{subscribed, EventType},
@@ -64,6 +65,36 @@ impl Outbox {
     }
 }
 
+/// What a commit wrote for the workers, so that only those with work are woken: a wake-up
+/// costs its worker a write transaction, which on SQLite waits its turn with every other.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    pub deliveries: bool,
+    pub workflow_calls: bool,
+}
+
+/// The workers a commit can give work to.
+#[derive(Clone, Default)]
+pub struct Wakes {
+    /// The outbound webhook worker.
+    pub deliveries: Arc<Notify>,
+    /// The worker of n8n workflows called by events.
+    pub workflow_calls: Arc<Notify>,
+}
+
+impl Wakes {
+    /// Wakes the workers of what was written, at once (other instances notice within their
+    /// one-second poll).
+    pub fn after(&self, written: Written) {
+        if written.deliveries {
+            self.deliveries.notify_one();
+        }
+        if written.workflow_calls {
+            self.workflow_calls.notify_one();
+        }
+    }
+}
+
 struct Delivery {
     id: DeliveryId,
     subscription: SubscriptionId,
@@ -77,10 +108,10 @@ struct WorkflowCall {
 }
 
 /// Writes the transaction's events that someone subscribes to, their deliveries, and the
-/// n8n workflow calls they make; answers whether there were any.
-pub(crate) async fn flush(tx: &mut Tx) -> Result<bool, sqlx::Error> {
+/// n8n workflow calls they make.
+pub(crate) async fn flush(tx: &mut Tx) -> Result<Written, sqlx::Error> {
     if tx.outbox.events.is_empty() {
-        return Ok(false);
+        return Ok(Written::default());
     }
     let events = std::mem::take(&mut tx.outbox.events);
     let subscriptions = active_subscriptions(tx, &events).await?;
@@ -154,7 +185,7 @@ pub(crate) async fn flush(tx: &mut Tx) -> Result<bool, sqlx::Error> {
             q.build().execute(conn).await.map(drop)
         })?;
     }
-    Ok(!deliveries.is_empty() || !calls.is_empty())
+    Ok(Written { deliveries: !deliveries.is_empty(), workflow_calls: !calls.is_empty() })
 }
 
 /// Who may want an event: a subscription, or an n8n workflow bound to events.

@@ -72,7 +72,7 @@ pub enum Outcome {
 /// holding retries or released deliveries, so it re-reads when the next one falls due, and
 /// after one that emitted operational events.
 pub async fn run(d: Domain, mut rx: mpsc::UnboundedReceiver<Outcome>) {
-    let wake: Arc<Notify> = d.outbound_notify.clone();
+    let wake: Arc<Notify> = d.wakes.deliveries.clone();
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
         batch.push(first);
@@ -154,7 +154,8 @@ async fn write(d: &Domain, batch: &[Outcome]) -> Result<bool, sqlx::Error> {
     update_counters(&mut tx, &sums, &attempts).await?;
     let ended_failing: Vec<SubscriptionId> = sums.iter().filter(|(_, c)| c.failing_since.is_some()).map(|(id, _)| *id).collect();
     health::after_failures(&mut tx, d, &ended_failing, &attempts, now).await?;
-    tx.commit_deliveries().await
+    // Operational events go to subscriptions only, never to workflows.
+    Ok(tx.commit_written().await?.deliveries)
 }
 
 /// Each subscription's attempts of the batch, summed in time order; in id order, so two

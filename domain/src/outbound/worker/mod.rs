@@ -75,7 +75,7 @@ pub async fn run(d: Domain, shutdown: impl Future<Output = ()>) {
         let wait = dispatcher.round().await;
         tokio::select! {
             _ = &mut shutdown => break,
-            _ = shared.d.outbound_notify.notified() => {}
+            _ = shared.d.wakes.deliveries.notified() => {}
             _ = shared.slot_freed.notified(), if wait.for_slot => {}
             _ = tokio::time::sleep(wait.sleep) => {}
         }
