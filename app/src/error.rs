@@ -93,7 +93,7 @@ impl From<connectgain_domain::Error> for AppError {
                 message: "Please correct the highlighted fields.".into(),
                 fields: fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
             },
-            E::Conflict(m) => Self::new(ErrorKind::Conflict, m),
+            E::Conflict(m) | E::Unavailable { message: m, .. } => Self::new(ErrorKind::Conflict, m),
             E::LimitReached(m) => Self::new(ErrorKind::Invalid, m),
             E::NotFound => Self::new(ErrorKind::NotFound, "Not found."),
             E::Unauthorized(m) => Self::new(ErrorKind::Unauthorized, m),

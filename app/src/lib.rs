@@ -23,8 +23,8 @@ use leptos_router::{
 
 use components::{error_page::ErrorPage, layout::Layout};
 use routes::{
-    admin::AdminPage, campaigns::CampaignsPage, contacts::ContactsPage, dashboard::DashboardPage, home::HomePage, inbound::InboundPage, invite::InvitePage,
-    login::LoginPage, not_found::NotFound, settings::SettingsPage, signature_docs::VerifyingSignaturesPage, signup::SignupPage,
+    admin::AdminPage, api_keys::ApiKeysPage, campaigns::CampaignsPage, contacts::ContactsPage, dashboard::DashboardPage, home::HomePage, inbound::InboundPage,
+    invite::InvitePage, login::LoginPage, not_found::NotFound, settings::SettingsPage, signature_docs::VerifyingSignaturesPage, signup::SignupPage,
     webhook_endpoint::WebhookEndpointPage, webhook_logs::WebhookLogsPage, webhooks::WebhooksPage,
 };
 
@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("contacts") view=ContactsPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("settings"), StaticSegment("webhooks")) view=WebhooksPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("settings"), StaticSegment("inbound")) view=InboundPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("settings"), StaticSegment("api-keys")) view=ApiKeysPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("settings"), StaticSegment("webhooks"), StaticSegment("logs")) view=WebhookLogsPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("settings"), StaticSegment("webhooks"), ParamSegment("id")) view=WebhookEndpointPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("docs"), StaticSegment("verifying-signatures")) view=VerifyingSignaturesPage/>

@@ -1,6 +1,7 @@
 //! What pages receive from the server: views with nothing secret in them.
 
 pub mod admin;
+pub mod api_keys;
 pub mod inbound;
 pub mod webhooks;
 

@@ -5,7 +5,7 @@ use std::{ops::Deref, sync::Arc, time::Duration};
 use tokio::sync::Notify;
 
 use crate::{
-    accounts::{login_limiter::LoginLimiter, tokens::TokenCache},
+    accounts::{api_keys::KeyCache, login_limiter::LoginLimiter, tokens::TokenCache},
     appgain::AppgainClient,
     crypto::KeyRing,
     db::{GroupCommit, Invalidations},
@@ -48,6 +48,8 @@ pub struct Services {
     pub invalidations: Arc<Invalidations>,
     /// Who recently seen bearer tokens belong to.
     pub tokens: Arc<TokenCache>,
+    /// Which organization and scope recently seen API keys stand for.
+    pub api_keys: Arc<KeyCache>,
 }
 
 impl Domain {
@@ -84,6 +86,7 @@ impl Domain {
             changes,
             invalidations,
             tokens: Default::default(),
+            api_keys: Default::default(),
         }))
     }
 

@@ -23,6 +23,10 @@ pub enum Error {
     Upstream(String),
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
+    /// What the request needs is turned off or not set up (a messaging channel): `code`
+    /// names which, for clients to tell the cases apart.
+    #[error("{message}")]
+    Unavailable { code: &'static str, message: String },
     /// A cap on how many of something an organization may have (e.g. subscriptions).
     #[error("{0}")]
     LimitReached(String),

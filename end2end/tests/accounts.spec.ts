@@ -1,4 +1,4 @@
-import { test, expect, type Page } from './fixtures';
+import { test, expect, hydrated, password } from './fixtures';
 import { fakeServicesPort } from '../playwright.config';
 
 const appgain = `http://127.0.0.1:${fakeServicesPort}`;
@@ -7,12 +7,6 @@ async function setWebhookFailing(failing: boolean) {
   const res = await fetch(`${appgain}/__control`, { method: 'POST', body: JSON.stringify({ failing }) });
   expect(res.ok).toBe(true);
 }
-
-async function hydrated(page: Page) {
-  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
-}
-
-const password = 'correct horse battery';
 
 test('sign up, see provisioning finish, log out, log in, and replace the credentials in Settings', async ({ page }) => {
   const email = `owner-${Date.now()}@example.com`;

@@ -1,24 +1,5 @@
-import { test, expect, hydrated, logIn, receiver, type Page } from './fixtures';
-import type { APIRequestContext } from '@playwright/test';
+import { test, expect, hydrated, logIn, receiver, signUp, bearer, password } from './fixtures';
 import { adminEmail, adminPassword } from '../playwright.config';
-
-const password = 'correct horse battery';
-
-async function signUp(page: Page, email: string, organization: string) {
-  await page.goto('/signup');
-  await hydrated(page);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Organization name').fill(organization);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await expect(page).toHaveURL(/\/dashboard/);
-}
-
-async function bearer(request: APIRequestContext, email: string, secret = password) {
-  const login = await request.post('/api/v1/auth/login', { data: { email, password: secret } });
-  expect(login.status()).toBe(200);
-  return { authorization: `Bearer ${(await login.json()).access_token}` };
-}
 
 test('an owner adds a webhook with a custom header, a payload filter and a rate limit', async ({ page, request }) => {
   const hook = await receiver();

@@ -1,6 +1,7 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Page } from '@playwright/test';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 
 /**
  * Every test records what its page did: requests and their answers, failed requests,
@@ -62,4 +63,51 @@ export async function logIn(page: Page, email: string, password: string) {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page).toHaveURL(/\/dashboard/);
+}
+
+/** The password every test account is made with. */
+export const password = 'correct horse battery';
+
+/** Signs up a new owner and their organization through the signup page. */
+export async function signUp(page: Page, email: string, organization = 'Test Co') {
+  await page.goto('/signup');
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Organization name').fill(organization);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+}
+
+/** The `Authorization` header of a login token for the API. */
+export async function bearer(request: APIRequestContext, email: string, secret = password) {
+  const login = await request.post('/api/v1/auth/login', { data: { email, password: secret } });
+  expect(login.status()).toBe(200);
+  return { authorization: `Bearer ${(await login.json()).access_token}` };
+}
+
+/** axe-core's source, evaluated in pages (which the Content-Security-Policy lets only
+ * DevTools do: the pages load no script of anyone else). */
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core on the page as it is now; fails naming every serious or critical finding. */
+export async function expectAccessible(page: Page) {
+  await page.evaluate(axeSource);
+  const findings = await page.evaluate(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return result.violations
+      .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: any) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')).join(' | ')}`);
+  });
+  expect(findings, `axe-core on ${page.url()}`).toEqual([]);
+}
+
+/** At 375 px wide the page does not scroll sideways. */
+export async function expectFitsSmallScreen(page: Page) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 375, height: 740 });
+  await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth), { message: `${page.url()} at 375 px` }).toBeLessThanOrEqual(375);
+  if (size) await page.setViewportSize(size);
 }

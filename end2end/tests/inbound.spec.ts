@@ -1,10 +1,5 @@
-import { test, expect, type Page } from './fixtures';
+import { test, expect, hydrated, password } from './fixtures';
 
-const password = 'correct horse battery';
-
-async function hydrated(page: Page) {
-  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
-}
 
 test('an owner generates an inbound key, a lead posted with it is processed and becomes a contact', async ({ page, request }) => {
   await page.goto('/signup');

@@ -1,20 +1,5 @@
-import { test, expect, type Page } from './fixtures';
+import { test, expect, hydrated, signUp, password } from './fixtures';
 
-const password = 'correct horse battery';
-
-async function hydrated(page: Page) {
-  await expect(page.locator('.app')).toHaveAttribute('data-hydrated', 'true');
-}
-
-async function signUp(page: Page, email: string, org: string) {
-  await page.goto('/signup');
-  await hydrated(page);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Organization name').fill(org);
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await expect(page).toHaveURL(/\/dashboard/);
-}
 
 test('an owner invites a member, who joins but cannot open Settings', async ({ page, browser }) => {
   await signUp(page, `inviter-${Date.now()}@example.com`, 'Invite Co');

@@ -1,30 +1,11 @@
-import { test, expect, hydrated, receiver, type Page } from './fixtures';
+import { test, expect, hydrated, receiver, signUp, bearer } from './fixtures';
 import { createHmac } from 'node:crypto';
-import type { APIRequestContext } from '@playwright/test';
-
-const password = 'correct horse battery';
-
-async function signUp(page: Page, email: string) {
-  await page.goto('/signup');
-  await hydrated(page);
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByLabel('Organization name').fill('Portal Co');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await expect(page).toHaveURL(/\/dashboard/);
-}
-
-async function bearer(request: APIRequestContext, email: string) {
-  const login = await request.post('/api/v1/auth/login', { data: { email, password } });
-  expect(login.status()).toBe(200);
-  return { authorization: `Bearer ${(await login.json()).access_token}` };
-}
 
 test('an owner edits a webhook in place, reads its page, sends a custom test and reveals its secret', async ({ page, request }) => {
   const [first, second] = [await receiver(), await receiver()];
   try {
     const email = `portal-${Date.now()}@example.com`;
-    await signUp(page, email);
+    await signUp(page, email, 'Portal Co');
     await page.goto('/settings/webhooks');
     await hydrated(page);
     await page.getByLabel('Name').fill('Portal hook');
@@ -116,7 +97,7 @@ test('the logs page through every attempt and open a delivery; contacts page thr
   const hook = await receiver();
   try {
     const email = `logs-${Date.now()}@example.com`;
-    await signUp(page, email);
+    await signUp(page, email, 'Portal Co');
     const api = await bearer(request, email);
     const created = await request.post('/api/v1/webhooks', { data: { name: 'Busy hook', url: hook.url, events: ['contact.created'] }, headers: api });
     expect(created.status()).toBe(201);

@@ -5,6 +5,7 @@
 //!
 //! Inputs that carry a secret print it redacted: none of them may reach a log.
 
+pub mod accounts;
 pub mod crm;
 pub mod integrations;
 pub mod outbound;

@@ -2,8 +2,13 @@
 
 use leptos::prelude::*;
 
-const TABS: [(&str, &str); 4] =
-    [("/settings", "Organization"), ("/settings/webhooks", "Webhooks"), ("/settings/webhooks/logs", "Logs"), ("/settings/inbound", "Inbound")];
+const TABS: [(&str, &str); 5] = [
+    ("/settings", "Organization"),
+    ("/settings/webhooks", "Webhooks"),
+    ("/settings/webhooks/logs", "Logs"),
+    ("/settings/inbound", "Inbound"),
+    ("/settings/api-keys", "API keys"),
+];
 
 /// `current` is the path of the tab to mark (a webhook's own page marks "Webhooks").
 #[component]

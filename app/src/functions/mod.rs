@@ -1,6 +1,7 @@
 //! Server functions: thin — authenticate, parse, call one domain function, map the error.
 
 pub mod admin;
+pub mod api_keys;
 pub mod auth;
 pub mod campaigns;
 pub mod inbound;

@@ -235,11 +235,13 @@ pub async fn event_catalogue() -> Result<Vec<EventDocView>, AppError> {
         .collect())
 }
 
-/// Contacts newest first, 100 a page, from `cursor` (the previous page's `next_cursor`).
+/// Contacts newest first, 100 a page, from `cursor` (the previous page's `next_cursor`);
+/// with `q`, those whose name, e-mail address or phone number contain it.
 #[server(endpoint = "contacts/list")]
-pub async fn list_contacts(cursor: Option<String>) -> Result<ContactPage, AppError> {
+pub async fn list_contacts(q: Option<String>, cursor: Option<String>) -> Result<ContactPage, AppError> {
+    use connectgain_domain::crm::contacts::{self, ContactQuery};
     let (d, org) = member_org().await?;
-    let page = connectgain_domain::crm::contacts::list(&d, org, None, cursor.as_deref(), Some(100)).await?;
+    let page = contacts::list(&d, org, &ContactQuery { q, cursor, limit: Some(100), ..Default::default() }).await?;
     Ok(ContactPage { data: page.data.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor })
 }
 

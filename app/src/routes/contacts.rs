@@ -1,9 +1,11 @@
-//! Contacts (anyone in the organization): the newest contacts and a form to add one, which
-//! emits contact.created to the organization's webhooks.
+//! Contacts (anyone in the organization): a search by name, e-mail or phone (`?q=`, a plain
+//! GET form), the contacts newest first in pages, and a form to add one, which emits
+//! contact.created to the organization's webhooks.
 
 use connectgain_types::crm::ContactInput;
 use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     components::{
@@ -18,8 +20,11 @@ use crate::{
 #[component]
 pub fn ContactsPage() -> impl IntoView {
     let create = Action::new(|input: &ContactInput| create_contact(input.clone()));
-    // Loaded once; a contact added here goes on top of the list from the answer (no refetch).
-    let contacts = Resource::new(|| (), |_| list_contacts(None));
+    let query = use_query_map();
+    let search = Memo::new(move |_| query.with(|q| q.get("q")).filter(|q| !q.trim().is_empty()));
+    // Loaded per search; a contact added here goes on top of the list from the answer (no
+    // refetch).
+    let contacts = Resource::new(move || search.get(), |q| list_contacts(q, None));
     Effect::new(move |_| {
         if let Some(Ok(added)) = create.value().get() {
             contacts.update(|loaded| {
@@ -31,7 +36,7 @@ pub fn ContactsPage() -> impl IntoView {
         }
     });
     // "Show more" appends the next page to the list shown.
-    let more = Action::new(|cursor: &String| list_contacts(Some(cursor.clone())));
+    let more = Action::new(move |cursor: &String| list_contacts(search.get_untracked(), Some(cursor.clone())));
     Effect::new(move |_| {
         if let Some(Ok(next)) = more.value().get() {
             contacts.update(|loaded| {
@@ -79,10 +84,22 @@ pub fn ContactsPage() -> impl IntoView {
                                 <button type="submit" class="button" disabled=move || create.pending().get()>"Add contact"</button>
                             </form>
                             <div class="panel">
+                                // A plain GET form: the same request with or without JavaScript.
+                                <form method="get" action="/contacts" class="search-form" role="search">
+                                    <label for="contact-search">"Search contacts"</label>
+                                    <input id="contact-search" type="search" name="q" value=search.get_untracked().unwrap_or_default()
+                                        placeholder="Name, e-mail or phone"/>
+                                    <button type="submit" class="button secondary">"Search"</button>
+                                </form>
                                 {if list.is_empty() {
-                                    view! { <p class="muted">"No contacts yet. Add one above, or send them through the API or an inbound lead."</p> }.into_any()
+                                    match search.get_untracked() {
+                                        Some(q) => view! { <p class="muted">{format!("No contact matches “{q}”. Check the spelling, or search for part of a name, an address or a number.")}</p> }.into_any(),
+                                        None => view! { <p class="muted">"No contacts yet. Add one above, or send them through the API or an inbound lead."</p> }.into_any(),
+                                    }
                                 } else {
                                     view! {
+                                        // Focusable: at 375 px it scrolls sideways, also from the keyboard.
+                                        <div class="table-scroll" tabindex="0" role="region" aria-label="Contacts">
                                         <table class="table contact-list">
                                             <thead><tr><th>"Name"</th><th>"E-mail"</th><th>"Phone"</th><th>"Added (UTC)"</th></tr></thead>
                                             <tbody>
@@ -92,6 +109,7 @@ pub fn ContactsPage() -> impl IntoView {
                                                 }).collect_view()}
                                             </tbody>
                                         </table>
+                                        </div>
                                         {next.map(|cursor| view! {
                                             <button type="button" class="button secondary small" disabled=move || more.pending().get()
                                                 on:click=move |_| { more.dispatch(cursor.clone()); }>"Show more"</button>

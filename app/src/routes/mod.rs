@@ -1,4 +1,5 @@
 pub mod admin;
+pub mod api_keys;
 pub mod campaigns;
 pub mod contacts;
 pub mod dashboard;

@@ -19,6 +19,18 @@ const USER_KEY: &str = "user_id";
 const APPGAIN_KEY: &str = "appgain";
 /// The binding of the API key's ciphertext inside a session record.
 const SESSION_KEY_FIELD: &str = "sessions.appgain_api_key";
+const REVEAL_KEY: &str = "revealed_secret";
+/// The binding of a just-created secret's ciphertext, kept for the next page.
+const REVEAL_FIELD: &str = "sessions.revealed_secret";
+
+/// A secret created by a form posted without JavaScript, for the page the browser is sent
+/// to next to show once.
+#[derive(Serialize, Deserialize)]
+struct Revealed {
+    label: String,
+    /// A `cg1:` ciphertext.
+    secret: String,
+}
 
 #[derive(Serialize, Deserialize)]
 struct SessionCredentials {
@@ -85,4 +97,18 @@ pub async fn credentials(session: &Session, d: &Domain, user: &User) -> Result<O
         .decrypt(&cached.api_key, &SecretBinding::new(SESSION_KEY_FIELD, user.id))
         .ok()
         .map(|api_key: SecretString| Credentials { suit_id: cached.suit_id, api_key }))
+}
+
+/// Keeps a just-created secret (sealed) for the next page to show once: a form posted
+/// without JavaScript is answered with a redirect, and the secret must not travel in the
+/// address.
+pub async fn keep_to_reveal(session: &Session, d: &Domain, user: &User, label: &str, secret: &SecretString) -> Result<(), Error> {
+    let sealed = d.keys.encrypt(secret.expose_secret(), &SecretBinding::new(REVEAL_FIELD, user.id));
+    session.insert(REVEAL_KEY, Revealed { label: label.to_owned(), secret: sealed }).await.map_err(session_error)
+}
+
+/// The secret [`keep_to_reveal`] kept, removed from the session: it is shown once.
+pub async fn take_revealed(session: &Session, d: &Domain, user: &User) -> Result<Option<(String, SecretString)>, Error> {
+    let Some(kept) = session.remove::<Revealed>(REVEAL_KEY).await.map_err(session_error)? else { return Ok(None) };
+    Ok(d.keys.decrypt(&kept.secret, &SecretBinding::new(REVEAL_FIELD, user.id)).ok().map(|secret: SecretString| (kept.label, secret)))
 }

@@ -1,6 +1,7 @@
 //! Users, organizations' members, logins, API tokens and invitations.
 
 pub mod admins;
+pub mod api_keys;
 pub mod fields;
 pub mod invitations;
 pub mod login;

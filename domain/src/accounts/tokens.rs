@@ -69,29 +69,35 @@ pub async fn issue(d: &Domain, user: UserId) -> Result<IssuedToken, Error> {
     Ok(IssuedToken { token, expires_at })
 }
 
-/// Live tokens recently seen, by the SHA-256 of the token. Unknown tokens are not cached:
-/// a token issued a moment ago must work at once.
-#[derive(Default)]
-pub struct TokenCache {
-    entries: RwLock<HashMap<[u8; 32], Cached>>,
+/// Live secrets recently seen (login tokens, and API keys: [`super::api_keys`]), by the
+/// SHA-256 of the secret, with whom they stand for. Unknown secrets are not cached: one
+/// issued a moment ago must work at once.
+pub struct TokenCache<T = User> {
+    entries: RwLock<HashMap<[u8; 32], Cached<T>>>,
 }
 
-struct Cached {
-    user: User,
-    expires_at: DateTime<Utc>,
-    stamp: Stamp,
-    read_at: Instant,
+impl<T> Default for TokenCache<T> {
+    fn default() -> Self {
+        Self { entries: Default::default() }
+    }
 }
 
-impl TokenCache {
-    fn get(&self, d: &Domain, key: &[u8; 32]) -> Option<User> {
+pub(crate) struct Cached<T> {
+    pub(crate) value: T,
+    pub(crate) expires_at: DateTime<Utc>,
+    pub(crate) stamp: Stamp,
+    pub(crate) read_at: Instant,
+}
+
+impl<T: Clone> TokenCache<T> {
+    pub(crate) fn get(&self, d: &Domain, key: &[u8; 32]) -> Option<T> {
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
         let hit = entries.get(key)?;
         let fresh = hit.expires_at > Utc::now() && hit.read_at.elapsed() < invalidation::MAX_AGE && d.invalidations.is_current(Topic::Tokens, hit.stamp);
-        fresh.then(|| hit.user.clone())
+        fresh.then(|| hit.value.clone())
     }
 
-    fn put(&self, key: [u8; 32], cached: Cached) {
+    pub(crate) fn put(&self, key: [u8; 32], cached: Cached<T>) {
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= CACHE_MAX {
             entries.clear();
@@ -120,7 +126,7 @@ pub async fn authenticate(d: &Domain, token: &str) -> Result<Option<User>, Error
     let Some(TokenRow { user, expires_at }) = row else { return Ok(None) };
     let user = User::try_from(user)?;
     if let Some(stamp) = stamp {
-        d.tokens.put(key, Cached { user: user.clone(), expires_at, stamp, read_at });
+        d.tokens.put(key, Cached { value: user.clone(), expires_at, stamp, read_at });
     }
     Ok(Some(user))
 }

@@ -91,6 +91,8 @@ pub fn catalogue() -> Vec<EventDoc> {
         id: MessageId(id(7)),
         organization_id: org,
         conversation_id: conversation.id,
+        contact_id: conversation.contact_id,
+        channel: conversation.channel,
         direction,
         body: "Hello!".into(),
         status,
@@ -107,7 +109,31 @@ pub fn catalogue() -> Vec<EventDoc> {
     let completed = Campaign { status: "completed".into(), provider_status: Some(200), completed_at: Some(at), ..campaign.clone() };
     let user_data = json!({"id": user, "organization_id": org, "email": "mia@example.com", "first_name": "Mia",
         "last_name": null, "phone": null, "role": "member", "created_at": at});
-    let zoom = json!({"meeting_id": "85746065432", "topic": "Weekly sync", "recording_files": [{"file_type": "MP4", "download_url": "https://zoom.us/rec/download/…"}]});
+    let zoom_notification = json!({
+        "event": "recording.completed",
+        "event_ts": 1_765_104_000_000u64,
+        "payload": {
+            "account_id": "AAAAAABBBB",
+            "object": {
+                "id": 85_746_065_432u64,
+                "uuid": "4444AAAiAAAAAiAiAiiAii==",
+                "host_email": "mia@example.com",
+                "topic": "Weekly sync",
+                "start_time": "2026-12-07T09:00:00Z",
+                "duration": 30,
+                "share_url": "https://example.zoom.us/rec/share/abc",
+                "recording_files": [{
+                    "id": "ed6c2f27-2ae7-42f4-b3d0-835b493e4fa8",
+                    "recording_type": "shared_screen_with_speaker_view",
+                    "file_type": "MP4",
+                    "file_size": 246_560,
+                    "status": "completed",
+                    "download_url": "https://example.zoom.us/rec/download/abc"
+                }]
+            }
+        }
+    });
+    let zoom = crate::inbound::processors::zoom::event_data(crate::inbound::InboundEventId(id(10)), org, &zoom_notification).unwrap_or_default();
 
     use EventType as E;
     let doc = |event: EventType, description: &'static str, object: &'static str, example: Value| EventDoc {

@@ -230,13 +230,45 @@ pub(crate) async fn find_by_phone_in(tx: &mut Tx, org: OrgId, phone: &str) -> Re
     Ok(row.map(Contact::from))
 }
 
-/// Contacts newest first; `email` finds one by address.
-pub async fn list(d: &Domain, org: OrgId, email: Option<&str>, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Contact>, Error> {
-    if let Some(email) = email.filter(|e| !e.trim().is_empty()) {
+/// Which contacts a list shows.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ContactQuery {
+    /// The one with this e-mail address.
+    pub email: Option<String>,
+    /// Those whose name or e-mail address contains this text (any case), or whose phone
+    /// number contains its digits (when it has three or more).
+    pub q: Option<String>,
+    pub cursor: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// Contacts newest first, in pages.
+pub async fn list(d: &Domain, org: OrgId, query: &ContactQuery) -> Result<Page<Contact>, Error> {
+    if let Some(email) = query.email.as_deref().filter(|e| !e.trim().is_empty()) {
         let found = find_by_email(d, org, email).await?;
         return Ok(Page { data: found.into_iter().collect(), next_cursor: None });
     }
-    table::list(&d.db, org, cursor, limit).await
+    let Some(q) = query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) else {
+        return table::list(&d.db, org, query.cursor.as_deref(), query.limit).await;
+    };
+    if q.chars().count() > 200 {
+        return Err(Error::invalid("q", "Search for at most 200 characters."));
+    }
+    let text = format!("%{}%", like_escaped(&q.to_lowercase()));
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    // Too few digits to mean a number: a pattern no stored (E.164) number matches.
+    let phone = if digits.len() >= 3 { format!("%{digits}%") } else { "-".to_owned() };
+    let matching = table::Matching { sql: SEARCH, binds: &[text, phone] };
+    table::list_matching(&d.db, org, &matching, query.cursor.as_deref(), query.limit).await
+}
+
+/// The name (first, last, or both as written), the e-mail address, the phone number.
+const SEARCH: &str = "lower(COALESCE(first_name, '') || ' ' || COALESCE(last_name, '')) LIKE $5 ESCAPE '\\' \
+     OR lower(COALESCE(email, '')) LIKE $5 ESCAPE '\\' OR COALESCE(phone, '') LIKE $6";
+
+/// `text` matching itself in a LIKE pattern with `\` as the escape character.
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// Changes the given fields; emits contact.updated (and contact.assigned when the assignee

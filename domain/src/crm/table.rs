@@ -66,15 +66,36 @@ pub(crate) async fn get<T: Table>(db: &Db, org: OrgId, id: T::Id) -> Result<T, E
 
 /// A page of the organization's objects, newest first, after `cursor`.
 pub(crate) async fn list<T: Table>(db: &Db, org: OrgId, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<T>, Error> {
+    list_matching(db, org, &Matching::ALL, cursor, limit).await
+}
+
+/// A condition on a table's rows: SQL whose parameters start at `$5`, and their texts.
+pub(crate) struct Matching<'a> {
+    pub sql: &'a str,
+    pub binds: &'a [String],
+}
+
+impl Matching<'_> {
+    pub const ALL: Matching<'static> = Matching { sql: "TRUE", binds: &[] };
+}
+
+/// [`list`] of the objects that match.
+pub(crate) async fn list_matching<T: Table>(db: &Db, org: OrgId, matching: &Matching<'_>, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<T>, Error> {
     let cursor = Cursor::parse(cursor)?;
     let limit = page::limit(limit);
-    let sql = format!("SELECT {} FROM {} WHERE organization_id = $1 AND {} ORDER BY created_at DESC, id DESC LIMIT $4", T::COLUMNS, T::NAME, page::after(2));
-    let rows: Vec<T::Row> = on_db!(db, pool => sqlx::query_as(&sql)
-        .bind(org)
-        .bind(cursor.map(|c| c.created_at))
-        .bind(cursor.map(|c| c.id))
-        .bind(limit + 1)
-        .fetch_all(pool)
-        .await)?;
+    let sql = format!(
+        "SELECT {} FROM {} WHERE organization_id = $1 AND {} AND ({}) ORDER BY created_at DESC, id DESC LIMIT $4",
+        T::COLUMNS,
+        T::NAME,
+        page::after(2),
+        matching.sql
+    );
+    let rows: Vec<T::Row> = on_db!(db, pool => {
+        let mut q = sqlx::query_as(&sql).bind(org).bind(cursor.map(|c| c.created_at)).bind(cursor.map(|c| c.id)).bind(limit + 1);
+        for b in matching.binds {
+            q = q.bind(b);
+        }
+        q.fetch_all(pool).await
+    })?;
     Ok(page::page(rows.into_iter().map(Into::into).collect(), limit, T::page_key))
 }

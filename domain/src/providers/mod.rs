@@ -52,24 +52,50 @@ impl WithoutUrl for reqwest::Error {
 
 /// A message through the tenant's WhatsApp configuration (`to` in E.164).
 pub async fn send_whatsapp(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
-    test_whatsapp(d, org, to, text).await
+    let (to, text) = check_message(to, text)?;
+    whatsapp::send(d, org, &to, &text, Purpose::Live).await
 }
 
 /// A message through the tenant's SMS provider (`to` in E.164).
 pub async fn send_sms(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
-    test_sms(d, org, to, text).await
+    let (to, text) = check_message(to, text)?;
+    sms::send(d, org, &to, &text, Purpose::Live).await
 }
 
 /// A test message through the tenant's WhatsApp configuration.
 pub async fn test_whatsapp(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
     let (to, text) = check_message(to, text)?;
-    whatsapp::send(d, org, &to, &text).await
+    whatsapp::send(d, org, &to, &text, Purpose::Test).await
 }
 
 /// A test message through the tenant's SMS provider.
 pub async fn test_sms(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
     let (to, text) = check_message(to, text)?;
-    sms::send(d, org, &to, &text).await
+    sms::send(d, org, &to, &text, Purpose::Test).await
+}
+
+/// Why a message is sent: a test of the configuration works before the channel is turned
+/// on (that is what it is for); a real message needs the channel on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    Live,
+    Test,
+}
+
+/// The channel's switch, for a [`Purpose::Live`] message (409 `channel_disabled`).
+pub(crate) fn check_enabled(channel: &str, enabled: bool, purpose: Purpose) -> Result<(), Error> {
+    if purpose == Purpose::Live && !enabled {
+        return Err(Error::Unavailable {
+            code: "channel_disabled",
+            message: format!("{channel} is turned off for this organization; a platform admin can turn it on."),
+        });
+    }
+    Ok(())
+}
+
+/// A channel nobody has set up (409 `channel_not_configured`).
+pub(crate) fn not_configured(channel: &str) -> Error {
+    Error::Unavailable { code: "channel_not_configured", message: format!("{channel} is not set up for this organization; a platform admin can set it up.") }
 }
 
 fn check_message(to: &str, text: &str) -> Result<(String, String), Error> {

@@ -5,7 +5,7 @@ use chrono::Utc;
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::{sigv4, SendResult};
+use super::{check_enabled, not_configured, sigv4, Purpose, SendResult};
 use crate::{
     ids::OrgId,
     integrations::{
@@ -16,9 +16,10 @@ use crate::{
     Domain, Error,
 };
 
-pub(super) async fn send(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
-    let s = sms::stored(d, org).await?.ok_or_else(|| Error::Conflict("SMS is not configured for this tenant.".into()))?;
-    let incomplete = || Error::Conflict("The SMS provider's configuration is incomplete.".into());
+pub(super) async fn send(d: &Domain, org: OrgId, to: &str, text: &str, purpose: Purpose) -> Result<SendResult, Error> {
+    let s = sms::stored(d, org).await?.ok_or_else(|| not_configured("SMS"))?;
+    check_enabled("SMS", s.enabled, purpose)?;
+    let incomplete = || Error::Unavailable { code: "channel_not_configured", message: "The SMS provider's configuration is incomplete.".into() };
     match Provider::parse(&s.provider) {
         Some(Provider::Twilio) => {
             let sid = s.twilio_account_sid.as_deref().ok_or_else(incomplete)?;

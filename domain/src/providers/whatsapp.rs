@@ -3,17 +3,18 @@
 use secrecy::ExposeSecret;
 use serde_json::{json, Value};
 
-use super::SendResult;
+use super::{check_enabled, not_configured, Purpose, SendResult};
 use crate::{
     ids::OrgId,
     integrations::{reveal, whatsapp},
     Domain, Error,
 };
 
-pub(super) async fn send(d: &Domain, org: OrgId, to: &str, text: &str) -> Result<SendResult, Error> {
-    let settings = whatsapp::stored(d, org).await?.ok_or_else(|| Error::Conflict("WhatsApp is not configured for this tenant.".into()))?;
+pub(super) async fn send(d: &Domain, org: OrgId, to: &str, text: &str, purpose: Purpose) -> Result<SendResult, Error> {
+    let settings = whatsapp::stored(d, org).await?.ok_or_else(|| not_configured("WhatsApp"))?;
+    check_enabled("WhatsApp", settings.enabled, purpose)?;
     let (Some(phone_number_id), Some(token)) = (settings.phone_number_id.as_deref(), reveal(d, org, whatsapp::ACCESS_TOKEN, &settings.access_token)?) else {
-        return Err(Error::Conflict("WhatsApp needs a phone number ID and an access token first.".into()));
+        return Err(Error::Unavailable { code: "channel_not_configured", message: "WhatsApp needs a phone number ID and an access token first.".into() });
     };
     let url = format!("{}/{}/messages", d.config.providers.whatsapp_graph_base_url, crate::text::percent_encode(phone_number_id));
     let body = json!({

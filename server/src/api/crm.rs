@@ -9,7 +9,7 @@ use axum::{
 };
 use connectgain_domain::crm::{
     campaigns,
-    contacts::{self, ContactInput},
+    contacts::{self, ContactInput, ContactQuery},
     conversations::{self, ConversationInput, MessageInput},
     deals::{self, DealInput},
 };
@@ -21,7 +21,6 @@ use crate::{auth::MemberOf, state::AppState};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
-    email: Option<String>,
     cursor: Option<String>,
     limit: Option<i64>,
 }
@@ -46,8 +45,9 @@ pub async fn create_contact(State(s): State<AppState>, m: MemberOf, ApiJson(inpu
     Ok((StatusCode::CREATED, Json(json!(contacts::create(&s.domain, m.org, &input).await?))))
 }
 
-pub async fn list_contacts(State(s): State<AppState>, m: MemberOf, Query(q): Query<ListQuery>) -> Answer {
-    Ok(Json(json!(contacts::list(&s.domain, m.org, q.email.as_deref(), q.cursor.as_deref(), q.limit).await?)))
+/// `?q=` searches names, e-mail addresses and phone numbers; `?email=` finds one.
+pub async fn list_contacts(State(s): State<AppState>, m: MemberOf, Query(q): Query<ContactQuery>) -> Answer {
+    Ok(Json(json!(contacts::list(&s.domain, m.org, &q).await?)))
 }
 
 pub async fn get_contact(State(s): State<AppState>, m: MemberOf, Path(id): Path<String>) -> Answer {

@@ -52,6 +52,7 @@ impl From<Error> for ApiError {
                 Self { fields: Some(fields), ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_fields", "Some fields are invalid.") }
             }
             Error::Conflict(message) => Self::new(StatusCode::CONFLICT, "conflict", message),
+            Error::Unavailable { code, message } => Self::new(StatusCode::CONFLICT, code, message),
             Error::LimitReached(message) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "limit_reached", message),
             Error::NotFound => Self::not_found(),
             Error::Unauthorized(message) => Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message),

@@ -1,5 +1,6 @@
 //! The JSON API under `/api`.
 
+pub mod api_keys;
 pub mod auth;
 pub mod callbacks;
 pub mod crm;
@@ -31,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/organization/members/{id}", delete(organization::remove_member))
         .route("/api/v1/organization/invitations", post(organization::create_invitation))
         .route("/api/v1/invitations/{token}/accept", post(organization::accept_invitation))
+        .route("/api/v1/api-keys", get(api_keys::list).post(api_keys::create))
+        .route("/api/v1/api-keys/{id}", delete(api_keys::revoke))
         .route("/api/v1/campaigns/send", post(organization::send_campaign))
         .route("/api/contacts", get(crm::list_contacts).post(crm::create_contact))
         .route("/api/contacts/{id}", get(crm::get_contact).put(crm::update_contact).patch(crm::update_contact).delete(crm::delete_contact))

@@ -18,7 +18,7 @@ use tower_sessions::Session;
 
 use super::{error::ApiError, json::ApiJson};
 use crate::{
-    auth::{Authenticated, ClientAddress, OwnerOf},
+    auth::{Authenticated, ClientAddress, MemberOf, OrgCaller, OwnerOf},
     state::AppState,
 };
 
@@ -98,21 +98,21 @@ pub async fn accept_invitation(
     Ok((StatusCode::CREATED, Json(json!({ "user_id": user.id, "organization_id": user.organization_id, "role": user.role }))))
 }
 
-/// Sends with the session's credentials, or, for a bearer token, the organization's.
+/// Sends with the session's credentials, or, for a bearer token or an API key, the
+/// organization's.
 pub async fn send_campaign(
     State(state): State<AppState>,
     session: Session,
-    caller: Authenticated,
+    MemberOf { org, caller }: MemberOf,
     ApiJson(form): ApiJson<campaigns::CampaignForm>,
 ) -> Result<Json<Value>, ApiError> {
     let d = &state.domain;
-    let org = caller.user.organization_id.ok_or_else(|| ApiError::forbidden("Campaigns belong to an organization."))?;
-    let credentials = match caller.token {
-        Some(_) => organizations::appgain_credentials(&d.db, &d.keys, org)
+    let credentials = match caller {
+        OrgCaller::Person(Authenticated { user, token: None }) => connectgain_app::server::session::credentials(&session, d, &user).await?,
+        OrgCaller::Person(_) | OrgCaller::Key(_) => organizations::appgain_credentials(&d.db, &d.keys, org)
             .await
             .map_err(Error::from)?
             .map(|c| connectgain_domain::appgain::Credentials { suit_id: c.suit_id, api_key: c.api_key }),
-        None => connectgain_app::server::session::credentials(&session, d, &caller.user).await?,
     };
     let result = campaigns::send(d, org, credentials, &form).await?;
     Ok(Json(json!(result)))

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{error::ApiError, json::ApiJson};
-use crate::{auth::OwnerOf, state::AppState};
+use crate::{auth::ManagerOf, state::AppState};
 
 type Answer = Result<Json<Value>, ApiError>;
 
@@ -34,33 +34,38 @@ fn subscription_id(raw: &str) -> Result<SubscriptionId, ApiError> {
     raw.parse().map_err(|_| ApiError::not_found())
 }
 
-pub async fn create(State(s): State<AppState>, o: OwnerOf, ApiJson(input): ApiJson<SubscriptionInput>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn create(State(s): State<AppState>, o: ManagerOf, ApiJson(input): ApiJson<SubscriptionInput>) -> Result<(StatusCode, Json<Value>), ApiError> {
     let created = subscriptions::create(&s.domain, o.org, &input).await?;
     let mut body = json!(created.view);
     body["secret"] = json!(created.secret.expose_secret());
     Ok((StatusCode::CREATED, Json(body)))
 }
 
-pub async fn list(State(s): State<AppState>, o: OwnerOf) -> Answer {
+pub async fn list(State(s): State<AppState>, o: ManagerOf) -> Answer {
     Ok(Json(json!(subscriptions::list(&s.domain, o.org).await?)))
 }
 
-pub async fn get(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer {
+pub async fn get(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>) -> Answer {
     Ok(Json(json!(subscriptions::get(&s.domain, o.org, subscription_id(&id)?).await?)))
 }
 
-pub async fn update(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, ApiJson(input): ApiJson<SubscriptionInput>) -> Answer {
+pub async fn update(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>, ApiJson(input): ApiJson<SubscriptionInput>) -> Answer {
     Ok(Json(json!(subscriptions::update(&s.domain, o.org, subscription_id(&id)?, &input).await?)))
 }
 
 /// Changes only the fields given; the secret and the logs stay as they are.
-pub async fn patch(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, ApiJson(p): ApiJson<SubscriptionPatch>) -> Answer {
+pub async fn patch(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>, ApiJson(p): ApiJson<SubscriptionPatch>) -> Answer {
     Ok(Json(json!(subscriptions::patch(&s.domain, o.org, subscription_id(&id)?, &p).await?)))
 }
 
 /// The signing secret again (and the previous one while a rotation's grace period lasts).
 /// API answers are never stored by caches (`Cache-Control: no-store`), and nothing logs them.
-pub async fn secret(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer {
+/// The signing secret; not to a `read` API key, since the secret lets its holder sign
+/// deliveries the receiver would trust.
+pub async fn secret(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>) -> Answer {
+    if o.key.is_some_and(|k| !k.scope.may_write()) {
+        return Err(ApiError::forbidden("A read API key cannot reveal signing secrets; use a read_write key."));
+    }
     let secrets = subscriptions::reveal_secret(&s.domain, o.org, subscription_id(&id)?).await?;
     let mut body = json!({ "secret": secrets.secret.expose_secret() });
     if let Some((previous, until)) = &secrets.previous {
@@ -70,7 +75,7 @@ pub async fn secret(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String
     Ok(Json(body))
 }
 
-pub async fn delete(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
     subscriptions::delete(&s.domain, o.org, subscription_id(&id)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -81,7 +86,7 @@ pub struct Rotate {
     grace_seconds: Option<u64>,
 }
 
-pub async fn rotate(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, ApiJson(r): ApiJson<Rotate>) -> Answer {
+pub async fn rotate(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>, ApiJson(r): ApiJson<Rotate>) -> Answer {
     let grace = Duration::from_secs(r.grace_seconds.unwrap_or(24 * 3600).min(30 * 24 * 3600));
     let id = subscription_id(&id)?;
     let secret = subscriptions::rotate_secret(&s.domain, o.org, id, grace).await?;
@@ -99,7 +104,7 @@ pub struct TestEvent {
 
 pub async fn test(
     State(s): State<AppState>,
-    o: OwnerOf,
+    o: ManagerOf,
     Path(id): Path<String>,
     ApiJson(t): ApiJson<TestEvent>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
@@ -162,7 +167,7 @@ fn filter(q: &LogQuery, subscription: Option<SubscriptionId>) -> Result<AttemptF
 }
 
 /// Every attempt of one subscription, newest first.
-pub async fn logs_of(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, Query(q): Query<LogQuery>) -> Answer {
+pub async fn logs_of(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>, Query(q): Query<LogQuery>) -> Answer {
     let id = subscription_id(&id)?;
     subscriptions::get(&s.domain, o.org, id).await?;
     let page = logs::attempts(&s.domain, o.org, &filter(&q, Some(id))?, q.cursor()?, q.limit.unwrap_or(50)).await?;
@@ -170,7 +175,7 @@ pub async fn logs_of(State(s): State<AppState>, o: OwnerOf, Path(id): Path<Strin
 }
 
 /// Every attempt of the organization (optionally `subscription_id`), newest first.
-pub async fn all_logs(State(s): State<AppState>, o: OwnerOf, Query(q): Query<LogQuery>) -> Answer {
+pub async fn all_logs(State(s): State<AppState>, o: ManagerOf, Query(q): Query<LogQuery>) -> Answer {
     let subscription = q.subscription_id.as_deref().filter(|s| !s.is_empty()).map(subscription_id).transpose()?;
     let page = logs::attempts(&s.domain, o.org, &filter(&q, subscription)?, q.cursor()?, q.limit.unwrap_or(50)).await?;
     Ok(Json(json!(page)))
@@ -193,7 +198,7 @@ impl RangeQuery {
 
 /// With `range`, the figures of that range; without, the all-time counters and the latency
 /// of the latest attempts.
-pub async fn stats(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, Query(q): Query<RangeQuery>) -> Answer {
+pub async fn stats(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>, Query(q): Query<RangeQuery>) -> Answer {
     let id = subscription_id(&id)?;
     Ok(Json(match q.range()? {
         Some(range) => json!(figures::chart(&s.domain, o.org, id, range, Utc::now()).await?.stats),
@@ -202,19 +207,19 @@ pub async fn stats(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>
 }
 
 /// The range (24 h unless given) in buckets for a chart; they add up to `stats?range=`.
-pub async fn series(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, Query(q): Query<RangeQuery>) -> Answer {
+pub async fn series(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>, Query(q): Query<RangeQuery>) -> Answer {
     let range = q.range()?.unwrap_or_default();
     Ok(Json(json!(figures::chart(&s.domain, o.org, subscription_id(&id)?, range, Utc::now()).await?.series)))
 }
 
 /// A delivery whole: state, next attempt, the exact payload, every attempt. Serialized as
 /// it is (not through a `Value`), so the payload's bytes are the bytes that were sent.
-pub async fn delivery(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Result<Json<logs::DeliveryDetail>, ApiError> {
+pub async fn delivery(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>) -> Result<Json<logs::DeliveryDetail>, ApiError> {
     let id: DeliveryId = id.parse().map_err(|_| ApiError::not_found())?;
     Ok(Json(logs::delivery_detail(&s.domain, o.org, id).await?))
 }
 
-pub async fn replay_delivery(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn replay_delivery(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>) -> Result<(StatusCode, Json<Value>), ApiError> {
     let id: DeliveryId = id.parse().map_err(|_| ApiError::not_found())?;
     logs::replay_delivery(&s.domain, o.org, id).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "delivery_id": id, "status": "pending" }))))
@@ -228,7 +233,7 @@ pub struct ReplayRange {
     subscription_id: Option<String>,
 }
 
-pub async fn replay_failed(State(s): State<AppState>, o: OwnerOf, ApiJson(r): ApiJson<ReplayRange>) -> Answer {
+pub async fn replay_failed(State(s): State<AppState>, o: ManagerOf, ApiJson(r): ApiJson<ReplayRange>) -> Answer {
     let since = r.since.ok_or_else(|| Error::invalid("since", "Give the start of the range (RFC 3339)."))?;
     let until = r.until.unwrap_or_else(Utc::now);
     if until <= since {
@@ -267,7 +272,7 @@ fn seed_view(v: &SubscriptionView) -> Value {
     })
 }
 
-pub async fn seed_create(State(s): State<AppState>, o: OwnerOf, ApiJson(input): ApiJson<SeedSubscription>) -> Result<(StatusCode, Json<Value>), ApiError> {
+pub async fn seed_create(State(s): State<AppState>, o: ManagerOf, ApiJson(input): ApiJson<SeedSubscription>) -> Result<(StatusCode, Json<Value>), ApiError> {
     let event = input.event_name.trim().to_owned();
     let name = format!("{} → {}", if event.is_empty() { "events" } else { &event }, input.target_url.trim());
     let full = SubscriptionInput {
@@ -300,12 +305,12 @@ fn seed_fields(e: Error) -> Error {
     }
 }
 
-pub async fn seed_list(State(s): State<AppState>, o: OwnerOf) -> Answer {
+pub async fn seed_list(State(s): State<AppState>, o: ManagerOf) -> Answer {
     let list = subscriptions::list(&s.domain, o.org).await?;
     Ok(Json(Value::Array(list.iter().map(seed_view).collect())))
 }
 
-pub async fn seed_get(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer {
+pub async fn seed_get(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>) -> Answer {
     Ok(Json(seed_view(&subscriptions::get(&s.domain, o.org, subscription_id(&id)?).await?)))
 }
 
@@ -318,7 +323,7 @@ pub struct SeedChange {
     enabled: Option<bool>,
 }
 
-pub async fn seed_update(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>, ApiJson(c): ApiJson<SeedChange>) -> Answer {
+pub async fn seed_update(State(s): State<AppState>, o: ManagerOf, Path(id): Path<String>, ApiJson(c): ApiJson<SeedChange>) -> Answer {
     let patch = SubscriptionPatch { events: c.event_name.map(|e| vec![e.trim().to_owned()]), url: c.target_url, is_active: c.enabled, ..Default::default() };
     let view = subscriptions::patch(&s.domain, o.org, subscription_id(&id)?, &patch).await.map_err(seed_fields)?;
     Ok(Json(seed_view(&view)))

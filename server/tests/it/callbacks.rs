@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use crate::helpers::{
-    api::PASSWORD,
+    api::{data_keys, PASSWORD},
     appgain::{FakeAppgain, Mode},
     Backend, Receiver, TestApp, TestEnv,
 };
@@ -182,6 +182,7 @@ async fn whatsapp_handshake_signatures_messages_receipts_and_campaign_replies(ba
     assert_eq!(messages.body["data"][0]["body"], "Hello there");
     let new = s.received.wait_for_json("event", "message.new").await;
     assert_eq!(new["data"]["provider_message_id"], "wamid.IN1");
+    assert_eq!((new["data"]["contact_id"].as_str(), new["data"]["channel"].as_str()), (Some(contact_id.as_str()), Some("whatsapp")));
     s.received.wait_for_json("event", "message.received").await;
 
     // A campaign message sent through WhatsApp, its receipts, and the reply to it.
@@ -365,6 +366,7 @@ async fn zoom_challenge_and_recording_completed(backend: Backend) {
     assert_eq!(emitted["data"]["topic"], "Quarterly review");
     assert_eq!(emitted["data"]["organization_id"], s.org.as_str());
     assert_eq!(emitted["data"]["recording_files"][0]["file_size"], 7220);
+    assert_eq!(data_keys(&emitted["data"]), s.app.catalogue_keys("zoom.recording.completed").await, "the catalogue's example has what is sent");
     let events = all_processed(&s, 1).await;
     assert_eq!(events[0]["event_name"], "zoom.recording.completed");
 
@@ -378,7 +380,49 @@ async fn zoom_challenge_and_recording_completed(backend: Backend) {
     assert_eq!(emitted, 1, "a provider's retry is not a second recording");
 }
 
+/// A channel turned off (its "Enabled" switch) or never set up sends nothing and records
+/// nothing: 409 with a code saying which; the admin's test send still works while it is off.
+async fn a_channel_turned_off_or_not_set_up_sends_nothing(backend: Backend) {
+    let s = setup(backend).await;
+    let config = json!({"enabled": false, "phoneNumberId": "106540352242922", "accessToken": WA_TOKEN});
+    let put = s.app.call(Method::PUT, &format!("/api/platform/tenants/{}/integrations/whatsapp", s.org), Some(&s.admin), Some(&config)).await;
+    assert_eq!(put.status, 200, "{}", put.body);
+    let contact = s.app.call(Method::POST, "/api/contacts", Some(&s.owner), Some(&json!({"first_name": "Kerry", "phone": "+16315551181"}))).await;
+    let contact_id = contact.body["id"].as_str().unwrap().to_owned();
+    let send = |channel: &'static str| {
+        let (s, contact_id) = (&s, contact_id.clone());
+        async move {
+            let conversation =
+                s.app.call(Method::POST, "/api/conversations", Some(&s.owner), Some(&json!({"contact_id": contact_id, "channel": channel}))).await;
+            let id = conversation.body["id"].as_str().unwrap().to_owned();
+            let sent = s.app.call(Method::POST, &format!("/api/conversations/{id}/send"), Some(&s.owner), Some(&json!({"body": "Hello"}))).await;
+            let messages = s.app.call(Method::GET, &format!("/api/conversations/{id}/messages"), Some(&s.owner), None).await;
+            assert_eq!(messages.body["data"].as_array().unwrap().len(), 0, "nothing recorded as sent on {channel}");
+            (
+                sent.status,
+                sent.body["error"]["code"].as_str().unwrap_or_default().to_owned(),
+                sent.body["error"]["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        }
+    };
+    let (status, code, message) = send("whatsapp").await;
+    assert_eq!((status, code.as_str()), (409, "channel_disabled"), "{message}");
+    assert!(message.contains("WhatsApp is turned off"), "{message}");
+    let (status, code, _) = send("sms").await;
+    assert_eq!((status, code.as_str()), (409, "channel_not_configured"));
+    let test = json!({"to": "+16315551181", "message": "Testing"});
+    let tested = s.app.call(Method::POST, &format!("/api/platform/tenants/{}/integrations/whatsapp/test", s.org), Some(&s.admin), Some(&test)).await;
+    assert_eq!((tested.status, &tested.body["ok"]), (200, &json!(true)), "{}", tested.body);
+    // Turned on, the same conversation sends.
+    let config = json!({"enabled": true, "phoneNumberId": "106540352242922", "accessToken": WA_TOKEN});
+    s.app.call(Method::PUT, &format!("/api/platform/tenants/{}/integrations/whatsapp", s.org), Some(&s.admin), Some(&config)).await;
+    let conversation = conversation_of(&s, &contact_id, "whatsapp").await;
+    let sent = s.app.call(Method::POST, &format!("/api/conversations/{conversation}/send"), Some(&s.owner), Some(&json!({"body": "Hello"}))).await;
+    assert_eq!((sent.status, sent.body["message"]["status"].as_str()), (201, Some("sent")), "{}", sent.body);
+}
+
 backend_tests!(
+    a_channel_turned_off_or_not_set_up_sends_nothing,
     whatsapp_handshake_signatures_messages_receipts_and_campaign_replies,
     twilio_inbound_sms_and_status_callbacks_are_verified,
     vonage_inbound_sms_and_receipts_need_the_signature_secret,

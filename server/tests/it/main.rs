@@ -9,6 +9,7 @@ mod helpers;
 
 mod accounts;
 mod admin_page;
+mod api_keys;
 mod callbacks;
 mod cli;
 mod crash;

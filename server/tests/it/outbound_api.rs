@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::helpers::{
-    api::spawn_with_appgain,
+    api::{data_keys, spawn_with_appgain},
     appgain::{FakeAppgain, Mode},
     browser::{browser_login, post_form_with_cookie},
     Backend, Receiver, Reply, TestApp, TestEnv, CEILING,
@@ -120,6 +120,7 @@ async fn every_event_fires_from_its_real_action_signed(backend: Backend) {
         assert!(headers["webhook-signature"].starts_with("v1,"));
         assert_eq!(value["data"]["organization_id"], org.as_str(), "{event}: {body}");
         assert!(value["data"]["id"].is_string(), "{event}");
+        assert_eq!(data_keys(&value["data"]), app.catalogue_keys(&event).await, "{event}: the catalogue's example has what is sent");
         names.push(event);
     }
     let mut sorted_expected: Vec<&str> = expected.to_vec();
@@ -142,6 +143,11 @@ async fn every_event_fires_from_its_real_action_signed(backend: Backend) {
     assert_eq!(of("user.created")[0]["data"]["email"], "mia@acme.io");
     assert!(of("user.created")[0]["data"].get("password_hash").is_none());
     assert_eq!(of("contact.deleted")[0]["data"]["id"], contact_id.as_str());
+    for event in ["message.received", "message.new", "message.sent", "message.delivered", "message.read", "message.failed", "broadcast.response"] {
+        for e in of(event) {
+            assert_eq!((e["data"]["contact_id"].as_str(), e["data"]["channel"].as_str()), (Some(contact_id.as_str()), Some("whatsapp")), "{event}: {e}");
+        }
+    }
     app.stop().await;
 }
 
@@ -279,6 +285,43 @@ async fn contacts_are_validated_unique_findable_and_paged(backend: Backend) {
     unique.sort();
     unique.dedup();
     assert_eq!((seen.len(), unique.len()), (5, 5), "pages neither overlap nor skip");
+
+    // Search: names (either, or both as written), e-mail addresses, phone digits; any case;
+    // `%` and `_` are plain characters; paged like the full list; this organization only.
+    for body in [
+        json!({"first_name": "Ada", "last_name": "Lovelace", "email": "ada@engines.io", "phone": "+44 20 7946 0958"}),
+        json!({"first_name": "Grace", "last_name": "Hopper", "email": "grace_h@navy.mil"}),
+        json!({"first_name": "Adam", "email": "adam@acme.io"}),
+    ] {
+        assert_eq!(app.call(Method::POST, "/api/contacts", Some(&owner), Some(&body)).await.status, 201);
+    }
+    let (_, other) = app.owner("boss@globex.io", "Globex").await;
+    app.call(Method::POST, "/api/contacts", Some(&other), Some(&json!({"first_name": "Ada", "email": "ada@globex.io"}))).await;
+    let search = |q: &str| {
+        let (app, owner) = (&app, owner.clone());
+        let path = format!("/api/contacts?q={}", urlencode(q));
+        async move {
+            let reply = app.call(Method::GET, &path, Some(&owner), None).await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            let mut emails: Vec<String> = reply.body["data"].as_array().unwrap().iter().map(|c| c["email"].as_str().unwrap().to_owned()).collect();
+            emails.sort();
+            emails
+        }
+    };
+    assert_eq!(search("ADA").await, ["ada@engines.io", "adam@acme.io"]);
+    assert_eq!(search("ada lovelace").await, ["ada@engines.io"]);
+    assert_eq!(search("hopper").await, ["grace_h@navy.mil"]);
+    assert_eq!(search("7946 0958").await, ["ada@engines.io"]);
+    assert_eq!(search("e_h").await, ["grace_h@navy.mil"], "`_` is not a wildcard");
+    assert!(search("%").await.is_empty(), "`%` is not a wildcard");
+    assert_eq!(search("acme.io").await.len(), 6);
+    let paged = app.call(Method::GET, "/api/contacts?q=acme.io&limit=4", Some(&owner), None).await;
+    assert_eq!(paged.body["data"].as_array().unwrap().len(), 4);
+    let rest = paged.body["next_cursor"].as_str().unwrap();
+    let paged = app.call(Method::GET, &format!("/api/contacts?q=acme.io&limit=4&cursor={}", urlencode(rest)), Some(&owner), None).await;
+    assert_eq!((paged.body["data"].as_array().unwrap().len(), &paged.body["next_cursor"]), (2, &Value::Null));
+    let long = app.call(Method::GET, &format!("/api/contacts?q={}", "a".repeat(201)), Some(&owner), None).await;
+    assert_eq!((long.status, &long.body["error"]["fields"]["q"].is_string()), (422, &true));
     app.stop().await;
 }
 

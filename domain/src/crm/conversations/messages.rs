@@ -27,12 +27,16 @@ crate::typed_id!(
     MessageId
 );
 
-/// A message, as the API answers it and events carry it.
+/// A message, as the API answers it and events carry it: with its conversation's contact
+/// and channel, so that a receiver knows who wrote and where without asking.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Message {
     pub id: MessageId,
     pub organization_id: OrgId,
     pub conversation_id: ConversationId,
+    pub contact_id: Option<ContactId>,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
     #[sqlx(try_from = "String")]
     pub direction: Direction,
     pub body: String,
@@ -45,6 +49,10 @@ pub struct Message {
 }
 
 const MESSAGE_COLUMNS: &str = "id, organization_id, conversation_id, direction, body, status, campaign_id, provider_message_id, created_at, updated_at";
+
+/// Messages with their conversation's contact and channel (`m`, `c`).
+const SELECT_MESSAGES: &str = "SELECT m.id, m.organization_id, m.conversation_id, c.contact_id, c.channel, m.direction, m.body, m.status, \
+     m.campaign_id, m.provider_message_id, m.created_at, m.updated_at FROM messages m JOIN conversations c ON c.id = m.conversation_id";
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct MessageInput {
@@ -115,13 +123,15 @@ pub async fn record_message(d: &Domain, org: OrgId, conversation: ConversationId
 }
 
 async fn record_in(tx: &mut Tx, org: OrgId, conversation: ConversationId, new: NewMessage) -> Result<Message, Error> {
-    find(tx, org, conversation).await?;
+    let conversation = find(tx, org, conversation).await?;
     let campaign_id = campaign_of(tx, org, new.campaign.as_deref()).await?;
     let now = Utc::now();
     let message = Message {
         id: MessageId::new(),
         organization_id: org,
-        conversation_id: conversation,
+        conversation_id: conversation.id,
+        contact_id: conversation.contact_id,
+        channel: conversation.channel,
         direction: new.direction,
         body: new.body,
         status: new.status,
@@ -133,7 +143,7 @@ async fn record_in(tx: &mut Tx, org: OrgId, conversation: ConversationId, new: N
     on_tx!(tx, conn => sqlx::query(&format!("INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"))
         .bind(message.id)
         .bind(org)
-        .bind(conversation)
+        .bind(message.conversation_id)
         .bind(message.direction.as_str())
         .bind(&message.body)
         .bind(message.status.as_str())
@@ -190,14 +200,14 @@ async fn move_status_in(
     status: MessageStatus,
     allowed: impl Fn(MessageStatus, MessageStatus) -> bool,
 ) -> Result<(Message, bool), Error> {
-    let lock = crate::crm::table::for_update(tx);
-    let mut message: Message =
-        on_tx!(tx, conn => sqlx::query_as(&format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = $1 AND organization_id = $2{lock}"))
+    // The message's row only: a conversation's is locked by changes to the conversation.
+    let lock = if tx.is_postgres() { " FOR UPDATE OF m" } else { "" };
+    let mut message: Message = on_tx!(tx, conn => sqlx::query_as(&format!("{SELECT_MESSAGES} WHERE m.id = $1 AND m.organization_id = $2{lock}"))
         .bind(id)
         .bind(org)
         .fetch_optional(conn)
         .await)?
-        .ok_or(Error::NotFound)?;
+    .ok_or(Error::NotFound)?;
     if message.direction != Direction::Outbound {
         return Err(Error::invalid("status", "Only outbound messages have a delivery status."));
     }
@@ -225,7 +235,7 @@ pub async fn messages(d: &Domain, org: OrgId, conversation: ConversationId, curs
     let cursor = Cursor::parse(cursor)?;
     let limit = page::limit(limit);
     let sql = format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND organization_id = $5 AND {} \
+        "SELECT * FROM ({SELECT_MESSAGES} WHERE m.conversation_id = $1 AND m.organization_id = $5) AS messages WHERE {} \
          ORDER BY created_at DESC, id DESC LIMIT $4",
         page::after(2)
     );
@@ -247,7 +257,7 @@ pub fn parse_message_id(raw: &str) -> Result<MessageId, Error> {
 /// The message a provider knows by `provider_message_id` (its receipts name it so).
 pub async fn find_by_provider_id(d: &Domain, org: OrgId, provider_message_id: &str) -> Result<Option<Message>, Error> {
     Ok(on_db!(&d.db, pool => sqlx::query_as(&format!(
-        "SELECT {MESSAGE_COLUMNS} FROM messages WHERE organization_id = $1 AND provider_message_id = $2 ORDER BY created_at LIMIT 1"
+        "{SELECT_MESSAGES} WHERE m.organization_id = $1 AND m.provider_message_id = $2 ORDER BY m.created_at LIMIT 1"
     ))
     .bind(org)
     .bind(provider_message_id)

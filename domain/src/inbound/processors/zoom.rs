@@ -15,9 +15,16 @@ pub async fn process(d: &Domain, org: OrgId, id: InboundEventId, payload: &Value
     if payload["event"].as_str() != Some("recording.completed") {
         return Ok(json!({ "stored": true }));
     }
+    emit_now(d, org, EventType::ZoomRecordingCompleted, &event_data(id, org, payload)?).await?;
+    Ok(json!({ "emitted": "zoom.recording.completed" }))
+}
+
+/// zoom.recording.completed's data, from Zoom's `recording.completed` notification (the
+/// catalogue's example is made by this too, from a notification as Zoom documents it).
+pub fn event_data(id: InboundEventId, org: OrgId, payload: &Value) -> Result<Value, Error> {
     let object = &payload["payload"]["object"];
     // Zoom's numbers (sizes, durations) are integers; anything else is made a string.
-    let data = attributes(Some(&json!({
+    attributes(Some(&json!({
         "id": id,
         "organization_id": org,
         "meeting_id": object["id"],
@@ -30,7 +37,5 @@ pub async fn process(d: &Domain, org: OrgId, id: InboundEventId, payload: &Value
         "recording_files": object["recording_files"],
         "zoom_account_id": payload["payload"]["account_id"],
         "event_ts": payload["event_ts"],
-    })))?;
-    emit_now(d, org, EventType::ZoomRecordingCompleted, &data).await?;
-    Ok(json!({ "emitted": "zoom.recording.completed" }))
+    })))
 }

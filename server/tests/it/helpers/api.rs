@@ -35,6 +35,14 @@ impl TestApp {
         Reply { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), headers }
     }
 
+    /// The keys of the event catalogue's example data for `event`, sorted: what a delivery's
+    /// `data` must have.
+    pub async fn catalogue_keys(&self, event: &str) -> Vec<String> {
+        let catalogue = self.call(reqwest::Method::GET, "/api/v1/webhooks/events", None, None).await;
+        let doc = catalogue.body.as_array().unwrap().iter().find(|d| d["event"] == event).cloned();
+        data_keys(&doc.unwrap_or_else(|| panic!("{event} is not in the catalogue"))["example"])
+    }
+
     /// Signs up an owner and returns (organization id, bearer token).
     pub async fn owner(&self, email: &str, organization: &str) -> (String, String) {
         let body = json!({ "email": email, "password": PASSWORD, "organization_name": organization });
@@ -61,4 +69,11 @@ impl TestApp {
         assert_eq!(joined.status, 201, "{}", joined.body);
         (joined.body["user_id"].as_str().unwrap().to_owned(), self.token(email).await)
     }
+}
+
+/// The keys of a JSON object, sorted.
+pub fn data_keys(value: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = value.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
+    keys.sort();
+    keys
 }

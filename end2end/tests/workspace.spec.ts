@@ -1,0 +1,105 @@
+import { test, expect, hydrated, signUp, bearer, expectAccessible, expectFitsSmallScreen } from './fixtures';
+
+test('an owner creates a read API key, uses it, and revokes it', async ({ page, request }) => {
+  const email = `keys-${Date.now()}@example.com`;
+  await signUp(page, email, 'Keys Co');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await hydrated(page);
+  await page.getByRole('link', { name: 'API keys' }).click();
+  await expect(page.getByRole('heading', { name: 'API keys', level: 1 })).toBeVisible();
+  await expect(page.getByText('No API keys yet.')).toBeVisible();
+  await expect(page.getByRole('link', { name: 'API keys' })).toHaveAttribute('aria-current', 'page');
+
+  await page.getByLabel('Name').fill('n8n reports');
+  await page.getByLabel('Scope').selectOption('read');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const field = page.getByLabel('The new API key');
+  await expect(field).toHaveValue(/^cgk_/);
+  const key = await field.inputValue();
+  const row = page.getByRole('row', { name: /n8n reports/ });
+  await expect(row).toContainText(`cgk_…${key.slice(-4)}`);
+  await expect(row).toContainText('Read');
+  await expectAccessible(page);
+  await expectFitsSmallScreen(page);
+
+  // Used as a program would: reads work, writes are refused.
+  const auth = { authorization: `Bearer ${key}` };
+  const contact = await request.post('/api/contacts', { headers: await bearer(request, email), data: { first_name: 'Ada', email: 'ada@example.com' } });
+  expect(contact.status()).toBe(201);
+  const listed = await request.get('/api/contacts?q=ada', { headers: auth });
+  expect(listed.status()).toBe(200);
+  expect((await listed.json()).data.map((c: { email: string }) => c.email)).toEqual(['ada@example.com']);
+  const write = await request.post('/api/contacts', { headers: auth, data: { first_name: 'Bob' } });
+  expect(write.status()).toBe(403);
+
+  // Shown once: a reload lists the key by its hint only.
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel('The new API key')).toHaveCount(0);
+  expect(await page.content()).not.toContain(key);
+
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Revoke n8n reports' }).click();
+  await expect(page.getByText('The key was revoked')).toBeVisible();
+  await expect(page.getByRole('row', { name: /n8n reports/ })).toHaveCount(0);
+  expect((await request.get('/api/contacts', { headers: auth })).status()).toBe(401);
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('an API key is created and shown once, and contacts are searched', async ({ page, request }) => {
+    const email = `nojs-keys-${Date.now()}@example.com`;
+    const signup = await request.post('/api/v1/auth/signup', { data: { email, password: 'correct horse battery', organization_name: 'Plain Co' } });
+    expect(signup.status()).toBe(201);
+    for (const c of [{ first_name: 'Grace', last_name: 'Hopper', email: 'grace@navy.mil' }, { first_name: 'Alan', email: 'alan@bletchley.uk' }]) {
+      expect((await request.post('/api/contacts', { headers: await bearer(request, email), data: c })).status()).toBe(201);
+    }
+    await page.goto('/login');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page).toHaveURL(/\/dashboard/);
+
+    await page.goto('/settings/api-keys');
+    await page.getByLabel('Name').fill('cron job');
+    await page.getByLabel('Scope').selectOption('read_write');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await expect(page).toHaveURL(/\/settings\/api-keys$/);
+    const key = await page.getByLabel('The new API key').inputValue();
+    expect(key).toMatch(/^cgk_/);
+    const made = await request.post('/api/contacts', { headers: { authorization: `Bearer ${key}` }, data: { first_name: 'Katherine', email: 'kj@nasa.gov' } });
+    expect(made.status()).toBe(201);
+    await page.reload();
+    await expect(page.getByLabel('The new API key')).toHaveCount(0);
+    await expect(page.getByRole('row', { name: /cron job/ })).toContainText('Read and write');
+
+    await page.goto('/contacts');
+    await page.getByLabel('Search contacts').fill('hopper');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page).toHaveURL(/\/contacts\?q=hopper/);
+    await expect(page.getByRole('cell', { name: 'grace@navy.mil' })).toBeVisible();
+    await expect(page.getByRole('cell', { name: 'alan@bletchley.uk' })).toHaveCount(0);
+    await page.goto('/contacts?q=nobody');
+    await expect(page.getByText('No contact matches “nobody”')).toBeVisible();
+  });
+});
+
+test('a member searches contacts', async ({ page, request }) => {
+  const email = `search-${Date.now()}@example.com`;
+  await signUp(page, email, 'Search Co');
+  const auth = await bearer(request, email);
+  for (const c of [{ first_name: 'Ada', last_name: 'Lovelace', phone: '+44 20 7946 0958' }, { first_name: 'Grace', email: 'grace@navy.mil' }]) {
+    expect((await request.post('/api/contacts', { headers: auth, data: c })).status()).toBe(201);
+  }
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await hydrated(page);
+  await expect(page.getByRole('cell', { name: 'grace@navy.mil' })).toBeVisible();
+  await page.getByLabel('Search contacts').fill('7946');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/\/contacts\?q=7946/);
+  await expect(page.getByRole('cell', { name: 'Ada Lovelace' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'grace@navy.mil' })).toHaveCount(0);
+  await expectAccessible(page);
+  await expectFitsSmallScreen(page);
+});
