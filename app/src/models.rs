@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api_keys;
+pub mod contacts;
 pub mod inbound;
 pub mod webhooks;
 
@@ -67,6 +68,26 @@ pub struct MemberView {
 pub struct InvitationView {
     pub url: String,
     pub expires_at: String,
+}
+
+/// A sent campaign in the history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignRow {
+    pub id: String,
+    pub name: String,
+    pub channel: String,
+    /// `started`, `completed` or `failed`.
+    pub status: String,
+    /// The HTTP status Appgain answered.
+    pub provider_status: Option<i32>,
+    pub sent_at: String,
+}
+
+/// Campaigns newest first, a page at a time.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CampaignPage {
+    pub data: Vec<CampaignRow>,
+    pub next_cursor: Option<String>,
 }
 
 /// Appgain's answer to a campaign.

@@ -32,10 +32,11 @@ test('an owner invites a member, who joins but cannot open Settings', async ({ p
 
   // The owner sees the new member and removes them after confirming.
   await page.reload();
-  await expect(page.getByRole('cell', { name: memberEmail })).toBeVisible();
-  page.once('dialog', (dialog) => dialog.accept());
-  await page.getByRole('row', { name: new RegExp(memberEmail) }).getByRole('button', { name: 'Remove' }).click();
-  await expect(page.getByRole('cell', { name: memberEmail })).toHaveCount(0);
+  await expect(page.getByRole('cell', { name: memberEmail, exact: true })).toBeVisible();
+  const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => { resolve(dialog.message()); void dialog.accept(); }));
+  await page.getByRole('button', { name: `Remove ${memberEmail}` }).click();
+  expect(await asked).toBe(`Remove ${memberEmail}?`);
+  await expect(page.getByRole('cell', { name: memberEmail, exact: true })).toHaveCount(0);
 });
 
 test('a campaign is sent through Appgain and its answer shown', async ({ page }) => {

@@ -38,8 +38,14 @@ test('an owner creates a read API key, uses it, and revokes it', async ({ page, 
   await expect(page.getByLabel('The new API key')).toHaveCount(0);
   expect(await page.content()).not.toContain(key);
 
-  page.once('dialog', (dialog) => dialog.accept());
+  // Asked first: dismissed, nothing happens; accepted, the key is revoked.
+  page.once('dialog', (dialog) => dialog.dismiss());
   await page.getByRole('button', { name: 'Revoke n8n reports' }).click();
+  await expect(row).toBeVisible();
+  expect((await request.get('/api/contacts', { headers: auth })).status()).toBe(200);
+  const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => { resolve(dialog.message()); void dialog.accept(); }));
+  await page.getByRole('button', { name: 'Revoke n8n reports' }).click();
+  expect(await asked).toContain('Revoke the key n8n reports?');
   await expect(page.getByText('The key was revoked')).toBeVisible();
   await expect(page.getByRole('row', { name: /n8n reports/ })).toHaveCount(0);
   expect((await request.get('/api/contacts', { headers: auth })).status()).toBe(401);
@@ -100,6 +106,71 @@ test('a member searches contacts', async ({ page, request }) => {
   await expect(page).toHaveURL(/\/contacts\?q=7946/);
   await expect(page.getByRole('cell', { name: 'Ada Lovelace' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'grace@navy.mil' })).toHaveCount(0);
+  await expectAccessible(page);
+  await expectFitsSmallScreen(page);
+});
+
+test('a member opens a contact from the search, edits it, assigns it, sees its deals, and deletes it', async ({ page, request }) => {
+  const email = `contact-${Date.now()}@example.com`;
+  await signUp(page, email, 'Contact Co');
+  const auth = await bearer(request, email);
+  const made = await request.post('/api/contacts', { headers: auth, data: { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@engines.io', attributes: { plan: 'pro' } } });
+  const contactId = (await made.json()).id;
+  const deal = await request.post('/api/deals', { headers: auth, data: { title: 'Analytical engine', value_cents: 120000, currency: 'GBP', contact_id: contactId } });
+  expect(deal.status()).toBe(201);
+
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await hydrated(page);
+  await page.getByLabel('Search contacts').fill('lovelace');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('link', { name: 'Ada Lovelace' }).click();
+  await expect(page.getByRole('heading', { name: 'Ada Lovelace', level: 1 })).toBeVisible();
+  await hydrated(page);
+  await expect(page.getByText('Analytical engine')).toBeVisible();
+  await expect(page.getByText('1,200.00 GBP')).toBeVisible();
+  await expect(page.getByLabel('Other fields')).toContainText('"plan": "pro"');
+
+  // An invalid address is refused beside its field; a valid change is saved.
+  await page.getByLabel('Phone').fill('12');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.locator('#field-phone-error')).not.toBeEmpty();
+  await page.getByLabel('Phone').fill('');
+  await page.getByLabel('E-mail').fill('ada@lovelace.org');
+  await page.getByLabel('Last name').fill('King');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Ada King', level: 1 })).toBeVisible();
+  await expect(page.getByRole('status')).toContainText('Saved.');
+  const stored = await (await request.get(`/api/contacts/${contactId}`, { headers: auth })).json();
+  expect([stored.email, stored.last_name]).toEqual(['ada@lovelace.org', 'King']);
+
+  const me = await (await request.get('/api/auth/me', { headers: auth })).json();
+  await page.getByLabel('Person').selectOption(me.user_id);
+  await page.getByRole('button', { name: 'Assign' }).click();
+  await expect(page.getByText('Assignment saved.')).toBeVisible();
+  expect((await (await request.get(`/api/contacts/${contactId}`, { headers: auth })).json()).assigned_to).toBe(me.user_id);
+  await expectAccessible(page);
+  await expectFitsSmallScreen(page);
+
+  const asked = new Promise<string>((resolve) => page.once('dialog', (dialog) => { resolve(dialog.message()); void dialog.accept(); }));
+  await page.getByRole('button', { name: 'Delete contact' }).click();
+  expect(await asked).toContain('Delete Ada King?');
+  await expect(page).toHaveURL(/\/contacts\?deleted=1/);
+  await expect(page.getByText('The contact was deleted.')).toBeVisible();
+  expect((await request.get(`/api/contacts/${contactId}`, { headers: auth })).status()).toBe(404);
+});
+
+test('the campaigns page lists the campaigns sent', async ({ page }) => {
+  await signUp(page, `history-${Date.now()}@example.com`, 'History Co');
+  await page.getByRole('link', { name: 'Campaigns' }).click();
+  await hydrated(page);
+  await expect(page.getByText('No campaigns sent yet.')).toBeVisible();
+  await page.getByLabel('Campaign name').fill('Spring sale');
+  await page.getByLabel('Channel').selectOption('whatsapp');
+  await page.getByLabel('Message').fill('20% off this week');
+  await page.getByRole('button', { name: 'Send campaign' }).click();
+  const row = page.getByRole('row', { name: /Spring sale/ });
+  await expect(row).toContainText('whatsapp');
+  await expect(row).toContainText(/completed|failed/);
   await expectAccessible(page);
   await expectFitsSmallScreen(page);
 });

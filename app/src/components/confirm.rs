@@ -50,3 +50,26 @@ pub fn ConfirmDialog() -> impl IntoView {
         })
     }
 }
+
+/// A submit button that asks the browser's own confirmation first (with JavaScript; the
+/// page's Content-Security-Policy forbids inline `onsubmit` handlers). Cancelled, the form
+/// is not sent. Without JavaScript the form is sent as it is.
+#[component]
+pub fn ConfirmSubmit(
+    /// What the button says.
+    label: &'static str,
+    /// The question asked.
+    #[prop(into)]
+    question: String,
+    #[prop(default = "button danger")] class: &'static str,
+    /// The button's accessible name, when the label alone does not say what it acts on.
+    #[prop(optional, into)]
+    aria_label: Option<String>,
+) -> impl IntoView {
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            ev.prevent_default();
+        }
+    };
+    view! { <button type="submit" class=class aria-label=aria_label on:click=on_click>{label}</button> }
+}

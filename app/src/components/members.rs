@@ -2,7 +2,10 @@
 
 use leptos::prelude::*;
 
-use crate::functions::members::{list_members, CreateInvitation, RemoveMember};
+use crate::{
+    components::confirm::ConfirmSubmit,
+    functions::members::{list_members, CreateInvitation, RemoveMember},
+};
 
 #[component]
 pub fn Members() -> impl IntoView {
@@ -41,10 +44,10 @@ pub fn Members() -> impl IntoView {
                                                 <td><span class="badge">{m.role}</span></td>
                                                 <td class="actions">
                                                     {removable.then(|| view! {
-                                                        <ActionForm action=remove attr:class="inline-form"
-                                                            attr:onsubmit=format!("return confirm('Remove {}?')", m.email.replace('\'', ""))>
+                                                        <ActionForm action=remove attr:class="inline-form">
                                                             <input type="hidden" name="member_id" value=id/>
-                                                            <button type="submit" class="button secondary small">"Remove"</button>
+                                                            <ConfirmSubmit label="Remove" question=format!("Remove {}?", m.email)
+                                                                class="button secondary small" aria_label=format!("Remove {}", m.email)/>
                                                         </ActionForm>
                                                     })}
                                                 </td>

@@ -1,8 +1,33 @@
-//! Sending a campaign through Appgain with the session's credentials.
+//! Sending a campaign through Appgain with the session's credentials, and the campaigns
+//! sent before.
 
 use leptos::prelude::*;
 
-use crate::{error::AppError, models::CampaignResultView};
+use crate::{
+    error::AppError,
+    models::{CampaignPage, CampaignResultView},
+};
+
+/// Campaigns newest first, 50 a page from `cursor` (the previous page's `next_cursor`).
+#[server(endpoint = "campaigns/list")]
+pub async fn list_campaigns(cursor: Option<String>) -> Result<CampaignPage, AppError> {
+    use crate::models::CampaignRow;
+    let (d, org) = crate::server::webhooks::member_org().await?;
+    let page = connectgain_domain::crm::campaigns::list(&d, org, cursor.as_deref(), Some(50)).await?;
+    let data = page
+        .data
+        .into_iter()
+        .map(|c| CampaignRow {
+            id: c.id.to_string(),
+            name: c.name,
+            channel: c.channel,
+            status: c.status,
+            provider_status: c.provider_status,
+            sent_at: c.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        })
+        .collect();
+    Ok(CampaignPage { data, next_cursor: page.next_cursor })
+}
 
 #[server(endpoint = "campaigns/send")]
 pub async fn send_campaign(name: String, channel: String, message: String) -> Result<CampaignResultView, AppError> {

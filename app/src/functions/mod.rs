@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api_keys;
 pub mod auth;
 pub mod campaigns;
+pub mod contacts;
 pub mod inbound;
 pub mod members;
 pub mod settings;

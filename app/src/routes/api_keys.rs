@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     components::{
+        confirm::ConfirmSubmit,
         form::{form_error, Field, FormAlert},
         settings_tabs::SettingsTabs,
         status::LoadFailed,
@@ -115,7 +116,7 @@ fn KeyList(keys: Vec<ApiKeyRow>, revoke: ServerAction<RevokeApiKey>) -> impl Int
                                 (Some(at), false) => at.clone(),
                                 (None, _) => "Never".to_owned(),
                             };
-                            let question = format!("return confirm('Revoke the key {}? Programs using it stop working at once.')", k.name.replace(['\'', '\\'], ""));
+                            let question = format!("Revoke the key {}? Programs using it stop working at once.", k.name);
                             view! {
                                 <tr class:expired=k.expired>
                                     <td data-label="Name">{k.name.clone()}</td>
@@ -125,9 +126,9 @@ fn KeyList(keys: Vec<ApiKeyRow>, revoke: ServerAction<RevokeApiKey>) -> impl Int
                                     <td data-label="Expires">{expires}</td>
                                     <td data-label="Last used">{k.last_used_at.unwrap_or_else(|| "Never".to_owned())}</td>
                                     <td data-label="Actions" class="actions">
-                                        <ActionForm action=revoke attr:class="inline-form" attr:onsubmit=question>
+                                        <ActionForm action=revoke attr:class="inline-form">
                                             <input type="hidden" name="key_id" value=k.id/>
-                                            <button type="submit" class="button secondary small" aria-label=format!("Revoke {}", k.name)>"Revoke"</button>
+                                            <ConfirmSubmit label="Revoke" question class="button secondary small" aria_label=format!("Revoke {}", k.name)/>
                                         </ActionForm>
                                     </td>
                                 </tr>

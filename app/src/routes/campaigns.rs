@@ -1,12 +1,16 @@
-//! Composing and sending a campaign through Appgain.
+//! Composing and sending a campaign through Appgain, beside the campaigns sent before.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    components::form::{form_error, Field, FormAlert},
-    functions::campaigns::SendCampaign,
+    components::{
+        form::{form_error, Field, FormAlert},
+        status::LoadFailed,
+    },
+    functions::campaigns::{list_campaigns, SendCampaign},
+    models::CampaignRow,
 };
 
 #[component]
@@ -15,6 +19,19 @@ pub fn CampaignsPage() -> impl IntoView {
     let error = form_error(action.value().into());
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
     let sent_plain = use_query_map().with_untracked(|q| q.get("sent"));
+    // Loaded again after each send, which adds a campaign on top.
+    let history = Resource::new(move || action.version().get(), |_| list_campaigns(None));
+    let more = Action::new(|cursor: &String| list_campaigns(Some(cursor.clone())));
+    Effect::new(move |_| {
+        if let Some(Ok(next)) = more.value().get() {
+            history.update(|loaded| {
+                if let Some(Ok(page)) = loaded {
+                    page.data.extend(next.data);
+                    page.next_cursor = next.next_cursor;
+                }
+            });
+        }
+    });
 
     view! {
         <Title text="Campaigns"/>
@@ -54,5 +71,51 @@ pub fn CampaignsPage() -> impl IntoView {
                 </button>
             </ActionForm>
         </section>
+        <section class="panel campaign-history">
+            <h2>"Sent campaigns"</h2>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match history.await {
+                        Ok(page) if page.data.is_empty() => view! {
+                            <p class="muted">"No campaigns sent yet. Write one above: it goes out through Appgain and shows here with its outcome."</p>
+                        }.into_any(),
+                        Ok(page) => view! {
+                            <div class="table-scroll" tabindex="0" role="region" aria-label="Sent campaigns">
+                                <table class="table">
+                                    <thead><tr><th>"Campaign"</th><th>"Channel"</th><th>"Status"</th><th>"Sent (UTC)"</th></tr></thead>
+                                    <tbody>{page.data.into_iter().map(|c| view! { <HistoryRow c/> }).collect_view()}</tbody>
+                                </table>
+                            </div>
+                            {page.next_cursor.map(|cursor| view! {
+                                <button type="button" class="button secondary small" disabled=move || more.pending().get()
+                                    on:click=move |_| { more.dispatch(cursor.clone()); }>"Show more"</button>
+                            })}
+                        }.into_any(),
+                        Err(e) => view! { <LoadFailed error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn HistoryRow(c: CampaignRow) -> impl IntoView {
+    let tone = match c.status.as_str() {
+        "completed" => "tone-ok",
+        "failed" => "tone-bad",
+        _ => "tone-muted",
+    };
+    let status = match c.provider_status {
+        Some(http) => format!("{} (HTTP {http})", c.status),
+        None => c.status.clone(),
+    };
+    view! {
+        <tr>
+            <td>{c.name}</td>
+            <td>{c.channel}</td>
+            <td class=tone><span class="badge">{status}</span></td>
+            <td>{c.sent_at}</td>
+        </tr>
     }
 }

@@ -56,8 +56,10 @@ pub fn ContactsPage() -> impl IntoView {
         }
     };
 
+    let deleted = query.with_untracked(|q| q.get("deleted").is_some());
     view! {
         <Title text="Contacts"/>
+        {deleted.then(|| view! { <div class="alert alert-ok" role="status">"The contact was deleted."</div> })}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match contacts.await {
@@ -104,7 +106,7 @@ pub fn ContactsPage() -> impl IntoView {
                                             <thead><tr><th>"Name"</th><th>"E-mail"</th><th>"Phone"</th><th>"Added (UTC)"</th></tr></thead>
                                             <tbody>
                                                 {list.into_iter().map(|c| view! {
-                                                    <tr><td>{c.name()}</td><td>{c.email.clone().unwrap_or_default()}</td>
+                                                    <tr><td><a href=format!("/contacts/{}", c.id)>{c.name()}</a></td><td>{c.email.clone().unwrap_or_default()}</td>
                                                         <td>{c.phone.clone().unwrap_or_default()}</td><td>{short_time(&c.created_at)}</td></tr>
                                                 }).collect_view()}
                                             </tbody>

@@ -1,6 +1,7 @@
 pub mod admin;
 pub mod api_keys;
 pub mod campaigns;
+pub mod contact;
 pub mod contacts;
 pub mod dashboard;
 pub mod home;

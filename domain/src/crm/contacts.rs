@@ -258,7 +258,7 @@ pub async fn list(d: &Domain, org: OrgId, query: &ContactQuery) -> Result<Page<C
     let digits: String = q.chars().filter(char::is_ascii_digit).collect();
     // Too few digits to mean a number: a pattern no stored (E.164) number matches.
     let phone = if digits.len() >= 3 { format!("%{digits}%") } else { "-".to_owned() };
-    let matching = table::Matching { sql: SEARCH, binds: &[text, phone] };
+    let matching = table::Matching { sql: SEARCH, binds: &[table::Bind::Text(text), table::Bind::Text(phone)] };
     table::list_matching(&d.db, org, &matching, query.cursor.as_deref(), query.limit).await
 }
 

@@ -206,8 +206,15 @@ pub async fn get(d: &Domain, org: OrgId, id: DealId) -> Result<Deal, Error> {
     table::get(&d.db, org, id).await
 }
 
-pub async fn list(d: &Domain, org: OrgId, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Deal>, Error> {
-    table::list(&d.db, org, cursor, limit).await
+/// Deals newest first, in pages; with `contact`, that contact's only.
+pub async fn list(d: &Domain, org: OrgId, contact: Option<ContactId>, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Deal>, Error> {
+    match contact {
+        Some(contact) => {
+            let matching = table::Matching { sql: "contact_id = $5", binds: &[table::Bind::Id(contact.0)] };
+            table::list_matching(&d.db, org, &matching, cursor, limit).await
+        }
+        None => table::list(&d.db, org, cursor, limit).await,
+    }
 }
 
 /// Changes the given fields: deal.updated, plus deal.stage.changed and deal.assigned when
@@ -253,4 +260,37 @@ async fn update_in(tx: &mut Tx, org: OrgId, id: DealId, input: DealInput) -> Res
 
 pub fn parse_id(raw: &str) -> Result<DealId, Error> {
     raw.parse::<Uuid>().map(DealId).map_err(|_| Error::NotFound)
+}
+
+/// An amount in minor units as people write it in `currency`: digits grouped by thousands
+/// and the currency's decimals (none for the ISO 4217 currencies without minor units).
+pub fn money(minor_units: i64, currency: &str) -> String {
+    const NO_DECIMALS: [&str; 16] = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF"];
+    let decimals = if NO_DECIMALS.contains(&currency) { 0 } else { 2 };
+    let sign = if minor_units < 0 { "-" } else { "" };
+    let units = minor_units.unsigned_abs();
+    let scale = 10u64.pow(decimals);
+    let whole = (units / scale).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    match decimals {
+        0 => format!("{sign}{grouped} {currency}"),
+        _ => format!("{sign}{grouped}.{:02} {currency}", units % scale),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn money_is_written_in_the_currency() {
+        assert_eq!(super::money(120_000, "USD"), "1,200.00 USD");
+        assert_eq!(super::money(5, "EUR"), "0.05 EUR");
+        assert_eq!(super::money(-123_456_789, "EGP"), "-1,234,567.89 EGP");
+        assert_eq!(super::money(1_500_000, "JPY"), "1,500,000 JPY");
+    }
 }

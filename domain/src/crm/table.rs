@@ -69,10 +69,16 @@ pub(crate) async fn list<T: Table>(db: &Db, org: OrgId, cursor: Option<&str>, li
     list_matching(db, org, &Matching::ALL, cursor, limit).await
 }
 
-/// A condition on a table's rows: SQL whose parameters start at `$5`, and their texts.
+/// A condition on a table's rows: SQL whose parameters start at `$5`, and their values.
 pub(crate) struct Matching<'a> {
     pub sql: &'a str,
-    pub binds: &'a [String],
+    pub binds: &'a [Bind],
+}
+
+/// A value a [`Matching`] condition compares with.
+pub(crate) enum Bind {
+    Text(String),
+    Id(Uuid),
 }
 
 impl Matching<'_> {
@@ -93,7 +99,10 @@ pub(crate) async fn list_matching<T: Table>(db: &Db, org: OrgId, matching: &Matc
     let rows: Vec<T::Row> = on_db!(db, pool => {
         let mut q = sqlx::query_as(&sql).bind(org).bind(cursor.map(|c| c.created_at)).bind(cursor.map(|c| c.id)).bind(limit + 1);
         for b in matching.binds {
-            q = q.bind(b);
+            q = match b {
+                Bind::Text(text) => q.bind(text.as_str()),
+                Bind::Id(id) => q.bind(*id),
+            };
         }
         q.fetch_all(pool).await
     })?;

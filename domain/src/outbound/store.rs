@@ -45,7 +45,16 @@ pub struct EndpointRow {
 /// falls due (leased ones count at their lease's end), in id order after `after`, at most
 /// `limit`. A skip scan of the partial index `(subscription_id, next_attempt_at)`: two
 /// probes per subscription, whatever the size of its backlog.
-pub async fn pending_subscriptions(db: &Db, after: Option<SubscriptionId>, limit: usize) -> Result<Vec<(SubscriptionId, DateTime<Utc>)>, sqlx::Error> {
+/// A subscription with pending deliveries: when the first falls due, and its rate limit
+/// (read here, so that a claim needs no look-up of its own).
+#[derive(Debug, sqlx::FromRow)]
+pub struct Due {
+    pub subscription: SubscriptionId,
+    pub at: DateTime<Utc>,
+    pub rate_limit: Option<i64>,
+}
+
+pub async fn pending_subscriptions(db: &Db, after: Option<SubscriptionId>, limit: usize) -> Result<Vec<Due>, sqlx::Error> {
     // SQLite would otherwise pick the (subscription_id, status) index and walk past every
     // delivered row of a subscription to reach its pending ones.
     let ix = match db {
@@ -60,17 +69,18 @@ pub async fn pending_subscriptions(db: &Db, after: Option<SubscriptionId>, limit
            UNION ALL \
            SELECT (SELECT subscription_id FROM outbound_deliveries {ix} WHERE status = 'pending' AND subscription_id > subs.id \
                    ORDER BY subscription_id LIMIT 1) FROM subs WHERE subs.id IS NOT NULL) \
-         SELECT id, (SELECT MIN(next_attempt_at) FROM outbound_deliveries {ix} WHERE status = 'pending' AND subscription_id = subs.id) \
+         SELECT id, (SELECT MIN(next_attempt_at) FROM outbound_deliveries {ix} WHERE status = 'pending' AND subscription_id = subs.id), \
+           (SELECT rate_limit_per_sec FROM outbound_subscriptions WHERE id = subs.id) \
          FROM subs WHERE id IS NOT NULL LIMIT $1"
     );
-    let rows: Vec<(SubscriptionId, Option<DateTime<Utc>>)> = on_db!(db, pool => {
+    let rows: Vec<(SubscriptionId, Option<DateTime<Utc>>, Option<i64>)> = on_db!(db, pool => {
         let mut q = sqlx::query_as(&sql).bind(limit as i64);
         if let Some(after) = after {
             q = q.bind(after);
         }
         q.fetch_all(pool).await
     })?;
-    Ok(rows.into_iter().filter_map(|(id, due)| due.map(|due| (id, due))).collect())
+    Ok(rows.into_iter().filter_map(|(subscription, at, rate_limit)| at.map(|at| Due { subscription, at, rate_limit })).collect())
 }
 
 /// What a claim took, and the throttled subscriptions it left alone until their next
@@ -90,8 +100,16 @@ pub struct Claims {
 /// On PostgreSQL `FOR UPDATE SKIP LOCKED` lets instances claim disjoint sets at once (and
 /// instances count a throttled subscription's claims one at a time, see [`throttle`]); on
 /// SQLite the claim is a write transaction of its own (this process's write turn).
-pub async fn claim(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, picks: &[(SubscriptionId, usize)]) -> Result<Claims, sqlx::Error> {
-    let limits = throttle::limits(db, picks).await?;
+/// `limits`: the rate limits of the throttled subscriptions among `picks` (as
+/// [`pending_subscriptions`] read them), in id order, so that two instances take the same
+/// locks in the same order.
+pub async fn claim(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    picks: &[(SubscriptionId, usize)],
+    limits: Vec<(SubscriptionId, i64)>,
+) -> Result<Claims, sqlx::Error> {
     // Nothing throttled, on PostgreSQL: one statement, no transaction around it.
     if let (true, Db::Postgres(pool)) = (limits.is_empty(), db) {
         let claimed = claim_postgres(pool, now, lease_until, picks).await?;

@@ -9,10 +9,9 @@
 //! on PostgreSQL a transaction-scoped advisory lock on the subscription.
 
 use chrono::{DateTime, Utc};
-use sqlx::QueryBuilder;
 
 use super::{store::Claimed, SubscriptionId};
-use crate::{db::Tx, on_db, on_tx, Db};
+use crate::{db::Tx, on_tx};
 
 /// What a claim may take of a throttled subscription.
 #[derive(Debug)]
@@ -29,28 +28,8 @@ fn second() -> chrono::Duration {
     chrono::Duration::seconds(1)
 }
 
-/// The rate limits of the throttled subscriptions among `picks` (almost always none).
-pub(crate) async fn limits(db: &Db, picks: &[(SubscriptionId, usize)]) -> Result<Vec<(SubscriptionId, i64)>, sqlx::Error> {
-    let mut limits: Vec<(SubscriptionId, i64)> = Vec::new();
-    for chunk in picks.chunks(1000) {
-        let rows: Vec<(SubscriptionId, i64)> = on_db!(db, pool => {
-            let mut q = QueryBuilder::new("SELECT id, rate_limit_per_sec FROM outbound_subscriptions WHERE rate_limit_per_sec IS NOT NULL AND id IN (");
-            let mut list = q.separated(", ");
-            for (sub, _) in chunk {
-                list.push_bind(*sub);
-            }
-            q.push(")");
-            q.build_query_as().fetch_all(pool).await
-        })?;
-        limits.extend(rows);
-    }
-    // In id order, so two instances take the same locks in the same order.
-    limits.sort_by_key(|(id, _)| *id);
-    Ok(limits)
-}
-
-/// What each throttled subscription's limit leaves, counted under its lock (`limits` from
-/// [`limits`]).
+/// What each throttled subscription's limit leaves, counted under its lock (`limits`: see
+/// [`super::store::claim`]).
 pub(crate) async fn take(tx: &mut Tx, limits: Vec<(SubscriptionId, i64)>) -> Result<Vec<Window>, sqlx::Error> {
     let mut windows = Vec::with_capacity(limits.len());
     for (id, limit) in limits {

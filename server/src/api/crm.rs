@@ -21,8 +21,19 @@ use crate::{auth::MemberOf, state::AppState};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
+    /// Deals and conversations: this contact's only.
+    contact_id: Option<String>,
     cursor: Option<String>,
     limit: Option<i64>,
+}
+
+impl ListQuery {
+    fn contact(&self) -> Result<Option<contacts::ContactId>, ApiError> {
+        match self.contact_id.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            None => Ok(None),
+            Some(raw) => raw.parse().map(Some).map_err(|_| connectgain_domain::Error::invalid("contact_id", "Give a contact's id.").into()),
+        }
+    }
 }
 
 type Created = Result<(StatusCode, Json<Value>), ApiError>;
@@ -72,7 +83,7 @@ pub async fn create_deal(State(s): State<AppState>, m: MemberOf, ApiJson(input):
 }
 
 pub async fn list_deals(State(s): State<AppState>, m: MemberOf, Query(q): Query<ListQuery>) -> Answer {
-    Ok(Json(json!(deals::list(&s.domain, m.org, q.cursor.as_deref(), q.limit).await?)))
+    Ok(Json(json!(deals::list(&s.domain, m.org, q.contact()?, q.cursor.as_deref(), q.limit).await?)))
 }
 
 pub async fn get_deal(State(s): State<AppState>, m: MemberOf, Path(id): Path<String>) -> Answer {
@@ -105,7 +116,7 @@ pub async fn create_conversation(State(s): State<AppState>, m: MemberOf, ApiJson
 }
 
 pub async fn list_conversations(State(s): State<AppState>, m: MemberOf, Query(q): Query<ListQuery>) -> Answer {
-    Ok(Json(json!(conversations::list(&s.domain, m.org, q.cursor.as_deref(), q.limit).await?)))
+    Ok(Json(json!(conversations::list(&s.domain, m.org, q.contact()?, q.cursor.as_deref(), q.limit).await?)))
 }
 
 pub async fn get_conversation(State(s): State<AppState>, m: MemberOf, Path(id): Path<String>) -> Answer {

@@ -77,6 +77,15 @@ async fn every_event_fires_from_its_real_action_signed(backend: Backend) {
     let campaigns = app.call(Method::GET, "/api/campaigns", Some(&owner), None).await;
     let campaign_id = campaigns.body["data"][0]["id"].as_str().unwrap().to_owned();
     post(format!("/api/conversations/{conversation_id}/messages"), json!({"direction": "inbound", "body": "Yes!", "campaign_id": campaign_id})).await;
+    // A contact's deals and conversations.
+    for list in ["deals", "conversations"] {
+        let mine = app.call(Method::GET, &format!("/api/{list}?contact_id={contact_id}"), Some(&owner), None).await;
+        assert_eq!(mine.body["data"].as_array().map(Vec::len), Some(1), "{list}: {}", mine.body);
+        let none = app.call(Method::GET, &format!("/api/{list}?contact_id={}", uuid::Uuid::new_v4()), Some(&owner), None).await;
+        assert_eq!(none.body["data"].as_array().map(Vec::len), Some(0), "{list}");
+        let bad = app.call(Method::GET, &format!("/api/{list}?contact_id=nope"), Some(&owner), None).await;
+        assert_eq!((bad.status, bad.body["error"]["fields"]["contact_id"].is_string()), (422, true), "{list}");
+    }
     let deleted = app.call(Method::DELETE, &format!("/api/contacts/{contact_id}"), Some(&owner), None).await;
     assert_eq!(deleted.status, 204);
 

@@ -142,8 +142,15 @@ pub async fn get(d: &Domain, org: OrgId, id: ConversationId) -> Result<Conversat
     table::get(&d.db, org, id).await
 }
 
-pub async fn list(d: &Domain, org: OrgId, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Conversation>, Error> {
-    table::list(&d.db, org, cursor, limit).await
+/// Conversations newest first, in pages; with `contact`, that contact's only.
+pub async fn list(d: &Domain, org: OrgId, contact: Option<ContactId>, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Conversation>, Error> {
+    match contact {
+        Some(contact) => {
+            let matching = table::Matching { sql: "contact_id = $5", binds: &[table::Bind::Id(contact.0)] };
+            table::list_matching(&d.db, org, &matching, cursor, limit).await
+        }
+        None => table::list(&d.db, org, cursor, limit).await,
+    }
 }
 
 async fn save(tx: &mut Tx, c: &Conversation) -> Result<(), Error> {

@@ -180,16 +180,17 @@ impl Dispatcher {
                     return Wait { for_slot: false, sleep: POLL_EVERY };
                 }
             };
-            self.cursor = if pending.len() == SUBSCRIPTIONS_PER_ROUND { pending.last().map(|(s, _)| *s) } else { None };
+            self.cursor = if pending.len() == SUBSCRIPTIONS_PER_ROUND { pending.last().map(|d| d.subscription) } else { None };
             let now = Utc::now();
             self.held.retain(|_, until| *until > now);
             let mut picks = Vec::new();
+            let mut limits = Vec::new();
             let mut for_slot = false;
             let mut next_due: Option<DateTime<Utc>> = None;
             {
                 let claimed = self.shared.per_subscription.lock().expect("not poisoned");
                 let mut left = free;
-                for (sub, due) in pending {
+                for store::Due { subscription: sub, at: due, rate_limit } in pending {
                     let due = self.held.get(&sub).map_or(due, |until| due.max(*until));
                     if due > now {
                         next_due = Some(next_due.map_or(due, |n| n.min(due)));
@@ -207,13 +208,16 @@ impl Dispatcher {
                         continue;
                     }
                     picks.push((sub, room));
+                    limits.extend(rate_limit.map(|l| (sub, l)));
                     left -= room;
                 }
             }
             let (got, asked) = if picks.is_empty() {
                 (0, 0)
             } else {
-                match self.claim_and_start(&picks).await {
+                // In id order: two instances lock throttled subscriptions in the same order.
+                limits.sort_by_key(|(id, _)| *id);
+                match self.claim_and_start(&picks, limits).await {
                     Ok(n) => n,
                     Err(error) => {
                         tracing::error!(error = %error, "outbound worker: claiming failed");
@@ -235,12 +239,12 @@ impl Dispatcher {
     /// Claims what `picks` asks (less where a rate limit's window is used up) and starts it;
     /// answers how many were claimed and how many asked for.
     #[tracing::instrument(level = "debug", skip_all, fields(subscriptions = picks.len()), err)]
-    async fn claim_and_start(&mut self, picks: &[(SubscriptionId, usize)]) -> Result<(usize, usize), sqlx::Error> {
+    async fn claim_and_start(&mut self, picks: &[(SubscriptionId, usize)], limits: Vec<(SubscriptionId, i64)>) -> Result<(usize, usize), sqlx::Error> {
         let shared = self.shared.clone();
         let d = &shared.d;
         let now = Utc::now();
         let lease = chrono::Duration::from_std(d.config.outbound.lease).unwrap_or(chrono::Duration::minutes(2));
-        let store::Claims { claimed, asked, held } = store::claim(&d.db, now, now + lease, picks).await?;
+        let store::Claims { claimed, asked, held } = store::claim(&d.db, now, now + lease, picks, limits).await?;
         self.held.extend(held);
         if claimed.is_empty() {
             return Ok((0, asked));
