@@ -28,11 +28,17 @@ impl ApiKeyRow {
     }
 }
 
-/// A key just created: shown once, with what it is called.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A key just created: shown once, with what it is called. Its `Debug` leaves the key out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevealedApiKey {
     pub name: String,
     pub key: String,
+}
+
+impl std::fmt::Debug for RevealedApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RevealedApiKey").field("name", &self.name).finish_non_exhaustive()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
