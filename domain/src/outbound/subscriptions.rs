@@ -272,7 +272,9 @@ fn seal(d: &Domain, field: &'static str, org: OrgId, secret: &SecretString) -> S
 
 /// Creates a subscription; its secret (given or generated) is in the answer, and only there.
 /// An organization has at most `CONNECTGAIN_MAX_SUBSCRIPTIONS` (`LimitReached` past it).
-#[tracing::instrument(skip_all, fields(org_id = %org), err)]
+// A refused change is the caller's mistake, answered as such: logged at debug, not as an
+// error (an internal one is logged where it is answered).
+#[tracing::instrument(skip_all, fields(org_id = %org), err(level = "debug"))]
 pub async fn create(d: &Domain, org: OrgId, input: &SubscriptionInput) -> Result<Created, Error> {
     let v = validate(d, input).await?;
     let sealed_headers = seal_headers(d, org, None, v.headers).await?;
@@ -340,7 +342,7 @@ pub async fn get(d: &Domain, org: OrgId, id: SubscriptionId) -> Result<Subscript
 /// Replaces name, URL and events; a given secret replaces the current one at once (use
 /// [`rotate_secret`] for a grace period); `is_active`/`signature_style`/`description` when
 /// given. Turning a subscription on clears the reason it was turned off.
-#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err(level = "debug"))]
 pub async fn update(d: &Domain, org: OrgId, id: SubscriptionId, input: &SubscriptionInput) -> Result<SubscriptionView, Error> {
     let v = validate(d, input).await?;
     let sealed = v.secret.as_ref().map(|s| seal(d, SECRET_FIELD, org, s));
@@ -400,7 +402,7 @@ fn turn_on(active: &str) -> String {
 /// Changes only the fields given, each validated as on create (a new URL passes the SSRF
 /// guard again). The secret and the delivery logs are never touched. Turning a subscription
 /// on clears the reason it was turned off.
-#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err(level = "debug"))]
 pub async fn patch(d: &Domain, org: OrgId, id: SubscriptionId, p: &SubscriptionPatch) -> Result<SubscriptionView, Error> {
     let mut errors = FieldErrors::new();
     let name = p.name.as_deref().and_then(|raw| field(&mut errors, "name", parse_name(raw)));
@@ -463,7 +465,7 @@ pub struct Secrets {
 }
 
 /// The current signing secret (and the previous one during a rotation's grace period).
-#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err(level = "debug"))]
 pub async fn reveal_secret(d: &Domain, org: OrgId, id: SubscriptionId) -> Result<Secrets, Error> {
     let row: Option<(String, Option<String>, Option<DateTime<Utc>>)> = on_db!(&d.db, pool => sqlx::query_as(
         "SELECT secret_enc, previous_secret_enc, previous_secret_until FROM outbound_subscriptions WHERE id = $1 AND organization_id = $2",
@@ -483,7 +485,7 @@ pub async fn reveal_secret(d: &Domain, org: OrgId, id: SubscriptionId) -> Result
 
 /// Turns a subscription on or off; turning it on clears why the platform had turned it off.
 /// Nothing else changes, and its URL is not resolved again.
-#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err(level = "debug"))]
 pub async fn set_active(d: &Domain, org: OrgId, id: SubscriptionId, active: bool) -> Result<SubscriptionView, Error> {
     let sql = format!(
         "UPDATE outbound_subscriptions SET {TURN_ON} is_active = $1, updated_at = $2 \
@@ -501,7 +503,7 @@ pub async fn set_active(d: &Domain, org: OrgId, id: SubscriptionId, active: bool
 }
 
 /// Deletes a subscription with its deliveries and their attempt records.
-#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err(level = "debug"))]
 pub async fn delete(d: &Domain, org: OrgId, id: SubscriptionId) -> Result<(), Error> {
     let deleted = on_db!(&d.db, pool => sqlx::query("DELETE FROM outbound_subscriptions WHERE id = $1 AND organization_id = $2")
         .bind(id)
@@ -518,7 +520,7 @@ pub async fn delete(d: &Domain, org: OrgId, id: SubscriptionId) -> Result<(), Er
 /// Replaces the secret with a generated one. For `grace`, the previous secret keeps signing:
 /// `webhook-signature` carries both signatures and `X-Webhook-Signature` stays on the old one,
 /// so receivers can switch over. Returns the new secret (shown this once).
-#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err)]
+#[tracing::instrument(skip_all, fields(org_id = %org, subscription_id = %id), err(level = "debug"))]
 pub async fn rotate_secret(d: &Domain, org: OrgId, id: SubscriptionId, grace: Duration) -> Result<SecretString, Error> {
     let now = Utc::now();
     let until = now + chrono::Duration::from_std(grace).map_err(|_| Error::invalid("grace", "The grace period is too long."))?;
