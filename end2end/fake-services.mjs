@@ -1,13 +1,15 @@
 // A real HTTP server standing in for the outside services during the browser tests:
 // Appgain's signup webhook (answering credentials, or failing while told to) and notify
 // API, the WhatsApp Cloud API under /graph, Twilio under /twilio, and an n8n instance
-// under /n8n that records what its workflow webhooks receive (read back at /__n8n).
+// under /n8n that records what its workflow webhooks receive (read back at /__n8n); the
+// messages sent through the Graph API are read back at /__graph.
 import { createServer } from 'node:http';
 
 const port = Number(process.env.FAKE_SERVICES_PORT ?? 3138);
 let failing = false;
 const signups = [];
 const n8nCalls = [];
+const graphMessages = [];
 
 const json = (res, status, body) => {
   res.writeHead(status, { 'content-type': 'application/json' });
@@ -31,6 +33,7 @@ createServer((req, res) => {
       return json(res, 200, { suitId: `suit-e2e-${n}`, apiKey: `appgain-e2e-secret-key-${n}-0123456789abcdef` });
     }
     if (req.method === 'GET' && req.url === '/__n8n') return json(res, 200, n8nCalls);
+    if (req.method === 'GET' && req.url === '/__graph') return json(res, 200, graphMessages);
     if (req.method === 'POST' && req.url.startsWith('/n8n/webhook/')) {
       n8nCalls.push({ path: req.url, authorization: req.headers.authorization ?? null, body: JSON.parse(body || '{}') });
       return json(res, 200, { ok: true, received: n8nCalls.length });
@@ -40,8 +43,10 @@ createServer((req, res) => {
       if (!(req.headers.authorization ?? '').startsWith('Bearer EAA')) {
         return json(res, 401, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
       }
-      const { to } = JSON.parse(body);
-      return json(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: 'wamid.e2e-1' }] });
+      const message = JSON.parse(body);
+      graphMessages.push({ phoneNumberId: graph[1], ...message, id: `wamid.e2e-${graphMessages.length + 1}` });
+      const { to, id } = graphMessages.at(-1);
+      return json(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] });
     }
     const twilio = req.method === 'POST' && req.url.match(/^\/twilio\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/);
     if (twilio) {

@@ -23,9 +23,10 @@ use leptos_router::{
 
 use components::{error_page::ErrorPage, layout::Layout};
 use routes::{
-    admin::AdminPage, api_keys::ApiKeysPage, campaigns::CampaignsPage, contact::ContactPage, contacts::ContactsPage, dashboard::DashboardPage, home::HomePage,
-    inbound::InboundPage, invite::InvitePage, login::LoginPage, not_found::NotFound, settings::SettingsPage, signature_docs::VerifyingSignaturesPage,
-    signup::SignupPage, webhook_endpoint::WebhookEndpointPage, webhook_logs::WebhookLogsPage, webhooks::WebhooksPage,
+    admin::AdminPage, api_keys::ApiKeysPage, campaigns::CampaignsPage, contact::ContactPage, contacts::ContactsPage, conversation::ConversationPage,
+    conversations::ConversationsPage, dashboard::DashboardPage, deal::DealPage, deals::DealsPage, home::HomePage, inbound::InboundPage, invite::InvitePage,
+    login::LoginPage, not_found::NotFound, settings::SettingsPage, signature_docs::VerifyingSignaturesPage, signup::SignupPage,
+    webhook_endpoint::WebhookEndpointPage, webhook_logs::WebhookLogsPage, webhooks::WebhooksPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -71,6 +72,10 @@ pub fn App() -> impl IntoView {
                         <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
                         <Route path=StaticSegment("contacts") view=ContactsPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("contacts"), ParamSegment("id")) view=ContactPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("deals") view=DealsPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("deals"), ParamSegment("id")) view=DealPage ssr=SsrMode::Async/>
+                        <Route path=StaticSegment("conversations") view=ConversationsPage ssr=SsrMode::Async/>
+                        <Route path=(StaticSegment("conversations"), ParamSegment("id")) view=ConversationPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("settings"), StaticSegment("webhooks")) view=WebhooksPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("settings"), StaticSegment("inbound")) view=InboundPage ssr=SsrMode::Async/>
                         <Route path=(StaticSegment("settings"), StaticSegment("api-keys")) view=ApiKeysPage ssr=SsrMode::Async/>

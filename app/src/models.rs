@@ -3,6 +3,8 @@
 pub mod admin;
 pub mod api_keys;
 pub mod contacts;
+pub mod conversations;
+pub mod deals;
 pub mod inbound;
 pub mod webhooks;
 

@@ -99,7 +99,7 @@ export async function expectAccessible(page: Page) {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     return result.violations
       .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: any) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n: any) => n.target.join(' ')).join(' | ')}`);
+      .map((v: any) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n: any) => `${n.target.join(' ')} ${n.html.slice(0, 120)}`).join(' | ')}`);
   });
   expect(findings, `axe-core on ${page.url()}`).toEqual([]);
 }

@@ -69,7 +69,12 @@ fn UserNav(viewer: Viewer) -> impl IntoView {
     let owner = viewer.is_owner();
     view! {
         <A href="/dashboard">"Dashboard"</A>
-        {viewer.organization_name.is_some().then(|| view! { <A href="/contacts">"Contacts"</A> <A href="/campaigns">"Campaigns"</A> })}
+        {viewer.organization_name.is_some().then(|| view! {
+            <A href="/contacts">"Contacts"</A>
+            <A href="/deals">"Deals"</A>
+            <A href="/conversations">"Inbox"</A>
+            <A href="/campaigns">"Campaigns"</A>
+        })}
         {owner.then(|| view! { <A href="/settings">"Settings"</A> })}
         {(viewer.role == "admin").then(|| view! { <A href="/admin">"Platform Administration"</A> })}
         <span class="nav-user" title=viewer.email.clone()>{viewer.name.clone()}</span>

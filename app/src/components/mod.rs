@@ -1,5 +1,6 @@
 pub mod admin;
 pub mod appgain_status;
+pub mod assignee;
 pub mod confirm;
 pub mod delivery_chart;
 pub mod endpoint_notices;
@@ -8,6 +9,7 @@ pub mod form;
 pub mod form_data;
 pub mod layout;
 pub mod members;
+pub mod polling;
 pub mod settings_tabs;
 pub mod status;
 pub mod subscription_form;

@@ -26,13 +26,15 @@ pub async fn get_contact_page(id: String) -> Result<ContactDetail, AppError> {
     let (id, _) = page_of(&id)?;
     let contact = contacts::get(&d, org, id).await?;
     // The first 50 of each: the deals board and the inbox page through the rest.
-    let deals = deals::list(&d, org, Some(id), None, Some(50)).await?;
-    let conversations = conversations::list(&d, org, Some(id), None, Some(50)).await?;
+    let deals = deals::list(&d, org, &deals::DealFilter { contact: Some(id), ..Default::default() }, None, Some(50)).await?;
+    let mine = conversations::ConversationFilter { contact: Some(id), ..Default::default() };
+    let conversations = conversations::list(&d, org, &mine, None, Some(50)).await?;
     let people = members::list(&d, org).await?;
     let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
     let attributes = contact.attributes.as_object().filter(|a| !a.is_empty()).map(|a| serde_json::to_string_pretty(a).unwrap_or_default());
     Ok(ContactDetail {
         id: contact.id.to_string(),
+        name: contact.display_name(),
         first_name: contact.first_name,
         last_name: contact.last_name,
         email: contact.email,
@@ -46,6 +48,7 @@ pub async fn get_contact_page(id: String) -> Result<ContactDetail, AppError> {
             .data
             .into_iter()
             .map(|deal| DealSummary {
+                id: deal.id.to_string(),
                 value: deals::money(deal.value_cents, &deal.currency),
                 title: deal.title,
                 stage: deal.stage.as_str().to_owned(),
@@ -56,6 +59,7 @@ pub async fn get_contact_page(id: String) -> Result<ContactDetail, AppError> {
             .data
             .into_iter()
             .map(|c| ConversationSummary {
+                id: c.id.to_string(),
                 channel: c.channel.as_str().to_owned(),
                 subject: c.subject,
                 status: c.status.as_str().to_owned(),
@@ -72,13 +76,7 @@ pub async fn update_contact(id: String, first_name: String, last_name: String, e
     let (id, page) = page_of(&id)?;
     let (d, org) = member_org().await.map_err(|e| form_failed(&page, e))?;
     let input = ContactInput { first_name: Some(first_name), last_name: Some(last_name), email: Some(email), phone: Some(phone), ..Default::default() };
-    let found = contacts::get(&d, org, id).await.map_err(|e| form_failed(&page, e.into()))?;
-    // Keeps a contact reachable: at least a name, an address or a number stays.
-    if [&input.first_name, &input.last_name, &input.email, &input.phone].iter().all(|f| f.as_deref().is_none_or(|v| v.trim().is_empty())) {
-        let error = connectgain_domain::Error::invalid("email", "Keep at least a name, an e-mail address or a phone number.");
-        return Err(form_failed(&page, error.into()));
-    }
-    contacts::update(&d, org, found.id, &input).await.map_err(|e| form_failed(&page, e.into()))?;
+    contacts::update(&d, org, id, &input).await.map_err(|e| form_failed(&page, e.into()))?;
     if is_plain_form_post() {
         redirect(&format!("{page}?saved=1"));
     }

@@ -5,6 +5,8 @@ pub mod api_keys;
 pub mod auth;
 pub mod campaigns;
 pub mod contacts;
+pub mod conversations;
+pub mod deals;
 pub mod inbound;
 pub mod members;
 pub mod settings;

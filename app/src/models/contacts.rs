@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactDetail {
     pub id: String,
+    /// What a person calls it: its name, else its e-mail address or phone number.
+    pub name: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub email: Option<String>,
@@ -20,19 +22,9 @@ pub struct ContactDetail {
     pub conversations: Vec<ConversationSummary>,
 }
 
-impl ContactDetail {
-    pub fn name(&self) -> String {
-        let name = [self.first_name.as_deref(), self.last_name.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-        if name.is_empty() {
-            self.email.clone().or_else(|| self.phone.clone()).unwrap_or_else(|| "Contact".into())
-        } else {
-            name
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DealSummary {
+    pub id: String,
     pub title: String,
     /// In the deal's currency, e.g. `1,200.00 USD`.
     pub value: String,
@@ -42,6 +34,7 @@ pub struct DealSummary {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConversationSummary {
+    pub id: String,
     pub channel: String,
     pub subject: Option<String>,
     /// `OPEN` or `CLOSED`.

@@ -8,12 +8,13 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use crate::{
     components::{
+        assignee::AssigneeSelect,
         confirm::ConfirmSubmit,
         form::{form_error, Field, FormAlert},
         status::LoadFailed,
     },
     functions::contacts::{get_contact_page, AssignContact, DeleteContact, UpdateContact},
-    models::contacts::ContactDetail,
+    models::{contacts::ContactDetail, conversations::channel_label, deals::stage_label},
 };
 
 #[component]
@@ -52,7 +53,7 @@ fn Contact(c: ContactDetail, update: ServerAction<UpdateContact>, assign: Server
     let assigned = Signal::derive(move || matches!(assign.value().get(), Some(Ok(()))) || query.with(|q| q.get("assigned").is_some()));
     let assign_error = Signal::derive(move || assign.value().get().and_then(Result::err));
     let delete_error = Signal::derive(move || delete.value().get().and_then(Result::err));
-    let name = c.name();
+    let name = c.name.clone();
     let question = format!("Delete {name}? Its deals and conversations stay, without a contact.");
     // One copy per form (the view takes each by value).
     let (id_update, id_assign, id_delete) = (c.id.clone(), c.id.clone(), c.id.clone());
@@ -85,13 +86,7 @@ fn Contact(c: ContactDetail, update: ServerAction<UpdateContact>, assign: Server
                 <ActionForm action=assign attr:class="inline-form">
                     <input type="hidden" name="id" value=id_assign/>
                     <label for="field-assignee" class="visually-hidden">"Person"</label>
-                    <select id="field-assignee" name="user_id">
-                        <option value="" selected=c.assigned_to.is_none()>"Nobody"</option>
-                        {c.members.iter().map(|(user, person)| {
-                            let selected = c.assigned_to.as_deref() == Some(user.as_str());
-                            view! { <option value=user.clone() selected=selected>{person.clone()}</option> }
-                        }).collect_view()}
-                    </select>
+                    <AssigneeSelect id="field-assignee" name="user_id" members=c.members.clone() assigned_to=c.assigned_to.clone()/>
                     <button type="submit" class="button secondary">"Assign"</button>
                 </ActionForm>
             </div>
@@ -105,12 +100,12 @@ fn Contact(c: ContactDetail, update: ServerAction<UpdateContact>, assign: Server
             <div class="panel">
                 <h2>"Deals"</h2>
                 {if c.deals.is_empty() {
-                    view! { <p class="muted">"No deals with this contact yet. Create one through the API with its "<code>"contact_id"</code>"."</p> }.into_any()
+                    view! { <p class="muted">"No deals with this contact yet. Add one on the "<a href="/deals">"deals board"</a>" with this contact's e-mail address or number."</p> }.into_any()
                 } else {
                     view! {
                         <ul class="plain-list">
                             {c.deals.iter().map(|deal| view! {
-                                <li><strong>{deal.title.clone()}</strong>" · "{deal.value.clone()}" · "<span class="badge">{deal.stage.clone()}</span></li>
+                                <li><a href=format!("/deals/{}", deal.id)><strong>{deal.title.clone()}</strong></a>" · "{deal.value.clone()}" · "<span class="badge">{stage_label(&deal.stage).to_owned()}</span></li>
                             }).collect_view()}
                         </ul>
                     }.into_any()
@@ -125,8 +120,8 @@ fn Contact(c: ContactDetail, update: ServerAction<UpdateContact>, assign: Server
                         <ul class="plain-list">
                             {c.conversations.iter().map(|conversation| view! {
                                 <li>
-                                    <span class="badge">{conversation.channel.clone()}</span>" "
-                                    {conversation.subject.clone().unwrap_or_else(|| "No subject".into())}
+                                    <span class="badge">{channel_label(&conversation.channel).to_owned()}</span>" "
+                                    <a href=format!("/conversations/{}", conversation.id)>{conversation.subject.clone().unwrap_or_else(|| "Conversation".into())}</a>
                                     {format!(" · {} · {}", conversation.status.to_lowercase(), conversation.updated_at)}
                                 </li>
                             }).collect_view()}

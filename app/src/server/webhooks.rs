@@ -1,6 +1,6 @@
 //! Server-side helpers of the webhooks and contacts pages.
 
-use connectgain_domain::{ids::OrgId, outbound::SubscriptionId, Domain};
+use connectgain_domain::{accounts::User, ids::OrgId, outbound::SubscriptionId, Domain};
 
 use super::require_user;
 use crate::error::{AppError, ErrorKind};
@@ -11,7 +11,12 @@ pub fn subscription_of(raw: &str) -> Result<SubscriptionId, AppError> {
 
 /// Anyone in an organization, with it.
 pub async fn member_org() -> Result<(Domain, OrgId), AppError> {
+    member().await.map(|(d, _, org)| (d, org))
+}
+
+/// Anyone in an organization: who they are, with it.
+pub async fn member() -> Result<(Domain, User, OrgId), AppError> {
     let (d, user) = require_user().await?;
     let org = user.organization_id.ok_or_else(|| AppError::new(ErrorKind::Forbidden, "Contacts belong to an organization; platform admins have none."))?;
-    Ok((d, org))
+    Ok((d, user, org))
 }

@@ -1,7 +1,7 @@
 //! Contacts: people an organization talks to. Changes emit contact.created, .updated,
 //! .assigned and .deleted with the whole contact as the event's data.
 
-use std::sync::LazyLock;
+use std::{collections::HashMap, sync::LazyLock};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -56,6 +56,22 @@ pub(crate) struct Row {
     assigned_to: Option<UserId>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+}
+
+/// What a person calls a contact: its name, else its e-mail address or phone number.
+pub fn display_name(first: Option<&str>, last: Option<&str>, email: Option<&str>, phone: Option<&str>) -> String {
+    let name = [first, last].into_iter().flatten().map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ");
+    match (name.is_empty(), email.or(phone)) {
+        (false, _) => name,
+        (true, Some(reach)) => reach.to_owned(),
+        (true, None) => "Unnamed contact".to_owned(),
+    }
+}
+
+impl Contact {
+    pub fn display_name(&self) -> String {
+        display_name(self.first_name.as_deref(), self.last_name.as_deref(), self.email.as_deref(), self.phone.as_deref())
+    }
 }
 
 impl From<Row> for Contact {
@@ -303,6 +319,10 @@ pub(crate) async fn update_in(tx: &mut Tx, org: OrgId, id: ContactId, p: Parsed)
     if after == before {
         return Ok(before);
     }
+    // As when it was created: a contact stays someone a person can name or reach.
+    if [&after.first_name, &after.last_name, &after.email, &after.phone].iter().all(|f| f.is_none()) {
+        return Err(Error::invalid("email", "Keep at least a name, an e-mail address or a phone number."));
+    }
     after.updated_at = Utc::now();
     save(tx, &after).await?;
     emit(tx, org, EventType::ContactUpdated, &after).await?;
@@ -367,4 +387,40 @@ pub async fn find_by_phone(d: &Domain, org: OrgId, phone: &str) -> Result<Option
     let Ok(phone) = E164Phone::parse(phone) else { return Ok(None) };
     let row: Option<Row> = on_db!(&d.db, pool => sqlx::query_as(&BY_PHONE).bind(org).bind(phone.as_str()).fetch_optional(pool).await)?;
     Ok(row.map(Contact::from))
+}
+
+/// The contact a person means by an e-mail address, a phone number or its id, if any.
+pub async fn find_by_address(d: &Domain, org: OrgId, address: &str) -> Result<Option<Contact>, Error> {
+    if let Ok(id) = address.trim().parse::<ContactId>() {
+        return match get(d, org, id).await {
+            Err(Error::NotFound) => Ok(None),
+            found => found.map(Some),
+        };
+    }
+    if address.contains('@') {
+        find_by_email(d, org, address).await
+    } else {
+        find_by_phone(d, org, address).await
+    }
+}
+
+/// What each of these contacts is called ([`Contact::display_name`]); ids of other
+/// organizations or of deleted contacts are left out.
+pub async fn names(d: &Domain, org: OrgId, ids: &[ContactId]) -> Result<HashMap<ContactId, String>, Error> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders = (2..ids.len() + 2).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ");
+    let sql = format!("SELECT {COLUMNS} FROM contacts WHERE organization_id = $1 AND id IN ({placeholders})");
+    let rows: Vec<Row> = on_db!(&d.db, pool => {
+        let mut q = sqlx::query_as(&sql).bind(org);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(pool).await
+    })?;
+    Ok(rows.into_iter().map(Contact::from).map(|c| (c.id, c.display_name())).collect())
 }

@@ -16,7 +16,7 @@ use crate::{
     db::Tx,
     error::FieldErrors,
     ids::{OrgId, UserId},
-    on_tx,
+    on_db, on_tx,
     outbound::events::EventType,
     text_enum::text_enum,
     Domain, Error,
@@ -28,7 +28,7 @@ crate::typed_id!(
 );
 
 /// Where a deal is in the pipeline (in order; a deal may move to any stage).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     Lead,
@@ -206,14 +206,110 @@ pub async fn get(d: &Domain, org: OrgId, id: DealId) -> Result<Deal, Error> {
     table::get(&d.db, org, id).await
 }
 
-/// Deals newest first, in pages; with `contact`, that contact's only.
-pub async fn list(d: &Domain, org: OrgId, contact: Option<ContactId>, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Deal>, Error> {
-    match contact {
-        Some(contact) => {
-            let matching = table::Matching { sql: "contact_id = $5", binds: &[table::Bind::Id(contact.0)] };
-            table::list_matching(&d.db, org, &matching, cursor, limit).await
+/// Which deals a list holds: all, or those of a contact, at a stage, or both.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DealFilter {
+    pub contact: Option<ContactId>,
+    pub stage: Option<Stage>,
+}
+
+/// Deals newest first, in pages, that match `filter`.
+pub async fn list(d: &Domain, org: OrgId, filter: &DealFilter, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Deal>, Error> {
+    let mut conditions = table::Conditions::default();
+    if let Some(contact) = filter.contact {
+        conditions.equal("contact_id", table::Bind::Id(contact.0));
+    }
+    if let Some(stage) = filter.stage {
+        conditions.equal("stage", table::Bind::Text(stage.as_str().to_owned()));
+    }
+    table::list_matching(&d.db, org, &conditions.matching(), cursor, limit).await
+}
+
+/// A stage from a query's `?stage=` (any case), or `None` when absent or blank.
+pub fn stage_filter(raw: Option<&str>) -> Result<Option<Stage>, Error> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else { return Ok(None) };
+    let mut errors = FieldErrors::new();
+    match parse_stage(raw, &mut errors) {
+        Some(stage) => Ok(Some(stage)),
+        None => Err(Error::Invalid(errors)),
+    }
+}
+
+/// How many deals a stage holds and what they are worth, in one currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct StageTotal {
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
+    pub currency: String,
+    pub count: i64,
+    pub value_cents: i64,
+}
+
+/// Every stage's deals counted and summed per currency (a pipeline's money is only added
+/// up within a currency), in the pipeline's order, then by currency.
+pub async fn totals(d: &Domain, org: OrgId) -> Result<Vec<StageTotal>, Error> {
+    let mut rows: Vec<StageTotal> = on_db!(&d.db, pool => sqlx::query_as(
+        "SELECT stage, currency, COUNT(*) AS count, CAST(COALESCE(SUM(value_cents), 0) AS BIGINT) AS value_cents \
+         FROM deals WHERE organization_id = $1 GROUP BY stage, currency",
+    )
+    .bind(org)
+    .fetch_all(pool)
+    .await)?;
+    rows.sort_by(|a, b| (a.stage, &a.currency).cmp(&(b.stage, &b.currency)));
+    Ok(rows)
+}
+
+/// A deal as a person fills in its form: the amount as written in its currency, the
+/// contact by an e-mail address or phone number (blank: none).
+#[derive(Clone, Debug, Default)]
+pub struct DealForm {
+    pub title: String,
+    pub amount: String,
+    pub currency: String,
+    pub stage: String,
+    pub contact: String,
+    /// A person's id or blank for nobody; `None` leaves the assignment as it is.
+    pub assigned_to: Option<String>,
+}
+
+impl DealForm {
+    /// The [`DealInput`] this form means, with every field set; the errors name the form's
+    /// fields (`amount`, `contact`).
+    pub async fn input(&self, d: &Domain, org: OrgId) -> Result<DealInput, Error> {
+        let currency = match self.currency.trim() {
+            "" => "USD".to_owned(),
+            given => given.to_uppercase(),
+        };
+        let mut errors = FieldErrors::new();
+        let value_cents = match self.amount.trim() {
+            "" => Some(0),
+            written => parse_money(written, &currency),
+        };
+        if value_cents.is_none() {
+            let example = if decimals(&currency) == 0 { "1,200" } else { "1,200.50" };
+            errors.insert("amount", format!("Write the amount in {currency}, such as {example}."));
         }
-        None => table::list(&d.db, org, cursor, limit).await,
+        let contact_id = match self.contact.trim() {
+            "" => Some(String::new()),
+            address => match super::contacts::find_by_address(d, org, address).await? {
+                Some(contact) => Some(contact.id.to_string()),
+                None => {
+                    errors.insert("contact", "No contact has this e-mail address or phone number.".into());
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        Ok(DealInput {
+            title: Some(self.title.clone()),
+            value_cents,
+            currency: Some(currency),
+            stage: Some(self.stage.clone()),
+            contact_id,
+            assigned_to: self.assigned_to.clone(),
+        })
     }
 }
 
@@ -262,11 +358,25 @@ pub fn parse_id(raw: &str) -> Result<DealId, Error> {
     raw.parse::<Uuid>().map(DealId).map_err(|_| Error::NotFound)
 }
 
-/// An amount in minor units as people write it in `currency`: digits grouped by thousands
-/// and the currency's decimals (none for the ISO 4217 currencies without minor units).
-pub fn money(minor_units: i64, currency: &str) -> String {
+/// How many decimals an amount in `currency` is written with: none for the ISO 4217
+/// currencies without minor units, two otherwise.
+fn decimals(currency: &str) -> u32 {
     const NO_DECIMALS: [&str; 16] = ["BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF"];
-    let decimals = if NO_DECIMALS.contains(&currency) { 0 } else { 2 };
+    if NO_DECIMALS.contains(&currency) {
+        0
+    } else {
+        2
+    }
+}
+
+/// An amount in minor units as people write it in `currency`, e.g. `1,200.00 USD`.
+pub fn money(minor_units: i64, currency: &str) -> String {
+    format!("{} {currency}", amount(minor_units, currency))
+}
+
+/// [`money`] without the currency: digits grouped by thousands and the currency's decimals.
+pub fn amount(minor_units: i64, currency: &str) -> String {
+    let decimals = decimals(currency);
     let sign = if minor_units < 0 { "-" } else { "" };
     let units = minor_units.unsigned_abs();
     let scale = 10u64.pow(decimals);
@@ -279,9 +389,25 @@ pub fn money(minor_units: i64, currency: &str) -> String {
         grouped.push(digit);
     }
     match decimals {
-        0 => format!("{sign}{grouped} {currency}"),
-        _ => format!("{sign}{grouped}.{:02} {currency}", units % scale),
+        0 => format!("{sign}{grouped}"),
+        _ => format!("{sign}{grouped}.{:02}", units % scale),
     }
+}
+
+/// An amount as a person types it in `currency` ("1,200.50", "1200", "0.5") in minor
+/// units; `None` when it is not a non-negative amount with at most the currency's
+/// decimals, or too large to keep.
+pub fn parse_money(raw: &str, currency: &str) -> Option<i64> {
+    let decimals = decimals(currency);
+    let raw = raw.trim().replace([',', ' '], "");
+    let (whole, fraction) = raw.split_once('.').unwrap_or((&raw, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !digits(whole) || !digits(fraction) || fraction.len() > decimals as usize {
+        return None;
+    }
+    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let fraction: i64 = if fraction.is_empty() { 0 } else { format!("{fraction:0<width$}", width = decimals as usize).parse().ok()? };
+    whole.checked_mul(10i64.pow(decimals))?.checked_add(fraction)
 }
 
 #[cfg(test)]
@@ -292,5 +418,22 @@ mod tests {
         assert_eq!(super::money(5, "EUR"), "0.05 EUR");
         assert_eq!(super::money(-123_456_789, "EGP"), "-1,234,567.89 EGP");
         assert_eq!(super::money(1_500_000, "JPY"), "1,500,000 JPY");
+    }
+
+    #[test]
+    fn money_is_read_as_people_type_it() {
+        use super::parse_money;
+        assert_eq!(parse_money("1,200.50", "USD"), Some(120_050));
+        assert_eq!(parse_money(" 1200 ", "USD"), Some(120_000));
+        assert_eq!(parse_money("0.5", "EUR"), Some(50));
+        assert_eq!(parse_money(".05", "EUR"), Some(5));
+        assert_eq!(parse_money("1500000", "JPY"), Some(1_500_000));
+        for bad in ["", ".", "-5", "1.005", "12a", "1e3", "99999999999999999999"] {
+            assert_eq!(parse_money(bad, "USD"), None, "{bad}");
+        }
+        assert_eq!(parse_money("10.5", "JPY"), None, "yen has no decimals");
+        for cents in [0, 5, 120_050, 123_456_789] {
+            assert_eq!(parse_money(&super::amount(cents, "EGP"), "EGP"), Some(cents));
+        }
     }
 }

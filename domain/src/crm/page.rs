@@ -58,6 +58,11 @@ pub fn page<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> (DateTime<Utc>,
 
 /// The SQL condition continuing after a cursor (`$n` = created_at, `$n+1` = id).
 pub fn after(n: usize) -> String {
+    after_on("created_at", "id", n)
+}
+
+/// [`after`] for a list ordered by another time column (`time`, `id` named by the code).
+pub fn after_on(time: &str, id: &str, n: usize) -> String {
     let m = n + 1;
-    format!("(${n} IS NULL OR created_at < ${n} OR (created_at = ${n} AND id < ${m}))")
+    format!("(${n} IS NULL OR {time} < ${n} OR ({time} = ${n} AND {id} < ${m}))")
 }

@@ -6,8 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    contacts,
-    conversations::{self, Channel, ConversationId, Message, MessageInput},
+    contacts::{self, Contact},
+    conversations::{self, Channel, Conversation, ConversationId, Message, MessageInput},
 };
 use crate::{
     ids::OrgId,
@@ -29,6 +29,17 @@ pub struct Sent {
     pub provider: SendResult,
 }
 
+/// The number a message in this conversation goes to, or why none can be sent: only
+/// WhatsApp and SMS conversations go through a provider, to a contact with a number.
+pub fn recipient<'a>(conversation: &Conversation, contact: Option<&'a Contact>) -> Result<&'a str, Error> {
+    if !matches!(conversation.channel, Channel::Whatsapp | Channel::Sms) {
+        let channel = conversation.channel;
+        return Err(Error::invalid("channel", format!("Messages on the {channel} channel cannot be sent through a provider; answer where it came from.")));
+    }
+    let Some(contact) = contact else { return Err(Error::invalid("contact_id", "This conversation has no contact to send to.")) };
+    contact.phone.as_deref().ok_or_else(|| Error::invalid("phone", "The contact has no phone number."))
+}
+
 pub async fn send(d: &Domain, org: OrgId, id: ConversationId, input: &SendInput) -> Result<Sent, Error> {
     let conversation = conversations::get(d, org, id).await?;
     let body = input.body.as_deref().map(str::trim).unwrap_or_default();
@@ -36,16 +47,13 @@ pub async fn send(d: &Domain, org: OrgId, id: ConversationId, input: &SendInput)
         return Err(Error::invalid("body", "Write a message of 1 to 1,600 characters."));
     }
     let contact = match conversation.contact_id {
-        Some(c) => contacts::get(d, org, c).await?,
-        None => return Err(Error::invalid("contact_id", "This conversation has no contact to send to.")),
+        Some(c) => Some(contacts::get(d, org, c).await?),
+        None => None,
     };
-    let Some(phone) = contact.phone.as_deref() else {
-        return Err(Error::invalid("phone", "The contact has no phone number."));
-    };
+    let phone = recipient(&conversation, contact.as_ref())?;
     let provider = match conversation.channel {
         Channel::Whatsapp => providers::send_whatsapp(d, org, phone, body).await?,
-        Channel::Sms => providers::send_sms(d, org, phone, body).await?,
-        other => return Err(Error::invalid("channel", format!("Messages on the {other} channel cannot be sent through a provider."))),
+        _ => providers::send_sms(d, org, phone, body).await?,
     };
     let input = MessageInput {
         direction: Some("outbound".into()),

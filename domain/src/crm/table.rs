@@ -69,7 +69,8 @@ pub(crate) async fn list<T: Table>(db: &Db, org: OrgId, cursor: Option<&str>, li
     list_matching(db, org, &Matching::ALL, cursor, limit).await
 }
 
-/// A condition on a table's rows: SQL whose parameters start at `$5`, and their values.
+/// A condition on a table's rows: SQL whose parameters start at `$5` ([`FIRST_BIND`]), and
+/// their values.
 pub(crate) struct Matching<'a> {
     pub sql: &'a str,
     pub binds: &'a [Bind],
@@ -85,6 +86,60 @@ impl Matching<'_> {
     pub const ALL: Matching<'static> = Matching { sql: "TRUE", binds: &[] };
 }
 
+/// Where a [`Matching`] condition's parameters start: `$1` to `$4` are the organization,
+/// the cursor's time and id, and the page's length.
+pub(crate) const FIRST_BIND: usize = 5;
+
+/// Conditions put together from what a list is asked for, numbered for [`Matching`].
+#[derive(Default)]
+pub(crate) struct Conditions {
+    sql: String,
+    binds: Vec<Bind>,
+}
+
+impl Conditions {
+    /// `column = value` (a column the code names, never input).
+    pub fn equal(&mut self, column: &str, value: Bind) {
+        let n = FIRST_BIND + self.binds.len();
+        self.holds(&format!("{column} = ${n}"));
+        self.binds.push(value);
+    }
+
+    /// A condition without a value, e.g. `assigned_to IS NULL`.
+    pub fn holds(&mut self, sql: &str) {
+        if !self.sql.is_empty() {
+            self.sql.push_str(" AND ");
+        }
+        self.sql.push_str(sql);
+    }
+
+    pub fn matching(&self) -> Matching<'_> {
+        match self.sql.as_str() {
+            "" => Matching::ALL,
+            sql => Matching { sql, binds: &self.binds },
+        }
+    }
+}
+
+/// Binds a [`Matching`] condition's values, in order, after the query's first four.
+pub(crate) fn bind_all<'q, DB, O>(
+    mut query: sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>,
+    binds: &'q [Bind],
+) -> sqlx::query::QueryAs<'q, DB, O, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    for b in binds {
+        query = match b {
+            Bind::Text(text) => query.bind(text.as_str()),
+            Bind::Id(id) => query.bind(*id),
+        };
+    }
+    query
+}
+
 /// [`list`] of the objects that match.
 pub(crate) async fn list_matching<T: Table>(db: &Db, org: OrgId, matching: &Matching<'_>, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<T>, Error> {
     let cursor = Cursor::parse(cursor)?;
@@ -97,14 +152,8 @@ pub(crate) async fn list_matching<T: Table>(db: &Db, org: OrgId, matching: &Matc
         matching.sql
     );
     let rows: Vec<T::Row> = on_db!(db, pool => {
-        let mut q = sqlx::query_as(&sql).bind(org).bind(cursor.map(|c| c.created_at)).bind(cursor.map(|c| c.id)).bind(limit + 1);
-        for b in matching.binds {
-            q = match b {
-                Bind::Text(text) => q.bind(text.as_str()),
-                Bind::Id(id) => q.bind(*id),
-            };
-        }
-        q.fetch_all(pool).await
+        let q = sqlx::query_as(&sql).bind(org).bind(cursor.map(|c| c.created_at)).bind(cursor.map(|c| c.id)).bind(limit + 1);
+        bind_all(q, matching.binds).fetch_all(pool).await
     })?;
     Ok(page::page(rows.into_iter().map(Into::into).collect(), limit, T::page_key))
 }

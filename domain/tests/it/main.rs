@@ -13,3 +13,4 @@ mod outbound;
 mod outbound_verify;
 mod shared_commit;
 mod tokens;
+mod workspace;

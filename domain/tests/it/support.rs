@@ -5,9 +5,10 @@
 use std::{collections::HashMap, sync::Arc};
 
 use connectgain_domain::{
+    accounts::Role,
     crypto::{KeyRing, MasterKey},
-    ids::OrgId,
-    organizations, outbound, Config, Db, Domain,
+    ids::{OrgId, UserId},
+    on_db, organizations, outbound, Config, Db, Domain,
 };
 use connectgain_testkit::TestDatabase;
 pub use connectgain_testkit::{eventually, postgres_enabled, Backend, Receiver, Reply};
@@ -85,4 +86,23 @@ impl Drop for Worker {
             h.abort();
         }
     }
+}
+
+/// A user of `org` with `role`, inserted directly (signup needs Appgain).
+pub async fn user(d: &Domain, org: OrgId, email: &str, role: Role) -> UserId {
+    let id = UserId::new();
+    let now = chrono::Utc::now();
+    on_db!(&d.db, pool => sqlx::query(
+        "INSERT INTO users (id, organization_id, email, password_hash, role, created_at, updated_at) VALUES ($1, $2, $3, 'x', $4, $5, $5)",
+    )
+    .bind(id)
+    .bind(org)
+    .bind(email)
+    .bind(role.as_str())
+    .bind(now)
+    .execute(pool)
+    .await
+    .map(drop))
+    .unwrap();
+    id
 }

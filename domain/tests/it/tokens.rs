@@ -1,33 +1,14 @@
 //! Bearer tokens are cached, and whatever ends one early ends it at once: on the instance
 //! that made the change, and on PostgreSQL on every other instance sharing the database.
 
-use crate::support::{domain, eventually, postgres_enabled, Backend, Fixture};
+use crate::support::{domain, eventually, postgres_enabled, user, Backend, Fixture};
 use connectgain_domain::{
     accounts::{members, tokens, Role},
     db::Topic,
-    ids::{OrgId, UserId},
-    on_db, Domain,
+    ids::UserId,
+    Domain,
 };
 use connectgain_testkit::CEILING;
-
-/// A user of `org` with `role`, inserted directly (signup needs Appgain).
-async fn user(d: &Domain, org: OrgId, email: &str, role: Role) -> UserId {
-    let id = UserId::new();
-    let now = chrono::Utc::now();
-    on_db!(&d.db, pool => sqlx::query(
-        "INSERT INTO users (id, organization_id, email, password_hash, role, created_at, updated_at) VALUES ($1, $2, $3, 'x', $4, $5, $5)",
-    )
-    .bind(id)
-    .bind(org)
-    .bind(email)
-    .bind(role.as_str())
-    .bind(now)
-    .execute(pool)
-    .await
-    .map(drop))
-    .unwrap();
-    id
-}
 
 async fn owner_of(d: &Domain, token: &str) -> Option<UserId> {
     tokens::authenticate(d, token).await.unwrap().map(|u| u.id)

@@ -10,19 +10,30 @@ use axum::{
 use connectgain_domain::crm::{
     campaigns,
     contacts::{self, ContactInput, ContactQuery},
-    conversations::{self, ConversationInput, MessageInput},
+    conversations::{self, ConversationFilter, ConversationInput, MessageInput},
     deals::{self, DealInput},
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::{error::ApiError, json::ApiJson};
-use crate::{auth::MemberOf, state::AppState};
+use crate::{
+    auth::{MemberOf, OrgCaller},
+    state::AppState,
+};
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     /// Deals and conversations: this contact's only.
     contact_id: Option<String>,
+    /// Deals: this stage's only.
+    stage: Option<String>,
+    /// Conversations: `open` or `closed`.
+    status: Option<String>,
+    /// Conversations: this channel's only.
+    channel: Option<String>,
+    /// Conversations: a person's id, `none`, or `me`.
+    assigned_to: Option<String>,
     cursor: Option<String>,
     limit: Option<i64>,
 }
@@ -83,7 +94,8 @@ pub async fn create_deal(State(s): State<AppState>, m: MemberOf, ApiJson(input):
 }
 
 pub async fn list_deals(State(s): State<AppState>, m: MemberOf, Query(q): Query<ListQuery>) -> Answer {
-    Ok(Json(json!(deals::list(&s.domain, m.org, q.contact()?, q.cursor.as_deref(), q.limit).await?)))
+    let filter = deals::DealFilter { contact: q.contact()?, stage: deals::stage_filter(q.stage.as_deref())? };
+    Ok(Json(json!(deals::list(&s.domain, m.org, &filter, q.cursor.as_deref(), q.limit).await?)))
 }
 
 pub async fn get_deal(State(s): State<AppState>, m: MemberOf, Path(id): Path<String>) -> Answer {
@@ -116,7 +128,13 @@ pub async fn create_conversation(State(s): State<AppState>, m: MemberOf, ApiJson
 }
 
 pub async fn list_conversations(State(s): State<AppState>, m: MemberOf, Query(q): Query<ListQuery>) -> Answer {
-    Ok(Json(json!(conversations::list(&s.domain, m.org, q.contact()?, q.cursor.as_deref(), q.limit).await?)))
+    let me = match &m.caller {
+        OrgCaller::Person(person) => Some(person.user.id),
+        OrgCaller::Key(_) => None,
+    };
+    let filter =
+        ConversationFilter { contact: q.contact()?, ..ConversationFilter::parse(q.status.as_deref(), q.channel.as_deref(), q.assigned_to.as_deref(), me)? };
+    Ok(Json(json!(conversations::list(&s.domain, m.org, &filter, q.cursor.as_deref(), q.limit).await?)))
 }
 
 pub async fn get_conversation(State(s): State<AppState>, m: MemberOf, Path(id): Path<String>) -> Answer {

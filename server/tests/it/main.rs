@@ -24,3 +24,4 @@ mod providers;
 mod secrets;
 mod sessions;
 mod webhook_portal;
+mod workspace;

@@ -25,13 +25,7 @@ pub fn AnalyticsDashboard(tenant: String) -> impl IntoView {
     let options = expect_context::<WebhookList>().list;
     let webhook = RwSignal::new(String::new());
     let range = RwSignal::new("24h".to_owned());
-    let tick = RwSignal::new(0u32);
-    // Runs in the browser only: the server renders the first state.
-    Effect::new(move |_| {
-        if let Ok(handle) = set_interval_with_handle(move || tick.update(|t| *t += 1), REFRESH_EVERY) {
-            on_cleanup(move || handle.clear());
-        }
-    });
+    let tick = crate::components::polling::ticks(REFRESH_EVERY);
     let data = Resource::new(move || (tenant.clone(), webhook.get(), range.get(), tick.get(), changed.0.get()), |(t, w, r, _, _)| admin_analytics(t, w, r));
 
     view! {

@@ -154,6 +154,14 @@ async fn record_in(tx: &mut Tx, org: OrgId, conversation: ConversationId, new: N
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
+    // A message is the conversation's latest activity: the inbox lists by it.
+    on_tx!(tx, conn => sqlx::query("UPDATE conversations SET updated_at = $1 WHERE id = $2 AND organization_id = $3")
+        .bind(now)
+        .bind(message.conversation_id)
+        .bind(org)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
     if message.direction == Direction::Inbound {
         emit(tx, org, EventType::MessageReceived, &message).await?;
         emit(tx, org, EventType::MessageNew, &message).await?;

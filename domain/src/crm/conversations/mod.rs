@@ -17,7 +17,7 @@ use super::{
     assignee,
     contacts::ContactId,
     emit, optional_text,
-    page::Page,
+    page::{self, Cursor, Page},
     table::{self, Table},
 };
 use crate::{
@@ -142,15 +142,145 @@ pub async fn get(d: &Domain, org: OrgId, id: ConversationId) -> Result<Conversat
     table::get(&d.db, org, id).await
 }
 
-/// Conversations newest first, in pages; with `contact`, that contact's only.
-pub async fn list(d: &Domain, org: OrgId, contact: Option<ContactId>, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Conversation>, Error> {
-    match contact {
-        Some(contact) => {
-            let matching = table::Matching { sql: "contact_id = $5", binds: &[table::Bind::Id(contact.0)] };
-            table::list_matching(&d.db, org, &matching, cursor, limit).await
+/// Whose conversations a list holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Assignee {
+    #[default]
+    Anyone,
+    Nobody,
+    Person(UserId),
+}
+
+/// Which conversations a list holds: any combination of a contact's, a status, a channel
+/// and an assignee.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ConversationFilter {
+    pub contact: Option<ContactId>,
+    pub status: Option<ConversationStatus>,
+    pub channel: Option<Channel>,
+    pub assigned: Assignee,
+}
+
+impl ConversationFilter {
+    /// The filter a query asks for: `status` (`open`, `closed`), `channel`, `assigned_to`
+    /// (a person's id, `none`, or `me` for `me` when the caller is a person). Blank means
+    /// any.
+    pub fn parse(status: Option<&str>, channel: Option<&str>, assigned_to: Option<&str>, me: Option<UserId>) -> Result<Self, Error> {
+        let given = |raw: Option<&str>| raw.map(str::trim).filter(|r| !r.is_empty()).map(str::to_lowercase);
+        let mut errors = FieldErrors::new();
+        let mut filter = Self::default();
+        if let Some(raw) = given(status) {
+            filter.status = ConversationStatus::parse(&raw.to_uppercase());
+            if filter.status.is_none() {
+                errors.insert("status", "Use open or closed.".into());
+            }
         }
-        None => table::list(&d.db, org, cursor, limit).await,
+        if let Some(raw) = given(channel) {
+            filter.channel = Channel::parse(&raw);
+            if filter.channel.is_none() {
+                errors.insert("channel", format!("Use one of: {}.", Channel::choices()));
+            }
+        }
+        if let Some(raw) = given(assigned_to) {
+            filter.assigned = match (raw.as_str(), me) {
+                ("none" | "unassigned", _) => Assignee::Nobody,
+                ("me", Some(me)) => Assignee::Person(me),
+                (raw, _) => match raw.parse() {
+                    Ok(user) => Assignee::Person(user),
+                    Err(_) => {
+                        errors.insert("assigned_to", "Use a person's id, none, or me (when logged in as a person).".into());
+                        Assignee::Anyone
+                    }
+                },
+            };
+        }
+        if errors.is_empty() {
+            Ok(filter)
+        } else {
+            Err(Error::Invalid(errors))
+        }
     }
+
+    /// The filter as SQL on the conversations' columns, written `{table}column`.
+    fn conditions(&self, table: &str) -> table::Conditions {
+        let mut conditions = table::Conditions::default();
+        if let Some(contact) = self.contact {
+            conditions.equal(&format!("{table}contact_id"), table::Bind::Id(contact.0));
+        }
+        if let Some(status) = self.status {
+            conditions.equal(&format!("{table}status"), table::Bind::Text(status.as_str().to_owned()));
+        }
+        if let Some(channel) = self.channel {
+            conditions.equal(&format!("{table}channel"), table::Bind::Text(channel.as_str().to_owned()));
+        }
+        match self.assigned {
+            Assignee::Anyone => {}
+            Assignee::Nobody => conditions.holds(&format!("{table}assigned_to IS NULL")),
+            Assignee::Person(user) => conditions.equal(&format!("{table}assigned_to"), table::Bind::Id(user.0)),
+        }
+        conditions
+    }
+}
+
+/// Conversations newest first, in pages, that match `filter`.
+pub async fn list(d: &Domain, org: OrgId, filter: &ConversationFilter, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<Conversation>, Error> {
+    table::list_matching(&d.db, org, &filter.conditions("").matching(), cursor, limit).await
+}
+
+/// A conversation as an inbox lists it: who it is with and what was said last.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct InboxEntry {
+    #[sqlx(flatten)]
+    pub conversation: Conversation,
+    /// The contact's name, e-mail address or number (`None` without a contact).
+    #[sqlx(skip)]
+    pub contact_name: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    pub last_message: Option<String>,
+    last_direction: Option<String>,
+}
+
+impl InboxEntry {
+    /// Whether the last message was ours (the contact is waiting for nothing).
+    pub fn last_was_outbound(&self) -> bool {
+        self.last_direction.as_deref() == Some(Direction::Outbound.as_str())
+    }
+}
+
+/// The inbox: conversations that match `filter`, the most recently active (a message or a
+/// change) first, in pages.
+pub async fn inbox(d: &Domain, org: OrgId, filter: &ConversationFilter, cursor: Option<&str>, limit: Option<i64>) -> Result<Page<InboxEntry>, Error> {
+    let cursor = Cursor::parse(cursor)?;
+    let limit = page::limit(limit);
+    let conditions = filter.conditions("c.");
+    let matching = conditions.matching();
+    let last = |column: &str| {
+        format!("(SELECT m.{column} FROM messages m WHERE m.conversation_id = c.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1) AS last_{column}")
+    };
+    let sql = format!(
+        "SELECT c.id, c.organization_id, c.contact_id, c.channel, c.subject, c.status, c.assigned_to, c.created_at, c.updated_at, \
+         ct.first_name, ct.last_name, ct.email, ct.phone, {}, {} \
+         FROM conversations c LEFT JOIN contacts ct ON ct.id = c.contact_id AND ct.organization_id = c.organization_id \
+         WHERE c.organization_id = $1 AND {} AND ({}) ORDER BY c.updated_at DESC, c.id DESC LIMIT $4",
+        last("body").replace("AS last_body", "AS last_message"),
+        last("direction"),
+        page::after_on("c.updated_at", "c.id", 2),
+        matching.sql,
+    );
+    let mut rows: Vec<InboxEntry> = on_db!(&d.db, pool => {
+        let q = sqlx::query_as(&sql).bind(org).bind(cursor.map(|c| c.created_at)).bind(cursor.map(|c| c.id)).bind(limit + 1);
+        table::bind_all(q, matching.binds).fetch_all(pool).await
+    })?;
+    for row in &mut rows {
+        if row.conversation.contact_id.is_some() {
+            row.contact_name =
+                Some(super::contacts::display_name(row.first_name.as_deref(), row.last_name.as_deref(), row.email.as_deref(), row.phone.as_deref()));
+        }
+    }
+    Ok(page::page(rows, limit, |r| (r.conversation.updated_at, r.conversation.id.0)))
 }
 
 async fn save(tx: &mut Tx, c: &Conversation) -> Result<(), Error> {
