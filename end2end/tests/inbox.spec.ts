@@ -128,5 +128,13 @@ test.describe('without JavaScript', () => {
     await expect(page.getByRole('log', { name: 'Messages' })).toContainText('Your table is booked.');
     const graph = await (await request.get(`http://127.0.0.1:${fakeServicesPort}/__graph`)).json();
     expect(graph.some((m: { to: string; text: { body: string } }) => m.to === '15557654321' && m.text.body === 'Your table is booked.')).toBe(true);
+
+    // From the contact's page to its conversations only.
+    await request.post('/api/conversations', { headers: auth, data: { channel: 'web', subject: 'Someone else' } });
+    await page.getByRole('link', { name: 'Contact page' }).click();
+    await page.getByRole('link', { name: "All of this contact's conversations in the inbox" }).click();
+    await expect(page).toHaveURL(new RegExp(`contact=${contact.id}`));
+    await expect(page.getByRole('link', { name: /Lin/ })).toContainText('Your table is booked.');
+    await expect(page.locator('.inbox-entry')).toHaveCount(1);
   });
 });

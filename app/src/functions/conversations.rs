@@ -43,7 +43,11 @@ pub async fn get_inbox(query: InboxQuery) -> Result<InboxPage, AppError> {
         "all" => None,
         given => Some(given),
     };
-    let filter = ConversationFilter::parse(status, Some(&query.channel), Some(&query.assigned), Some(user.id))?;
+    let contact = match query.contact.trim() {
+        "" => None,
+        id => Some(connectgain_domain::crm::contacts::parse_id(id)?),
+    };
+    let filter = ConversationFilter { contact, ..ConversationFilter::parse(status, Some(&query.channel), Some(&query.assigned), Some(user.id))? };
     let page = conversations::inbox(&d, org, &filter, query.cursor.as_deref(), Some(50)).await?;
     let data = page
         .data

@@ -17,6 +17,8 @@ pub struct InboxQuery {
     pub channel: String,
     /// `me`, `none`, or blank for anyone.
     pub assigned: String,
+    /// A contact's id: that contact's conversations only (blank: everyone's).
+    pub contact: String,
     pub cursor: Option<String>,
 }
 

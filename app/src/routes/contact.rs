@@ -126,6 +126,7 @@ fn Contact(c: ContactDetail, update: ServerAction<UpdateContact>, assign: Server
                                 </li>
                             }).collect_view()}
                         </ul>
+                        <p><a href=format!("/conversations?status=all&contact={}", c.id)>"All of this contact's conversations in the inbox"</a></p>
                     }.into_any()
                 }}
             </div>

@@ -24,6 +24,7 @@ pub fn ConversationsPage() -> impl IntoView {
             status: q.get("status").unwrap_or_default(),
             channel: q.get("channel").unwrap_or_default(),
             assigned: q.get("assigned").unwrap_or_default(),
+            contact: q.get("contact").unwrap_or_default(),
             cursor: q.get("cursor"),
         })
     });
@@ -35,6 +36,9 @@ pub fn ConversationsPage() -> impl IntoView {
         <Title text="Inbox"/>
         <section class="inbox">
             <h1>"Inbox"</h1>
+            {(!asked.get_untracked().contact.is_empty()).then(|| view! {
+                <p class="lead">"One contact's conversations. "<a href="/conversations">"Everyone's"</a></p>
+            })}
             <Filters asked=asked.get_untracked()/>
             <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -60,7 +64,7 @@ pub fn ConversationsPage() -> impl IntoView {
 /// The next page's address, with the same filters.
 fn more_href(asked: &InboxQuery, cursor: &str) -> String {
     // The filters are fixed words and the cursor a time and an id: nothing needs encoding.
-    format!("/conversations?status={}&channel={}&assigned={}&cursor={cursor}", asked.status, asked.channel, asked.assigned)
+    format!("/conversations?status={}&channel={}&assigned={}&contact={}&cursor={cursor}", asked.status, asked.channel, asked.assigned, asked.contact)
 }
 
 #[component]
@@ -71,6 +75,7 @@ fn Filters(asked: InboxQuery) -> impl IntoView {
     };
     view! {
         <form method="get" action="/conversations" class="panel filters-form" role="search" aria-label="Filter conversations">
+            {(!asked.contact.is_empty()).then(|| view! { <input type="hidden" name="contact" value=asked.contact.clone()/> })}
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" name="status">
@@ -101,7 +106,7 @@ fn Filters(asked: InboxQuery) -> impl IntoView {
 
 #[component]
 fn EmptyInbox(asked: InboxQuery) -> impl IntoView {
-    let filtered = !(asked.channel.is_empty() && asked.assigned.is_empty() && asked.status.is_empty());
+    let filtered = !(asked.channel.is_empty() && asked.assigned.is_empty() && asked.status.is_empty() && asked.contact.is_empty());
     let text = if filtered {
         "No conversation matches these filters. Show all statuses, any channel and anyone to see every conversation."
     } else {

@@ -51,6 +51,7 @@ pub async fn send(d: &Domain, org: OrgId, id: ConversationId, input: &SendInput)
         None => None,
     };
     let phone = recipient(&conversation, contact.as_ref())?;
+    // `recipient` let only WhatsApp and SMS conversations through.
     let provider = match conversation.channel {
         Channel::Whatsapp => providers::send_whatsapp(d, org, phone, body).await?,
         _ => providers::send_sms(d, org, phone, body).await?,
