@@ -174,3 +174,49 @@ test('the campaigns page lists the campaigns sent', async ({ page }) => {
   await expectAccessible(page);
   await expectFitsSmallScreen(page);
 });
+
+/** Adds `n` contacts named `Person 1` … `Person n` (the first is the oldest). */
+async function manyContacts(request: import('@playwright/test').APIRequestContext, auth: { authorization: string }, n: number) {
+  for (let i = 1; i <= n; i++) {
+    expect((await request.post('/api/contacts', { headers: auth, data: { first_name: 'Person', last_name: String(i) } })).status()).toBe(201);
+  }
+}
+
+test('"Show more" appends the next contacts in place', async ({ page, request }) => {
+  const email = `more-${Date.now()}@example.com`;
+  await signUp(page, email, 'More Co');
+  await manyContacts(request, await bearer(request, email), 102);
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await hydrated(page);
+  const rows = page.locator('.contact-list tbody tr');
+  await expect(rows).toHaveCount(100);
+  await page.getByRole('button', { name: 'Show more' }).click();
+  await expect(rows).toHaveCount(102);
+  await expect(rows.last().locator('td').first()).toHaveText('Person 1');
+  await expect(page).toHaveURL(/\/contacts$/);
+  await expect(page.getByRole('button', { name: 'Show more' })).toHaveCount(0);
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('"Show more" loads the next contacts, keeping the search', async ({ page, request }) => {
+    const email = `nojs-more-${Date.now()}@example.com`;
+    const signup = await request.post('/api/v1/auth/signup', { data: { email, password: 'correct horse battery', organization_name: 'Plain More' } });
+    expect(signup.status()).toBe(201);
+    await manyContacts(request, await bearer(request, email), 101);
+    await page.goto('/login');
+    await page.getByLabel('E-mail').fill(email);
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page).toHaveURL(/\/dashboard/);
+    await page.goto('/contacts?q=person');
+    await expect(page.locator('.contact-list tbody tr')).toHaveCount(100);
+    await page.getByRole('button', { name: 'Show more' }).click();
+    await expect(page).toHaveURL(/\/contacts\?q=person&cursor=/);
+    await expect(page.locator('.contact-list tbody tr')).toHaveCount(1);
+    await expect(page.locator('.contact-list tbody td').first()).toHaveText('Person 1');
+    await page.getByRole('link', { name: 'Back to the newest' }).click();
+    await expect(page.locator('.contact-list tbody tr')).toHaveCount(100);
+  });
+});

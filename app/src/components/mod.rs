@@ -11,6 +11,7 @@ pub mod layout;
 pub mod members;
 pub mod polling;
 pub mod settings_tabs;
+pub mod show_more;
 pub mod status;
 pub mod subscription_form;
 pub mod toast;

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     components::{
         form::{form_error, Field, FormAlert},
+        show_more::ShowMore,
         status::LoadFailed,
     },
     functions::campaigns::{list_campaigns, SendCampaign},
@@ -18,9 +19,12 @@ pub fn CampaignsPage() -> impl IntoView {
     let action = ServerAction::<SendCampaign>::new();
     let error = form_error(action.value().into());
     let general = Signal::derive(move || error.get().filter(|e| e.fields.is_empty()));
-    let sent_plain = use_query_map().with_untracked(|q| q.get("sent"));
+    let query = use_query_map();
+    let sent_plain = query.with_untracked(|q| q.get("sent"));
     // Loaded again after each send, which adds a campaign on top.
-    let history = Resource::new(move || action.version().get(), |_| list_campaigns(None));
+    // Without JavaScript, "Show more" loads the page from `?cursor=`.
+    let from = Memo::new(move |_| query.with(|q| q.get("cursor")));
+    let history = Resource::new(move || (action.version().get(), from.get()), |(_, cursor)| list_campaigns(cursor));
     let more = Action::new(|cursor: &String| list_campaigns(Some(cursor.clone())));
     Effect::new(move |_| {
         if let Some(Ok(next)) = more.value().get() {
@@ -87,8 +91,7 @@ pub fn CampaignsPage() -> impl IntoView {
                                 </table>
                             </div>
                             {page.next_cursor.map(|cursor| view! {
-                                <button type="button" class="button secondary small" disabled=move || more.pending().get()
-                                    on:click=move |_| { more.dispatch(cursor.clone()); }>"Show more"</button>
+                                <ShowMore action="/campaigns" cursor pending=more.pending() more=Callback::new(move |cursor| { more.dispatch(cursor); })/>
                             })}
                         }.into_any(),
                         Err(e) => view! { <LoadFailed error=e/> }.into_any(),

@@ -11,6 +11,7 @@ use crate::{
     components::{
         form::{Field, FormAlert},
         form_data::form_input,
+        show_more::ShowMore,
         status::LoadFailed,
     },
     functions::webhooks::{create_contact, list_contacts},
@@ -24,7 +25,9 @@ pub fn ContactsPage() -> impl IntoView {
     let search = Memo::new(move |_| query.with(|q| q.get("q")).filter(|q| !q.trim().is_empty()));
     // Loaded per search; a contact added here goes on top of the list from the answer (no
     // refetch).
-    let contacts = Resource::new(move || search.get(), |q| list_contacts(q, None));
+    // Without JavaScript, "Show more" loads the page from `?cursor=`.
+    let from = Memo::new(move |_| query.with(|q| q.get("cursor")));
+    let contacts = Resource::new(move || (search.get(), from.get()), |(q, cursor)| list_contacts(q, cursor));
     Effect::new(move |_| {
         if let Some(Ok(added)) = create.value().get() {
             contacts.update(|loaded| {
@@ -113,9 +116,10 @@ pub fn ContactsPage() -> impl IntoView {
                                         </table>
                                         </div>
                                         {next.map(|cursor| view! {
-                                            <button type="button" class="button secondary small" disabled=move || more.pending().get()
-                                                on:click=move |_| { more.dispatch(cursor.clone()); }>"Show more"</button>
+                                            <ShowMore action="/contacts" keep=search.get_untracked().map(|q| ("q", q)).into_iter().collect() cursor
+                                                pending=more.pending() more=Callback::new(move |cursor| { more.dispatch(cursor); })/>
                                         })}
+                                        {from.get_untracked().map(|_| view! { <a class="small" href="/contacts">"Back to the newest"</a> })}
                                     }.into_any()
                                 }}
                             </div>
