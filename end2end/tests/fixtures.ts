@@ -79,6 +79,19 @@ export async function signUp(page: Page, email: string, organization = 'Test Co'
   await expect(page).toHaveURL(/\/dashboard/);
 }
 
+/** Signs up a new owner through the API, logs in through the login page as a plain form
+ * (no JavaScript needed) and answers the `Authorization` header for the API. */
+export async function signUpPlain(page: Page, request: APIRequestContext, email: string, organization: string) {
+  const signup = await request.post('/api/v1/auth/signup', { data: { email, password, organization_name: organization } });
+  expect(signup.status()).toBe(201);
+  await page.goto('/login');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/dashboard/);
+  return bearer(request, email);
+}
+
 /** The `Authorization` header of a login token for the API. */
 export async function bearer(request: APIRequestContext, email: string, secret = password) {
   const login = await request.post('/api/v1/auth/login', { data: { email, password: secret } });

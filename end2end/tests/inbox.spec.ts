@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { test, expect, hydrated, signUp, bearer, expectAccessible, expectFitsSmallScreen } from './fixtures';
+import { test, expect, hydrated, signUp, signUpPlain, bearer, expectAccessible, expectFitsSmallScreen } from './fixtures';
 import { adminEmail, adminPassword, fakeServicesPort } from '../playwright.config';
 
 const appSecret = 'meta-app-secret-for-the-inbox';
@@ -99,9 +99,7 @@ test.describe('without JavaScript', () => {
 
   test('a reply is sent and a conversation reopened with plain forms', async ({ page, request }) => {
     const email = `nojs-inbox-${Date.now()}@example.com`;
-    const signup = await request.post('/api/v1/auth/signup', { data: { email, password: 'correct horse battery', organization_name: 'Plain Inbox' } });
-    expect(signup.status()).toBe(201);
-    const auth = await bearer(request, email);
+    const auth = await signUpPlain(page, request, email, 'Plain Inbox');
     const org = (await (await request.get('/api/auth/me', { headers: auth })).json()).tenant_id;
     const admin = await bearer(request, adminEmail, adminPassword);
     const wired = await request.put(`/api/platform/tenants/${org}/integrations/whatsapp`, {
@@ -113,11 +111,6 @@ test.describe('without JavaScript', () => {
     const conversation = await (await request.post('/api/conversations', { headers: auth, data: { contact_id: contact.id, channel: 'whatsapp' } })).json();
     await request.post(`/api/conversations/${conversation.id}/status`, { headers: auth, data: { status: 'CLOSED' } });
 
-    await page.goto('/login');
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await expect(page).toHaveURL(/\/dashboard/);
     await page.goto('/conversations?status=all');
     await page.getByRole('link', { name: /Lin/ }).click();
     await page.getByRole('button', { name: 'Reopen conversation' }).click();

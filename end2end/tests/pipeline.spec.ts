@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signUp, bearer, receiver, expectAccessible, expectFitsSmallScreen, type Page } from './fixtures';
+import { test, expect, hydrated, signUp, signUpPlain, bearer, receiver, expectAccessible, expectFitsSmallScreen, type Page } from './fixtures';
 
 /** The board's column of a stage. */
 const column = (page: Page, stage: string) => page.getByRole('region', { name: new RegExp(`^${stage}`) });
@@ -116,15 +116,8 @@ test.describe('without JavaScript', () => {
 
   test('the board moves a deal and adds one with plain forms', async ({ page, request }) => {
     const email = `nojs-board-${Date.now()}@example.com`;
-    const signup = await request.post('/api/v1/auth/signup', { data: { email, password: 'correct horse battery', organization_name: 'Plain Board' } });
-    expect(signup.status()).toBe(201);
-    const auth = await bearer(request, email);
+    const auth = await signUpPlain(page, request, email, 'Plain Board');
     expect((await request.post('/api/deals', { headers: auth, data: { title: 'Printing press', value_cents: 1000 } })).status()).toBe(201);
-    await page.goto('/login');
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await expect(page).toHaveURL(/\/dashboard/);
 
     await page.goto('/deals');
     await page.getByLabel('Move Printing press to').selectOption('won');

@@ -1,4 +1,4 @@
-import { test, expect, hydrated, signUp, bearer, expectAccessible, expectFitsSmallScreen } from './fixtures';
+import { test, expect, hydrated, signUp, signUpPlain, bearer, expectAccessible, expectFitsSmallScreen } from './fixtures';
 
 test('an owner creates a read API key, uses it, and revokes it', async ({ page, request }) => {
   const email = `keys-${Date.now()}@example.com`;
@@ -56,16 +56,10 @@ test.describe('without JavaScript', () => {
 
   test('an API key is created and shown once, and contacts are searched', async ({ page, request }) => {
     const email = `nojs-keys-${Date.now()}@example.com`;
-    const signup = await request.post('/api/v1/auth/signup', { data: { email, password: 'correct horse battery', organization_name: 'Plain Co' } });
-    expect(signup.status()).toBe(201);
+    const auth = await signUpPlain(page, request, email, 'Plain Co');
     for (const c of [{ first_name: 'Grace', last_name: 'Hopper', email: 'grace@navy.mil' }, { first_name: 'Alan', email: 'alan@bletchley.uk' }]) {
-      expect((await request.post('/api/contacts', { headers: await bearer(request, email), data: c })).status()).toBe(201);
+      expect((await request.post('/api/contacts', { headers: auth, data: c })).status()).toBe(201);
     }
-    await page.goto('/login');
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await expect(page).toHaveURL(/\/dashboard/);
 
     await page.goto('/settings/api-keys');
     await page.getByLabel('Name').fill('cron job');
@@ -202,14 +196,7 @@ test.describe('without JavaScript', () => {
 
   test('"Show more" loads the next contacts, keeping the search', async ({ page, request }) => {
     const email = `nojs-more-${Date.now()}@example.com`;
-    const signup = await request.post('/api/v1/auth/signup', { data: { email, password: 'correct horse battery', organization_name: 'Plain More' } });
-    expect(signup.status()).toBe(201);
-    await manyContacts(request, await bearer(request, email), 101);
-    await page.goto('/login');
-    await page.getByLabel('E-mail').fill(email);
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await expect(page).toHaveURL(/\/dashboard/);
+    await manyContacts(request, await signUpPlain(page, request, email, 'Plain More'), 101);
     await page.goto('/contacts?q=person');
     await expect(page.locator('.contact-list tbody tr')).toHaveCount(100);
     await page.getByRole('button', { name: 'Show more' }).click();
