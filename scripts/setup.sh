@@ -41,4 +41,13 @@ if [ ! -x end2end/.venv/bin/python ] || [ end2end/requirements.txt -nt end2end/.
   end2end/.venv/bin/pip install --quiet --disable-pip-version-check -r end2end/requirements.txt
   touch end2end/.venv/.installed
 fi
+# schemathesis for scripts/api-check.sh, in a venv shared by every checkout on this machine
+# (its dependencies take a minute to install).
+SCHEMATHESIS_VERSION=4.32.5
+SCHEMATHESIS_VENV="${XDG_CACHE_HOME:-$HOME/.cache}/connectgain/schemathesis-venv"
+if [ "$("$SCHEMATHESIS_VENV/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+  say "installing schemathesis $SCHEMATHESIS_VERSION in $SCHEMATHESIS_VENV"
+  python3 -m venv "$SCHEMATHESIS_VENV"
+  "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
 say "tools ready"

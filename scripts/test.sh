@@ -25,6 +25,8 @@ echo "[test] unit and integration tests"
 # release build's dependencies as they are (no examples, no doctests to compile).
 cargo test --release -p connectgain-domain -p connectgain -p connectgain-testkit -p connectgain-types --tests
 
+echo "[test] the API against its OpenAPI document (schemathesis)"
+bash scripts/api-check.sh
 echo "[test] browser tests (Chromium)"
 (cd end2end && npx playwright test)
 

@@ -10,6 +10,8 @@ pub mod components;
 pub mod error;
 pub mod functions;
 pub mod models;
+#[cfg(feature = "ssr")]
+pub mod reference_page;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;

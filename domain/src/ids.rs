@@ -28,7 +28,7 @@ macro_rules! typed_id {
         $(#[$meta])*
         #[derive(
             Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord,
-            serde::Serialize, serde::Deserialize, sqlx::Type,
+            serde::Serialize, serde::Deserialize, sqlx::Type, utoipa::ToSchema,
         )]
         #[serde(transparent)]
         #[sqlx(transparent)]

@@ -5,6 +5,7 @@
 //! either framework.
 
 pub mod accounts;
+pub mod api_reference;
 pub mod appgain;
 pub mod config;
 pub mod context;

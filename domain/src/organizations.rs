@@ -31,7 +31,7 @@ pub struct AppgainCredentials {
 }
 
 /// How an organization got (or is getting) its Appgain credentials.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProvisioningStatus {
     /// Created before provisioning existed, and no default credentials configured.

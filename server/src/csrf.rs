@@ -40,7 +40,11 @@ impl SameOrigin {
 
     fn applies_to(&self, request: &Request) -> bool {
         let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-        !safe && (has_session_cookie(request.headers()) || self.server_functions.contains(request.uri().path()))
+        // A request with an Authorization header authenticates by it, whatever cookie rides
+        // along, and no page of another site can set that header (it would need our CORS
+        // consent, which is never given).
+        let bearer = request.headers().contains_key(header::AUTHORIZATION);
+        !safe && !bearer && (has_session_cookie(request.headers()) || self.server_functions.contains(request.uri().path()))
     }
 
     /// `Origin`, or without it `Referer`, names our origin. `Origin: null` (a sandboxed or

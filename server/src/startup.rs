@@ -221,6 +221,7 @@ fn router(domain: Domain) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .merge(api::router())
+        .route("/docs/api", get(api::doc::reference_page))
         .leptos_routes_with_context(&state, routes, provide_domain.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A new API key: `{name, scope, expires_at?}`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKeyInput {
     pub name: Option<String>,
     /// `read` or `read_write`.

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 /// A contact's create, or an update where absent fields keep their value and `""` clears one.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ContactInput {
     pub first_name: Option<String>,
     pub last_name: Option<String>,

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod crm;
 pub mod integrations;
 pub mod outbound;
+pub mod reference;
 
 /// A `Debug` that names the struct and its non-secret fields only.
 macro_rules! redacted_debug {

@@ -6,6 +6,7 @@ use crate::redacted_debug;
 
 /// What a tenant sends to create or replace a subscription.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubscriptionInput {
     pub name: String,
     pub url: String,
@@ -45,6 +46,7 @@ redacted_debug!(SubscriptionInput { name, url, events, is_active, signature_styl
 /// `null`) keeps its value; an empty `description` clears it. The secret is not among them:
 /// it changes by rotation only, and editing never touches it or the delivery logs.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SubscriptionPatch {
     pub name: Option<String>,

@@ -38,7 +38,7 @@ crate::typed_id!(
 );
 
 /// What a key may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Reads only: a request that would change something is refused (403).
@@ -69,7 +69,7 @@ impl Scope {
 }
 
 /// A key as its organization's owners see it (never its value).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ApiKey {
     pub id: ApiKeyId,
     pub name: String,

@@ -66,7 +66,7 @@ pub async fn preview(d: &Domain, token: &str) -> Result<String, Error> {
 }
 
 /// The form an invited person fills in.
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct AcceptForm {
     #[serde(default)]
     pub email: String,

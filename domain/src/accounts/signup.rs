@@ -24,7 +24,7 @@ pub const EMAIL_TAKEN: &str = "An account with this e-mail address already exist
 const NAME_MAX: usize = 100;
 
 /// The signup form as typed.
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct SignupForm {
     pub email: String,
     pub password: String,

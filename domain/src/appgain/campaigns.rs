@@ -12,12 +12,15 @@ pub const NO_CREDENTIALS: &str = "Appgain credentials not available. Please log 
 const CHANNELS: &[&str] = &["push", "sms", "whatsapp", "email"];
 
 /// A campaign as composed on the page or sent to the API.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CampaignForm {
+    /// At most 200 characters.
     #[serde(default)]
     pub name: String,
+    /// `push`, `sms`, `whatsapp` or `email`.
     #[serde(default)]
     pub channel: String,
+    /// At most 4,000 characters.
     #[serde(default)]
     pub message: String,
     /// Anything else Appgain should receive, passed through as given.
@@ -26,10 +29,13 @@ pub struct CampaignForm {
 }
 
 /// What Appgain answered.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CampaignResult {
+    /// Appgain's HTTP status.
     pub status: u16,
+    /// Whether that status is a 2xx.
     pub accepted: bool,
+    /// Appgain's answer as it sent it.
     pub response: String,
 }
 

@@ -18,7 +18,7 @@ crate::typed_id!(
     CampaignId
 );
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Campaign {
     pub id: CampaignId,
     pub organization_id: OrgId,

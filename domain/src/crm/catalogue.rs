@@ -21,7 +21,7 @@ use crate::{
     },
 };
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct EventDoc {
     pub event: &'static str,
     /// `crm` (what `"*"` subscribes to) or `operational` (about the webhooks themselves:

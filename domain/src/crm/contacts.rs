@@ -29,7 +29,7 @@ crate::typed_id!(
 );
 
 /// A contact as the API answers it and as events carry it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Contact {
     pub id: ContactId,
     pub organization_id: OrgId,
@@ -247,7 +247,7 @@ pub(crate) async fn find_by_phone_in(tx: &mut Tx, org: OrgId, phone: &str) -> Re
 }
 
 /// Which contacts a list shows.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct ContactQuery {
     /// The one with this e-mail address.
     pub email: Option<String>,

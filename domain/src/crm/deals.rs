@@ -28,7 +28,7 @@ crate::typed_id!(
 );
 
 /// Where a deal is in the pipeline (in order; a deal may move to any stage).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
     Lead,
@@ -45,7 +45,7 @@ text_enum!(Stage, "deal stage", {
 
 /// A deal as the API answers it and events carry it. Money is in integer minor units
 /// (`value_cents`), never a float.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Deal {
     pub id: DealId,
     pub organization_id: OrgId,
@@ -81,7 +81,7 @@ impl Table for Deal {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct DealInput {
     pub title: Option<String>,
     pub value_cents: Option<i64>,

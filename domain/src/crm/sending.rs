@@ -15,7 +15,7 @@ use crate::{
     Domain, Error,
 };
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SendInput {
     pub body: Option<String>,
     /// The message belongs to this campaign (a reply to it emits broadcast.response).
@@ -23,7 +23,7 @@ pub struct SendInput {
 }
 
 /// The recorded message and what the provider answered.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Sent {
     pub message: Message,
     pub provider: SendResult,

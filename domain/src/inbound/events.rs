@@ -15,10 +15,11 @@ use crate::{
 pub const STATUSES: [&str; 3] = ["received", "processed", "failed"];
 
 /// An integration event as the API and the page show it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InboundEvent {
     pub id: InboundEventId,
     pub tenant_id: OrgId,
+    /// `api`, `whatsapp`, `twilio`, `vonage` or `zoom`.
     pub source: String,
     pub event_name: String,
     pub payload: Value,
@@ -72,11 +73,15 @@ const COLUMNS: &str = "id, organization_id, source, event_name, payload, status,
                        received_at, processed_at";
 
 /// Filters of the event list; blank means any.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::IntoParams)]
 pub struct EventFilter {
+    /// `received`, `processed` or `failed`.
     pub status: Option<String>,
+    /// This event name only (`lead.captured`).
     pub event_name: Option<String>,
+    /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Rows per page: 1 to 200, 50 when absent.
     pub limit: Option<i64>,
 }
 

@@ -41,7 +41,7 @@ impl std::fmt::Debug for IssuedKey {
 }
 
 /// What may be shown about the key: whether there is one, its first characters, its age.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct KeyStatus {
     pub configured: bool,
     /// The first 8 characters, to recognize the key (`cgi_AbCd…`).

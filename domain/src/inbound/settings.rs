@@ -18,17 +18,22 @@ use crate::{
 pub const ZOOM_SECRET_TOKEN: &str = "inbound_settings.zoom_secret_token";
 pub const VONAGE_SIGNATURE_SECRET: &str = "inbound_settings.vonage_signature_secret";
 
-#[derive(Clone, Debug, Default, Deserialize)]
+/// The callback secrets to store; blank or absent keeps the stored one.
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct CallbackSecretsInput {
+    /// Zoom's *secret token*: one word (no spaces) of at most 500 characters.
     pub zoom_secret_token: Option<String>,
+    /// Vonage's *signature secret*: one word (no spaces) of at most 500 characters.
     pub vonage_signature_secret: Option<String>,
 }
 
 /// What the owner sees.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InboundSettingsView {
     pub api_key: KeyStatus,
+    /// Masked.
     pub zoom_secret_token: Option<String>,
+    /// Masked.
     pub vonage_signature_secret: Option<String>,
 }
 

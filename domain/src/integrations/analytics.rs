@@ -11,7 +11,7 @@ pub use connectgain_types::integrations::CallSummary;
 use crate::{ids::OrgId, on_db, Domain, Error};
 
 /// The dashboard's time ranges.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, Default, utoipa::ToSchema)]
 pub enum Range {
     #[serde(rename = "1h")]
     Hour,
@@ -94,7 +94,7 @@ pub async fn summary(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: Range
 }
 
 /// One recorded attempt.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CallRecord {
     pub id: i64,
@@ -141,7 +141,7 @@ pub async fn calls(d: &Domain, org: OrgId, webhook: Option<Uuid>, range: Option<
 }
 
 /// Calls and average latency per hour over the range (for the dashboard's chart).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HourPoint {
     pub hour: DateTime<Utc>,

@@ -62,7 +62,7 @@ pub mod tenants {
 
     use crate::{ids::OrgId, on_db, Domain, Error};
 
-    #[derive(Debug, Serialize, sqlx::FromRow)]
+    #[derive(Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
     pub struct Tenant {
         pub id: OrgId,
         pub name: String,

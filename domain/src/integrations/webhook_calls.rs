@@ -17,7 +17,7 @@ use super::{n8n, reveal, webhooks};
 use crate::{ids::OrgId, on_tx, Domain, Error};
 
 /// The outcome of a call, after its last attempt.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CallOutcome {
     pub webhook_id: Uuid,

@@ -74,7 +74,7 @@ fn at_minute(minute: i64) -> DateTime<Utc> {
 }
 
 /// The figures of a range (or of one bucket).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Figures {
     /// Attempts made (each retry counts).
     pub total: i64,
@@ -89,7 +89,7 @@ pub struct Figures {
 
 /// `GET …/stats?range=`: the figures of a range and where it starts (the first bucket of
 /// its chart, so the two always cover the same attempts).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RangeStats {
     pub range: Range,
     pub since: DateTime<Utc>,
@@ -98,7 +98,7 @@ pub struct RangeStats {
 }
 
 /// One bucket of a chart: the attempts made from `bucket` on, until the next bucket.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SeriesPoint {
     pub bucket: DateTime<Utc>,
     /// Successful attempts.

@@ -65,7 +65,7 @@ impl serde::Serialize for Cursor {
 }
 
 /// One HTTP attempt as recorded.
-#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct AttemptRecord {
     pub id: i64,
     pub delivery_id: DeliveryId,
@@ -88,12 +88,14 @@ pub struct AttemptRecord {
 }
 
 /// A page of a list, newest first.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub data: Vec<T>,
     /// Pass back to get the next older page; `None` on the oldest.
+    #[schema(value_type = Option<String>)]
     pub next_cursor: Option<Cursor>,
     /// Pass back to get the next newer page; `None` on the newest (the first page).
+    #[schema(value_type = Option<String>)]
     pub prev_cursor: Option<Cursor>,
 }
 
@@ -188,7 +190,7 @@ impl DeliveryView {
 /// What a delivery is doing, as owners see it: the stored status, except that a pending
 /// delivery whose attempts failed (its retry schedule has moved on: retries remain) is
 /// `failed`. A replay starts the schedule again, so a replayed delivery is `pending`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryState {
     Pending,
@@ -238,7 +240,7 @@ impl DeliveryState {
 }
 
 /// A delivery whole, as the API shows it: its state, the exact body sent, every attempt.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct DeliveryDetail {
     pub id: DeliveryId,
     /// The `webhook-id` every attempt carried.
@@ -250,6 +252,7 @@ pub struct DeliveryDetail {
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     /// The body every attempt sent, byte for byte.
+    #[schema(value_type = Object)]
     pub payload: Box<serde_json::value::RawValue>,
     /// Every attempt (the latest 200 of a delivery replayed that often), the first first.
     pub attempts: Vec<AttemptRecord>,
@@ -290,7 +293,7 @@ pub async fn delivery(d: &Domain, org: OrgId, id: DeliveryId) -> Result<Delivery
 }
 
 /// A subscription's delivery statistics.
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct Stats {
     /// Attempts ever made (from counters).
     pub total: i64,

@@ -28,7 +28,7 @@ const MAX_RATE_LIMIT: u32 = 10_000;
 pub use connectgain_types::outbound::{SubscriptionInput, SubscriptionPatch};
 
 /// A subscription as tenants see it. Never carries the secret.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct SubscriptionView {
     pub id: SubscriptionId,
     pub organization_id: OrgId,

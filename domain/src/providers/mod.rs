@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::{ids::OrgId, Domain, Error};
 
 /// What a provider answered to a message.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SendResult {
     pub ok: bool,

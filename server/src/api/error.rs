@@ -9,7 +9,8 @@ use axum::{
     Json,
 };
 use connectgain_domain::{error::FieldErrors, Error};
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -84,17 +85,34 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
+/// Every error the API answers: `{"error": {"code", "message", "fields"?}}`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable and machine-readable, e.g. `invalid_fields`, `not_found`, `rate_limited`.
+    pub code: &'static str,
+    /// For people.
+    pub message: String,
+    /// With `invalid_fields`: what is wrong with each field, by its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<std::collections::BTreeMap<String, String>>)]
+    pub fields: Option<FieldErrors>,
+    /// With `malformed_json`: where the body stopped parsing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = json!({ "code": self.code, "message": self.message });
-        if let Some(fields) = self.fields {
-            error["fields"] = json!(fields);
-        }
-        if let Some((line, column)) = self.position {
-            error["line"] = json!(line);
-            error["column"] = json!(column);
-        }
-        let mut response = (self.status, Json(json!({ "error": error }))).into_response();
+        let (line, column) = self.position.unzip();
+        let body = ErrorBody { error: ErrorDetail { code: self.code, message: self.message, fields: self.fields, line, column } };
+        let mut response = (self.status, Json(body)).into_response();
         if let Some(secs) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }

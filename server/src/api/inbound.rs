@@ -6,37 +6,77 @@
 
 use axum::{
     body::Body,
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    Json,
 };
-use chrono::SecondsFormat;
+use chrono::{DateTime, SecondsFormat, Utc};
 use connectgain_domain::{
+    crm::page::Page,
+    ids::OrgId,
     inbound::{
         callbacks,
-        events::{self, EventFilter},
+        events::{self, EventFilter, InboundEvent},
         ingest::{NewEvent, Received},
         keys,
-        settings::{self, CallbackSecretsInput},
-        EventName, Source,
+        settings::{self, CallbackSecretsInput, InboundSettingsView},
+        EventName, InboundEventId, Source,
     },
     Error,
 };
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
-use super::{error::ApiError, json::ApiJson};
+use super::{error::ApiError, json::Json, query::Query};
 use crate::{
     auth::{ClientAddress, OwnerOf},
     state::AppState,
 };
 
-type Answer = Result<Json<Value>, ApiError>;
+type Answer<T> = Result<Json<T>, ApiError>;
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
+// Written by `answer` (the hot path formats it), not serialized from this: it documents it.
+/// The event as stored: the shape [`answer`] writes by hand (the hot path pastes the stored
+/// payload text in rather than parsing it again); `scripts/api-check.sh` holds the two together.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+pub struct ReceivedEvent {
+    pub id: InboundEventId,
+    pub tenant_id: OrgId,
+    pub event_name: String,
+    /// The body, as received.
+    pub payload: Value,
+    /// Always `received`: processing runs in the background.
+    pub status: String,
+    pub received_at: DateTime<Utc>,
+}
+
+/// Receives an event from an automation platform (n8n, Zapier, Make…), stored durably and
+/// processed in the background. `event_name` is letters, digits and `_` in parts separated
+/// by dots (`lead.captured`); another name answers 404.
+#[utoipa::path(
+    post,
+    path = "/api/webhooks/{event_name}",
+    tag = "Inbound",
+    security(("inbound_key" = [])),
+    params(
+        ("event_name" = String, Path, pattern = r"^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)+$", max_length = 100, description = "The event's name, such as `lead.captured`."),
+        ("X-Tenant-ID" = OrgId, Header, description = "The organization's id (`tenant_id` in Settings → Inbound)."),
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 printable characters: a repeat answers the first event instead of storing another."),
+    ),
+    request_body(content = Value, content_type = "application/json", description = "Any JSON, at most the configured size (1 MiB by default)."),
+    responses((
+        status = OK,
+        description = "Stored; processing follows in the background.",
+        body = ReceivedEvent,
+        headers(("Idempotent-Replayed" = String, description = "`true` when the idempotency key was seen before and this is the first event's answer.")),
+    )),
+)]
 pub async fn receive(
     State(s): State<AppState>,
     ClientAddress(client): ClientAddress,
@@ -123,45 +163,89 @@ fn answer(r: &Received) -> Response {
     response
 }
 
-/// Generates or rotates the key; it is in this answer only.
-pub async fn generate_key(State(s): State<AppState>, o: OwnerOf, ApiJson(_): ApiJson<Value>) -> Result<(StatusCode, Json<Value>), ApiError> {
+/// The inbound key just generated.
+#[derive(Serialize, ToSchema)]
+pub struct InboundKey {
+    /// The key (`cgi_…`) for `X-API-Key`: shown this once, never again.
+    pub api_key: String,
+    /// Its first 8 characters.
+    pub hint: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    /// The value for `X-Tenant-ID`.
+    pub tenant_id: OrgId,
+}
+
+/// Generates or rotates the key; it is in this answer only. The previous key stops working.
+#[utoipa::path(post, path = "/api/v1/inbound/api-key", tag = "Inbound", request_body(content = Value, description = "Ignored: send nothing, or any JSON."), responses((status = CREATED, description = "The key, this once.", body = InboundKey)))]
+pub async fn generate_key(State(s): State<AppState>, o: OwnerOf, Json(_body): Json<Value>) -> Result<(StatusCode, Json<InboundKey>), ApiError> {
     let issued = keys::generate(&s.domain, o.org).await?;
-    let body = json!({ "api_key": issued.api_key, "hint": issued.status.hint, "created_at": issued.status.created_at, "tenant_id": o.org });
+    let body = InboundKey { api_key: issued.api_key, hint: issued.status.hint, created_at: issued.status.created_at, tenant_id: o.org };
     Ok((StatusCode::CREATED, Json(body)))
 }
 
+/// The URLs that providers call back, per provider.
+#[derive(Serialize, ToSchema)]
+pub struct CallbackUrls {
+    pub whatsapp: String,
+    pub twilio: String,
+    pub vonage: String,
+    pub zoom: String,
+}
+
+/// The inbound settings with where to send things.
+#[derive(Serialize, ToSchema)]
+pub struct InboundSettings {
+    #[serde(flatten)]
+    pub view: InboundSettingsView,
+    /// The value for `X-Tenant-ID`.
+    pub tenant_id: OrgId,
+    /// The URL of `POST /api/webhooks/{event_name}`, with `{event_name}` as is.
+    pub endpoint: String,
+    pub callbacks: CallbackUrls,
+}
+
 /// Where to send things, and what is configured (secrets masked).
-pub async fn get_settings(State(s): State<AppState>, o: OwnerOf) -> Answer {
+#[utoipa::path(get, path = "/api/v1/inbound/settings", tag = "Inbound", responses((status = OK, body = InboundSettings)))]
+pub async fn get_settings(State(s): State<AppState>, o: OwnerOf) -> Answer<InboundSettings> {
     let view = settings::get(&s.domain, o.org).await?;
-    Ok(Json(settings_body(&s, o.org, json!(view))))
+    Ok(Json(settings_body(&s, o.org, view)))
 }
 
-pub async fn put_settings(State(s): State<AppState>, o: OwnerOf, ApiJson(input): ApiJson<CallbackSecretsInput>) -> Answer {
+/// Sets the callback secrets; a blank or absent one keeps the stored value.
+#[utoipa::path(put, path = "/api/v1/inbound/settings", tag = "Inbound", request_body(content = CallbackSecretsInput, description = "No body changes nothing."), responses((status = OK, body = InboundSettings)))]
+pub async fn put_settings(State(s): State<AppState>, o: OwnerOf, Json(input): Json<CallbackSecretsInput>) -> Answer<InboundSettings> {
     let view = settings::put(&s.domain, o.org, &input).await?;
-    Ok(Json(settings_body(&s, o.org, json!(view))))
+    Ok(Json(settings_body(&s, o.org, view)))
 }
 
-fn settings_body(s: &AppState, org: connectgain_domain::ids::OrgId, mut view: Value) -> Value {
+fn settings_body(s: &AppState, org: OrgId, view: InboundSettingsView) -> InboundSettings {
     let base = &s.domain.config.public_url;
-    view["tenant_id"] = json!(org);
-    view["endpoint"] = json!(format!("{base}/api/webhooks/{{event_name}}"));
-    view["callbacks"] = json!({
-        "whatsapp": format!("{base}/api/callbacks/{org}/whatsapp"),
-        "twilio": format!("{base}/api/callbacks/{org}/twilio"),
-        "vonage": format!("{base}/api/callbacks/{org}/vonage"),
-        "zoom": format!("{base}/api/callbacks/{org}/zoom"),
-    });
-    view
+    InboundSettings {
+        view,
+        tenant_id: org,
+        endpoint: format!("{base}/api/webhooks/{{event_name}}"),
+        callbacks: CallbackUrls {
+            whatsapp: format!("{base}/api/callbacks/{org}/whatsapp"),
+            twilio: format!("{base}/api/callbacks/{org}/twilio"),
+            vonage: format!("{base}/api/callbacks/{org}/vonage"),
+            zoom: format!("{base}/api/callbacks/{org}/zoom"),
+        },
+    }
 }
 
-pub async fn list_events(State(s): State<AppState>, o: OwnerOf, Query(filter): Query<EventFilter>) -> Answer {
-    Ok(Json(json!(events::list(&s.domain, o.org, &filter).await?)))
+/// The events received, newest first.
+#[utoipa::path(get, path = "/api/v1/inbound/events", tag = "Inbound", params(EventFilter), responses((status = OK, description = "A page of events, newest first.", body = Page<InboundEvent>)))]
+pub async fn list_events(State(s): State<AppState>, o: OwnerOf, Query(filter): Query<EventFilter>) -> Answer<Page<InboundEvent>> {
+    Ok(Json(events::list(&s.domain, o.org, &filter).await?))
 }
 
-pub async fn get_event(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer {
-    Ok(Json(json!(events::get(&s.domain, o.org, events::parse_id(&id)?).await?)))
+#[utoipa::path(get, path = "/api/v1/inbound/events/{id}", tag = "Inbound", responses((status = OK, body = InboundEvent)))]
+pub async fn get_event(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer<InboundEvent> {
+    Ok(Json(events::get(&s.domain, o.org, events::parse_id(&id)?).await?))
 }
 
-pub async fn retry_event(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer {
-    Ok(Json(json!(events::retry(&s.domain, o.org, events::parse_id(&id)?).await?)))
+/// Puts a failed event back in the queue (409 for one that did not fail).
+#[utoipa::path(post, path = "/api/v1/inbound/events/{id}/retry", tag = "Inbound", responses((status = OK, description = "The event, `received` again.", body = InboundEvent)))]
+pub async fn retry_event(State(s): State<AppState>, o: OwnerOf, Path(id): Path<String>) -> Answer<InboundEvent> {
+    Ok(Json(events::retry(&s.domain, o.org, events::parse_id(&id)?).await?))
 }

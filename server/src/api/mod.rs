@@ -4,90 +4,104 @@ pub mod api_keys;
 pub mod auth;
 pub mod callbacks;
 pub mod crm;
+pub mod doc;
 pub mod error;
 pub mod inbound;
 pub mod json;
 pub mod organization;
 pub mod platform;
 pub mod platform_webhooks;
+pub mod query;
 pub mod webhooks;
 
-use axum::{
-    routing::{delete, get, post, put},
-    Router,
-};
+use axum::{http::header, routing::get, Router};
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::state::AppState;
 
+/// Every route of the API. Those registered with `routes!` bring their `#[utoipa::path]`
+/// documentation along, which makes `/api/openapi.json`.
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/auth/signup", post(auth::signup))
-        .route("/api/v1/auth/login", post(auth::login))
-        .route("/api/v1/auth/logout", post(auth::logout))
-        .route("/api/auth/me", get(auth::me))
-        .route("/api/v1/auth/me", get(auth::me))
-        .route("/api/v1/organization/appgain", get(organization::get_appgain).put(organization::put_appgain))
-        .route("/api/v1/organization/appgain/retry", post(organization::retry_appgain))
-        .route("/api/v1/organization/members", get(organization::list_members))
-        .route("/api/v1/organization/members/{id}", delete(organization::remove_member))
-        .route("/api/v1/organization/invitations", post(organization::create_invitation))
-        .route("/api/v1/invitations/{token}/accept", post(organization::accept_invitation))
-        .route("/api/v1/api-keys", get(api_keys::list).post(api_keys::create))
-        .route("/api/v1/api-keys/{id}", delete(api_keys::revoke))
-        .route("/api/v1/campaigns/send", post(organization::send_campaign))
-        .route("/api/contacts", get(crm::list_contacts).post(crm::create_contact))
-        .route("/api/contacts/{id}", get(crm::get_contact).put(crm::update_contact).patch(crm::update_contact).delete(crm::delete_contact))
-        .route("/api/contacts/{id}/assign", post(crm::assign_contact))
-        .route("/api/deals", get(crm::list_deals).post(crm::create_deal))
-        .route("/api/deals/{id}", get(crm::get_deal).put(crm::update_deal).patch(crm::update_deal))
-        .route("/api/deals/{id}/stage", post(crm::stage_deal))
-        .route("/api/deals/{id}/assign", post(crm::assign_deal))
-        .route("/api/conversations", get(crm::list_conversations).post(crm::create_conversation))
-        .route("/api/conversations/{id}", get(crm::get_conversation))
-        .route("/api/conversations/{id}/assign", post(crm::assign_conversation))
-        .route("/api/conversations/{id}/status", post(crm::conversation_status))
-        .route("/api/conversations/{id}/messages", get(crm::list_messages).post(crm::record_message))
-        .route("/api/conversations/{id}/send", post(crm::send_message))
-        .route("/api/messages/{id}/status", post(crm::message_status))
-        .route("/api/campaigns", get(crm::list_campaigns))
-        .route("/api/v1/webhooks", get(webhooks::list).post(webhooks::create))
-        .route("/api/v1/webhooks/events", get(webhooks::catalogue))
-        .route("/api/v1/webhooks/logs", get(webhooks::all_logs))
-        .route("/api/v1/webhooks/replay", post(webhooks::replay_failed))
-        .route("/api/v1/webhooks/deliveries/{id}", get(webhooks::delivery))
-        .route("/api/v1/webhooks/deliveries/{id}/replay", post(webhooks::replay_delivery))
-        .route("/api/v1/webhooks/{id}", get(webhooks::get).put(webhooks::update).patch(webhooks::patch).delete(webhooks::delete))
-        .route("/api/v1/webhooks/{id}/secret", get(webhooks::secret))
-        .route("/api/v1/webhooks/{id}/test", post(webhooks::test))
-        .route("/api/v1/webhooks/{id}/logs", get(webhooks::logs_of))
-        .route("/api/v1/webhooks/{id}/stats", get(webhooks::stats))
-        .route("/api/v1/webhooks/{id}/stats/series", get(webhooks::series))
-        .route("/api/v1/webhooks/{id}/rotate-secret", post(webhooks::rotate))
-        .route("/api/webhooks/subscriptions", get(webhooks::seed_list).post(webhooks::seed_create))
-        .route("/api/webhooks/subscriptions/{id}", get(webhooks::seed_get).put(webhooks::seed_update).patch(webhooks::seed_update).delete(webhooks::delete))
-        .route("/api/webhooks/{event_name}", post(inbound::receive))
-        .route("/api/v1/inbound/api-key", post(inbound::generate_key))
-        .route("/api/v1/inbound/settings", get(inbound::get_settings).put(inbound::put_settings))
-        .route("/api/v1/inbound/events", get(inbound::list_events))
-        .route("/api/v1/inbound/events/{id}", get(inbound::get_event))
-        .route("/api/v1/inbound/events/{id}/retry", post(inbound::retry_event))
-        .route("/api/callbacks/{tenant_id}/whatsapp", get(callbacks::whatsapp_handshake).post(callbacks::whatsapp_notification))
-        .route("/api/callbacks/{tenant_id}/twilio", post(callbacks::twilio))
-        .route("/api/callbacks/{tenant_id}/vonage", get(callbacks::vonage).post(callbacks::vonage))
-        .route("/api/callbacks/{tenant_id}/zoom", post(callbacks::zoom))
-        .route("/api/platform/tenants", get(platform::list_tenants))
-        .route("/api/platform/tenants/{tenant_id}/integrations", get(platform::get_integrations))
-        .route("/api/platform/tenants/{tenant_id}/integrations/whatsapp", put(platform::put_whatsapp))
-        .route("/api/platform/tenants/{tenant_id}/integrations/sms", put(platform::put_sms))
-        .route("/api/platform/tenants/{tenant_id}/integrations/n8n", put(platform::put_n8n))
-        .route("/api/platform/tenants/{tenant_id}/integrations/{channel}/test", post(platform::test_message))
-        .route("/api/platform/tenants/{tenant_id}/webhooks", get(platform_webhooks::list).post(platform_webhooks::create))
-        .route("/api/platform/tenants/{tenant_id}/webhooks/broadcast", post(platform_webhooks::broadcast))
-        .route("/api/platform/tenants/{tenant_id}/webhooks/analytics/summary", get(platform_webhooks::summary))
-        .route("/api/platform/tenants/{tenant_id}/webhooks/analytics/series", get(platform_webhooks::series))
-        .route("/api/platform/tenants/{tenant_id}/webhooks/analytics/calls", get(platform_webhooks::recent_calls))
-        .route("/api/platform/tenants/{tenant_id}/webhooks/by-name/{name}/call", post(platform_webhooks::call_by_name))
-        .route("/api/platform/tenants/{tenant_id}/webhooks/{webhook_id}", put(platform_webhooks::update).delete(platform_webhooks::delete))
-        .route("/api/platform/tenants/{tenant_id}/webhooks/{webhook_id}/call", post(platform_webhooks::call))
-        .route("/api/platform/tenants/{tenant_id}/webhooks/{webhook_id}/analytics", get(platform_webhooks::webhook_analytics))
+    let (router, _) = routes().split_for_parts();
+    router.route("/api/openapi.json", get(|| std::future::ready(([(header::CONTENT_TYPE, "application/json")], document()))))
+}
+
+/// The OpenAPI document of [`router`], built once.
+pub fn document() -> &'static str {
+    static DOCUMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DOCUMENT.get_or_init(|| doc::document(routes().split_for_parts().1))
+}
+
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(doc::ApiDoc::openapi())
+        .routes(routes!(auth::signup))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::me_v1))
+        .routes(routes!(organization::get_appgain, organization::put_appgain))
+        .routes(routes!(organization::retry_appgain))
+        .routes(routes!(organization::list_members))
+        .routes(routes!(organization::remove_member))
+        .routes(routes!(organization::create_invitation))
+        .routes(routes!(organization::accept_invitation))
+        .routes(routes!(api_keys::list, api_keys::create))
+        .routes(routes!(api_keys::revoke))
+        .routes(routes!(organization::send_campaign))
+        .routes(routes!(crm::list_contacts, crm::create_contact))
+        .routes(routes!(crm::get_contact, crm::update_contact, crm::delete_contact))
+        .routes(routes!(crm::assign_contact))
+        .routes(routes!(crm::list_deals, crm::create_deal))
+        .routes(routes!(crm::get_deal, crm::update_deal))
+        .routes(routes!(crm::stage_deal))
+        .routes(routes!(crm::assign_deal))
+        .routes(routes!(crm::list_conversations, crm::create_conversation))
+        .routes(routes!(crm::get_conversation))
+        .routes(routes!(crm::assign_conversation))
+        .routes(routes!(crm::conversation_status))
+        .routes(routes!(crm::list_messages, crm::record_message))
+        .routes(routes!(crm::send_message))
+        .routes(routes!(crm::message_status))
+        .routes(routes!(crm::list_campaigns))
+        .routes(routes!(webhooks::list, webhooks::create))
+        .routes(routes!(webhooks::catalogue))
+        .routes(routes!(webhooks::all_logs))
+        .routes(routes!(webhooks::replay_failed))
+        .routes(routes!(webhooks::delivery))
+        .routes(routes!(webhooks::replay_delivery))
+        .routes(routes!(webhooks::get, webhooks::update, webhooks::patch, webhooks::delete))
+        .routes(routes!(webhooks::secret))
+        .routes(routes!(webhooks::test))
+        .routes(routes!(webhooks::logs_of))
+        .routes(routes!(webhooks::stats))
+        .routes(routes!(webhooks::series))
+        .routes(routes!(webhooks::rotate))
+        .routes(routes!(webhooks::seed_list, webhooks::seed_create))
+        .routes(routes!(webhooks::seed_get, webhooks::seed_update, webhooks::seed_delete))
+        .routes(routes!(inbound::receive))
+        .routes(routes!(inbound::generate_key))
+        .routes(routes!(inbound::get_settings, inbound::put_settings))
+        .routes(routes!(inbound::list_events))
+        .routes(routes!(inbound::get_event))
+        .routes(routes!(inbound::retry_event))
+        .routes(routes!(callbacks::whatsapp_handshake, callbacks::whatsapp_notification))
+        .routes(routes!(callbacks::twilio))
+        .routes(routes!(callbacks::vonage_get, callbacks::vonage_post))
+        .routes(routes!(callbacks::zoom))
+        .routes(routes!(platform::list_tenants))
+        .routes(routes!(platform::get_integrations))
+        .routes(routes!(platform::put_whatsapp))
+        .routes(routes!(platform::put_sms))
+        .routes(routes!(platform::put_n8n))
+        .routes(routes!(platform::test_message))
+        .routes(routes!(platform_webhooks::list, platform_webhooks::create))
+        .routes(routes!(platform_webhooks::broadcast))
+        .routes(routes!(platform_webhooks::summary))
+        .routes(routes!(platform_webhooks::series))
+        .routes(routes!(platform_webhooks::recent_calls))
+        .routes(routes!(platform_webhooks::call_by_name))
+        .routes(routes!(platform_webhooks::update, platform_webhooks::delete))
+        .routes(routes!(platform_webhooks::call))
+        .routes(routes!(platform_webhooks::webhook_analytics))
 }

@@ -10,6 +10,7 @@ mod helpers;
 mod accounts;
 mod admin_page;
 mod api_keys;
+mod api_reference;
 mod callbacks;
 mod cli;
 mod crash;

@@ -284,6 +284,19 @@ async fn a_cross_site_post_with_the_victims_cookie_is_refused_and_changes_nothin
     assert!(member_ids(&app, &owner).await.contains(&member), "the member was not removed");
     assert_eq!(get_with_cookie(&app, "/api/auth/me", &cookie).await.0, 200, "the session is still alive");
 
+    // A bearer token authenticates whatever cookie rides along, and no page of another site
+    // can set the Authorization header: such a call needs no Origin.
+    let bearer = app
+        .client
+        .post(app.url("/api/contacts"))
+        .bearer_auth(&owner)
+        .header(header::COOKIE, &cookie)
+        .json(&serde_json::json!({"email": "api@a.io"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bearer.status(), 201);
+
     // From our own pages: `Origin`, or else a `Referer` of ours, is enough.
     let referer = format!("{}/settings", app.origin);
     let (status, body, _) = forged_post(&app, "/api/members/invite", Some(&cookie), (None, Some(&referer)), FORM, String::new()).await;

@@ -29,7 +29,7 @@ crate::typed_id!(
 
 /// A message, as the API answers it and events carry it: with its conversation's contact
 /// and channel, so that a receiver knows who wrote and where without asking.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Message {
     pub id: MessageId,
     pub organization_id: OrgId,
@@ -54,7 +54,7 @@ const MESSAGE_COLUMNS: &str = "id, organization_id, conversation_id, direction, 
 const SELECT_MESSAGES: &str = "SELECT m.id, m.organization_id, m.conversation_id, c.contact_id, c.channel, m.direction, m.body, m.status, \
      m.campaign_id, m.provider_message_id, m.created_at, m.updated_at FROM messages m JOIN conversations c ON c.id = m.conversation_id";
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct MessageInput {
     pub direction: Option<String>,
     pub body: Option<String>,

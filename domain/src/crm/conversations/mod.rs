@@ -34,7 +34,7 @@ crate::typed_id!(
     ConversationId
 );
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct Conversation {
     pub id: ConversationId,
     pub organization_id: OrgId,
@@ -69,7 +69,7 @@ impl Table for Conversation {
     }
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct ConversationInput {
     pub contact_id: Option<String>,
     pub channel: Option<String>,

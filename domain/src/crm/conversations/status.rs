@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::{outbound::events::EventType, text_enum::text_enum};
 
 /// Where a conversation takes place.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Channel {
     Whatsapp,
@@ -18,7 +18,7 @@ pub enum Channel {
 
 text_enum!(Channel, "channel", { Whatsapp => "whatsapp", Sms => "sms", Email => "email", Web => "web" });
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum ConversationStatus {
     Open,
@@ -27,7 +27,7 @@ pub enum ConversationStatus {
 
 text_enum!(ConversationStatus, "conversation status", { Open => "OPEN", Closed => "CLOSED" });
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     Inbound,
@@ -38,7 +38,7 @@ text_enum!(Direction, "direction", { Inbound => "inbound", Outbound => "outbound
 
 /// An inbound message is `received`; an outbound one moves pending → sent → delivered →
 /// read, or to failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum MessageStatus {
     Received,

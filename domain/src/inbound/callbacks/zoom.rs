@@ -5,7 +5,7 @@
 
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::{json, Value};
+use serde::Serialize;
 use sha2::Sha256;
 
 use super::{denied, same, tenant, MAX_SKEW_SECS};
@@ -40,9 +40,20 @@ pub fn sign(secret: &str, timestamp: &str, body: &[u8]) -> String {
     format!("v0={}", hex::encode(mac.finalize().into_bytes()))
 }
 
+/// The answer to `endpoint.url_validation`: `{plainToken, encryptedToken}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct UrlValidation {
+    /// The `payload.plainToken` of the challenge.
+    #[serde(rename = "plainToken")]
+    pub plain_token: String,
+    /// Hex HMAC-SHA256 of `plainToken`, keyed with the secret token.
+    #[serde(rename = "encryptedToken")]
+    pub encrypted_token: String,
+}
+
 /// The answer to `endpoint.url_validation`.
-pub fn url_validation(secret: &SecretString, plain_token: &str) -> Value {
+pub fn url_validation(secret: &SecretString, plain_token: &str) -> UrlValidation {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.expose_secret().as_bytes()).expect("HMAC takes any key");
     mac.update(plain_token.as_bytes());
-    json!({ "plainToken": plain_token, "encryptedToken": hex::encode(mac.finalize().into_bytes()) })
+    UrlValidation { plain_token: plain_token.to_owned(), encrypted_token: hex::encode(mac.finalize().into_bytes()) }
 }
