@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the release server (target/release/connectgain) and the hydrating site (target/site):
-# the WASM with wasm-bindgen and binaryen's wasm-opt, the stylesheet and public files, each
-# with .br and .gz beside it for browsers that accept them (the WASM: ~2.2 MB raw, a third of
+# the WASM with wasm-bindgen and binaryen's wasm-opt, the stylesheet and public files (the
+# bundle's named by their content's hash), each with .br and .gz beside it for browsers that accept them (the WASM: ~2.2 MB raw, a third of
 # that compressed). These are the steps cargo-leptos takes for a release build, without
 # compiling cargo-leptos itself (13 minutes on a fresh machine of this kind).
 set -euo pipefail
@@ -25,6 +25,15 @@ else
   wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     "$SITE/pkg/$LEPTOS_OUTPUT_NAME.wasm" -o "$SITE/pkg/$LEPTOS_OUTPUT_NAME.wasm"
   cp style/main.css "$SITE/pkg/$LEPTOS_OUTPUT_NAME.css"
+  # Each bundle file is named by its content's hash: browsers keep it for a year without
+  # asking again (the server answers it `immutable`), and a new build is new names. Leptos
+  # finds the names in hash.txt, which the server reads from the site root.
+  : > "$SITE/hash.txt"
+  for ext in js wasm css; do
+    hash="$(sha256sum "$SITE/pkg/$LEPTOS_OUTPUT_NAME.$ext" | cut -c1-16)"
+    mv "$SITE/pkg/$LEPTOS_OUTPUT_NAME.$ext" "$SITE/pkg/$LEPTOS_OUTPUT_NAME.$hash.$ext"
+    echo "$ext: $hash" >> "$SITE/hash.txt"
+  done
   cp -r public/. "$SITE/"
   node scripts/precompress.mjs "$SITE"
   echo "$SOURCES" > "$SITE.sources"

@@ -17,7 +17,7 @@ pub mod routes;
 pub mod server;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, Link, Meta, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     ParamSegment, SsrMode, StaticSegment,
@@ -40,6 +40,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
+                // `/pkg/connectgain.<hash>.css` once scripts/build.sh has hashed the bundle.
+                <HashedStylesheet options=options.clone() id="connectgain"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -56,7 +58,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Stylesheet id="connectgain" href="/pkg/connectgain.css"/>
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg"/>
         <Meta name="description" content="ConnectGain: signed, durable CRM webhooks and messaging integrations, self-hosted."/>
         <Title formatter=|page: String| if page.is_empty() { "ConnectGain".to_owned() } else { format!("{page} · ConnectGain") }/>

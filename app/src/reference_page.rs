@@ -4,9 +4,11 @@
 
 use connectgain_types::reference::{ApiReference, FieldDoc, OperationDoc, SchemaDoc, TypeDoc};
 use leptos::prelude::*;
+use leptos_meta::HashedStylesheet;
 
 /// The whole HTML document.
-pub fn render(reference: &ApiReference) -> String {
+pub fn render(reference: &ApiReference, options: LeptosOptions) -> String {
+    let stylesheet = view! { <HashedStylesheet options id="connectgain"/> }.to_html();
     let body = view! { <Reference reference=reference.clone()/> }.to_html();
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/>\
@@ -14,7 +16,7 @@ pub fn render(reference: &ApiReference) -> String {
          <title>API reference · ConnectGain</title>\
          <meta name=\"description\" content=\"The ConnectGain REST API: every endpoint, its parameters, bodies and answers.\"/>\
          <link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\"/>\
-         <link rel=\"stylesheet\" href=\"/pkg/connectgain.css\"/></head><body>{body}</body></html>"
+         {stylesheet}</head><body>{body}</body></html>"
     )
 }
 

@@ -198,12 +198,17 @@ async fn prepare(domain: &Domain) -> anyhow::Result<()> {
 
 fn router(domain: Domain) -> Router {
     let config = domain.config.clone();
+    // scripts/build.sh names the bundle's files by their hashes and lists them in the site
+    // root's hash.txt (Leptos looks beside the binary unless the path is absolute).
+    let hash_file = std::path::absolute(config.site_root.join("hash.txt")).ok().filter(|path| path.exists());
     let leptos_options = LeptosOptions::builder()
         .output_name("connectgain")
         .site_root(config.site_root.to_string_lossy().into_owned())
         .site_pkg_dir("pkg")
         .site_addr(config.site_addr)
         .env(Env::PROD)
+        .hash_files(hash_file.is_some())
+        .hash_file(hash_file.map_or_else(|| "hash.txt".into(), |path| path.to_string_lossy().into_owned().into()))
         .build();
     let sessions = session_layer(&domain);
     let state = AppState::new(leptos_options, domain);

@@ -25,16 +25,42 @@ pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     let viewer = Resource::new(move || location.pathname.get(), |_| get_viewer());
     provide_context(ViewerResource(viewer));
+    // On small screens (with JavaScript) the navigation folds behind a Menu button; a new
+    // page closes it, and so does Escape, giving focus back to the button.
+    let menu_open = RwSignal::new(false);
+    Effect::new(move |_| {
+        location.pathname.track();
+        menu_open.set(false);
+    });
+    let menu_button = NodeRef::<leptos::html::Button>::new();
+    let close_on_escape = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" && menu_open.get_untracked() {
+            menu_open.set(false);
+            if let Some(button) = menu_button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
 
     view! {
         <div class="app" data-hydrated=move || hydrated.get().to_string()>
-            <header class="site-header">
+            <header class="site-header" on:keydown=close_on_escape>
                 <div class="container header-row">
                     <A href="/" attr:class="brand">
                         <span class="brand-mark" aria-hidden="true">"⇄"</span>
                         <span class="brand-name">"ConnectGain"</span>
                     </A>
-                    <nav class="site-nav" aria-label="Main">
+                    <button
+                        type="button"
+                        class="menu-button nav-button"
+                        node_ref=menu_button
+                        aria-controls="site-nav"
+                        aria-expanded=move || menu_open.get().to_string()
+                        on:click=move |_| menu_open.update(|open| *open = !*open)
+                    >
+                        "Menu"
+                    </button>
+                    <nav id="site-nav" class="site-nav" class:open=move || menu_open.get() aria-label="Main">
                         <Transition fallback=|| view! { <AnonymousNav/> }>
                             {move || viewer.get().map(|result| match result {
                                 Ok(Some(viewer)) => view! { <UserNav viewer/> }.into_any(),

@@ -31,8 +31,8 @@ pub fn Members() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match members.await {
                         Ok(people) => view! {
-                            <table class="table">
-                                <thead><tr><th>"Name"</th><th>"E-mail"</th><th>"Role"</th><th></th></tr></thead>
+                            <div class="table-scroll"><table class="table">
+                                <thead><tr><th>"Name"</th><th>"E-mail"</th><th>"Role"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                                 <tbody>
                                     {people.into_iter().map(|m| {
                                         let removable = m.role == "member";
@@ -55,7 +55,7 @@ pub fn Members() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                         }
                         .into_any(),
                         Err(e) => view! { <div class="alert alert-error">{e.message}</div> }.into_any(),

@@ -159,14 +159,14 @@ fn Callbacks(page: InboundPage, on_saved: Callback<CallbackSecrets>, toasts: Toa
             <h2>"Provider callbacks"</h2>
             <p class="muted">"Give each provider its URL. Every callback is verified with this organization's secret "
                 "(WhatsApp: app secret and verify token; Twilio: auth token — both set by a platform admin; Zoom and Vonage: below)."</p>
-            <table class="table">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Callback URLs"><table class="table">
                 <thead><tr><th>"Provider"</th><th>"Callback URL"</th></tr></thead>
                 <tbody>
                     {page.callbacks.into_iter().map(|(provider, url)| view! {
                         <tr><td>{provider}</td><td class="mono small">{url}</td></tr>
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <form class="form" on:submit=on_submit>
                 <div class="field">
                     <label for="zoom_secret_token">"Zoom secret token"</label>
@@ -251,7 +251,7 @@ fn Events(toasts: Toasts) -> impl IntoView {
 fn EventTable(list: Vec<InboundEventRow>, retry: Action<String, Result<(), AppError>>) -> impl IntoView {
     view! {
         <table class="table inbound-events">
-            <thead><tr><th>"Received"</th><th>"Event"</th><th>"Source"</th><th>"Status"</th><th>"Details"</th><th></th></tr></thead>
+            <thead><tr><th>"Received"</th><th>"Event"</th><th>"Source"</th><th>"Status"</th><th>"Details"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
             <tbody>
                 {list.into_iter().map(|e| {
                     let tone = match e.status.as_str() { "processed" => "tone-ok", "failed" => "tone-bad", _ => "tone-muted" };

@@ -12,12 +12,14 @@ use utoipa::{
 };
 
 use axum::{
+    extract::State,
     http::header,
     response::{Html, IntoResponse},
 };
 use connectgain_domain::api_reference;
 
 use super::error::ErrorBody;
+use crate::state::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -146,12 +148,12 @@ impl Modify for Errors {
 }
 
 /// `/docs/api`: the reference page, rendered once from the document.
-pub async fn reference_page() -> impl IntoResponse {
+pub async fn reference_page(State(state): State<AppState>) -> impl IntoResponse {
     static PAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let page = PAGE.get_or_init(|| {
         let document = serde_json::from_str(super::document()).expect("the document was serialized by serde_json");
         let reference = api_reference::reference(&document);
-        leptos::prelude::Owner::new().with(|| connectgain_app::reference_page::render(&reference))
+        leptos::prelude::Owner::new().with(|| connectgain_app::reference_page::render(&reference, state.leptos_options.clone()))
     });
     ([(header::CACHE_CONTROL, "no-cache")], Html(page.as_str()))
 }

@@ -112,7 +112,44 @@ async fn https_public_urls_get_strict_transport_security(backend: Backend) {
     app.stop().await;
 }
 
+/// A site as scripts/build.sh leaves it: the bundle under hashed names listed in hash.txt.
+fn hashed_site() -> std::path::PathBuf {
+    const HASH: &str = "0123456789abcdef";
+    let root = std::env::temp_dir().join(format!("connectgain-site-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(root.join("pkg")).unwrap();
+    std::fs::write(root.join("hash.txt"), format!("js: {HASH}\nwasm: {HASH}\ncss: {HASH}\n")).unwrap();
+    for ext in ["js", "wasm", "css"] {
+        std::fs::write(root.join(format!("pkg/connectgain.{HASH}.{ext}")), ext).unwrap();
+    }
+    std::fs::write(root.join("favicon.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    root
+}
+
+async fn the_bundle_is_cached_for_a_year_under_hashed_names(backend: Backend) {
+    let site = hashed_site();
+    let app = TestApp::spawn_with(TestEnv::new(backend).await, &[("LEPTOS_SITE_ROOT", site.to_str().unwrap())]).await;
+    let page = app.client.get(app.url("/login")).send().await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let html = page.text().await.unwrap();
+    for file in ["/pkg/connectgain.0123456789abcdef.js", "/pkg/connectgain.0123456789abcdef.wasm", "/pkg/connectgain.0123456789abcdef.css"] {
+        assert!(html.contains(file), "{file} is not on the page");
+        let response = app.client.get(app.url(file)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{file}");
+        assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable", "{file}");
+    }
+    // Files without a hash in their name are kept for an hour; a missing one is not cached.
+    let favicon = app.client.get(app.url("/favicon.svg")).send().await.unwrap();
+    assert_eq!(favicon.status(), 200);
+    assert_eq!(favicon.headers()["cache-control"], "public, max-age=3600");
+    let missing = app.client.get(app.url("/pkg/connectgain.fedcba9876543210.js")).send().await.unwrap();
+    assert_eq!(missing.status(), 404);
+    assert_ne!(missing.headers()["cache-control"], "public, max-age=31536000, immutable");
+    app.stop().await;
+    std::fs::remove_dir_all(site).unwrap();
+}
+
 backend_tests!(
+    the_bundle_is_cached_for_a_year_under_hashed_names,
     healthz_reports_the_database_it_reached,
     landing_page_is_rendered_on_the_server_with_its_hydration_scripts,
     unknown_pages_answer_404_with_a_page,

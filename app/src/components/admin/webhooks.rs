@@ -87,7 +87,7 @@ pub fn WorkflowWebhooks(tenant: String) -> impl IntoView {
                         }.into_any(),
                         Ok(hooks) => view! {
                             <table class="table">
-                                <thead><tr><th>"Workflow"</th><th>"URL"</th><th>"Status"</th><th>"Calls"</th><th>"Last called"</th><th></th></tr></thead>
+                                <thead><tr><th>"Workflow"</th><th>"URL"</th><th>"Status"</th><th>"Calls"</th><th>"Last called"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                                 <tbody>
                                     {hooks.into_iter().map(|w| {
                                         let (edit, call, remove) = (w.clone(), w.clone(), w.clone());
