@@ -23,7 +23,7 @@ pub async fn list_campaigns(cursor: Option<String>) -> Result<CampaignPage, AppE
             channel: c.channel,
             status: c.status,
             provider_status: c.provider_status,
-            sent_at: c.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            sent_at: crate::server::views::minute(c.created_at),
         })
         .collect();
     Ok(CampaignPage { data, next_cursor: page.next_cursor })

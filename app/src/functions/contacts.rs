@@ -30,7 +30,7 @@ pub async fn get_contact_page(id: String) -> Result<ContactDetail, AppError> {
     let mine = conversations::ConversationFilter { contact: Some(id), ..Default::default() };
     let conversations = conversations::list(&d, org, &mine, None, Some(50)).await?;
     let people = members::list(&d, org).await?;
-    let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let time = crate::server::views::minute;
     let attributes = contact.attributes.as_object().filter(|a| !a.is_empty()).map(|a| serde_json::to_string_pretty(a).unwrap_or_default());
     Ok(ContactDetail {
         id: contact.id.to_string(),

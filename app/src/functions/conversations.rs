@@ -19,11 +19,6 @@ use crate::server::{
 #[cfg(feature = "ssr")]
 const MESSAGES_PER_PAGE: i64 = 50;
 
-#[cfg(feature = "ssr")]
-fn time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
 /// Where a form about conversation `id` sends the browser back to (its id checked first).
 #[cfg(feature = "ssr")]
 fn page_of(id: &str) -> Result<(connectgain_domain::crm::conversations::ConversationId, String), AppError> {
@@ -73,7 +68,7 @@ pub async fn get_inbox(query: InboxQuery) -> Result<InboxPage, AppError> {
                 assigned_to: c.assigned_to.map(|u| u.to_string()),
                 preview,
                 waiting,
-                updated_at: time(c.updated_at),
+                updated_at: crate::server::views::minute(c.updated_at),
             }
         })
         .collect();
@@ -134,7 +129,7 @@ pub async fn get_messages(id: String, earlier: Option<String>) -> Result<Message
                 inbound: m.direction == Direction::Inbound,
                 body: m.body,
                 status: m.status.as_str().to_owned(),
-                at: time(m.created_at),
+                at: crate::server::views::minute(m.created_at),
             })
             .collect(),
         earlier_cursor: page.next_cursor,

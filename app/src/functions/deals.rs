@@ -15,11 +15,6 @@ use crate::server::{form_failed, is_plain_form_post, redirect, webhooks::member_
 #[cfg(feature = "ssr")]
 const CARDS_PER_COLUMN: i64 = 25;
 
-#[cfg(feature = "ssr")]
-fn time(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.format("%Y-%m-%d %H:%M UTC").to_string()
-}
-
 /// Every stage's column with its count and sums; the column `stage` starts at `cursor`.
 #[server(endpoint = "deals/board")]
 pub async fn get_board(stage: Option<String>, cursor: Option<String>) -> Result<Board, AppError> {
@@ -120,8 +115,8 @@ pub async fn get_deal_page(id: String) -> Result<DealDetail, AppError> {
         contact: contact.map(|c| (c.id.to_string(), c.display_name())),
         assigned_to: deal.assigned_to.map(|u| u.to_string()),
         members: people.into_iter().map(|u| (u.id.to_string(), u.display_name())).collect(),
-        created_at: time(deal.created_at),
-        updated_at: time(deal.updated_at),
+        created_at: crate::server::views::minute(deal.created_at),
+        updated_at: crate::server::views::minute(deal.updated_at),
     })
 }
 

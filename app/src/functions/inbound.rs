@@ -23,7 +23,7 @@ pub async fn get_inbound() -> Result<InboundPage, AppError> {
         endpoint_base: format!("{base}/api/webhooks/"),
         key_configured: view.api_key.configured,
         key_hint: view.api_key.hint,
-        key_created_at: view.api_key.created_at.map(key_time),
+        key_created_at: view.api_key.created_at.map(crate::server::views::minute),
         zoom_secret_token: view.zoom_secret_token,
         vonage_signature_secret: view.vonage_signature_secret,
         callbacks,
@@ -35,12 +35,7 @@ pub async fn get_inbound() -> Result<InboundPage, AppError> {
 pub async fn generate_inbound_key() -> Result<RevealedKey, AppError> {
     let (d, _, org) = require_owner().await?;
     let issued = connectgain_domain::inbound::keys::generate(&d, org).await?;
-    Ok(RevealedKey { api_key: issued.api_key, key_hint: issued.status.hint, key_created_at: issued.status.created_at.map(key_time) })
-}
-
-#[cfg(feature = "ssr")]
-fn key_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
+    Ok(RevealedKey { api_key: issued.api_key, key_hint: issued.status.hint, key_created_at: issued.status.created_at.map(crate::server::views::minute) })
 }
 
 /// Saves the callback secrets (blank keeps one); answers them as stored, masked.

@@ -21,10 +21,7 @@ pub async fn list_members() -> Result<Vec<MemberView>, AppError> {
 pub async fn create_invitation() -> Result<InvitationView, AppError> {
     let (d, user, org) = require_owner().await?;
     let invitation = connectgain_domain::accounts::invitations::create(&d, org, user.id).await?;
-    Ok(InvitationView {
-        url: format!("{}/invite/{}", d.config.public_url, invitation.token),
-        expires_at: invitation.expires_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-    })
+    Ok(InvitationView { url: format!("{}/invite/{}", d.config.public_url, invitation.token), expires_at: crate::server::views::minute(invitation.expires_at) })
 }
 
 /// Removes a member; answers the removed member's id, for the page to drop the row.

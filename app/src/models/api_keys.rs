@@ -51,7 +51,7 @@ pub struct ApiKeysPage {
 #[cfg(feature = "ssr")]
 impl From<connectgain_domain::accounts::api_keys::ApiKey> for ApiKeyRow {
     fn from(k: connectgain_domain::accounts::api_keys::ApiKey) -> Self {
-        let time = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%d %H:%M UTC").to_string();
+        let time = crate::server::views::minute;
         Self {
             id: k.id.to_string(),
             expired: k.is_expired(chrono::Utc::now()),

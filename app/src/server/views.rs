@@ -4,6 +4,11 @@ use connectgain_domain::{accounts::User, organizations, Domain, Error};
 
 use crate::models::{AppgainView, Viewer};
 
+/// A time as the pages show it: `2026-12-07 14:05 UTC`.
+pub fn minute(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// The viewer; `with_masked_key` adds the masked API key (for owners' settings).
 pub async fn viewer(d: &Domain, user: &User, with_masked_key: bool) -> Result<Viewer, Error> {
     let (organization_name, appgain) = match user.organization_id {
