@@ -17,7 +17,14 @@ export const test = base.extend<{ browserLog: void }>({
       const at = () => ((Date.now() - start) / 1000).toFixed(2).padStart(7);
       const path = (url: string) => url.replace(/^https?:\/\/[^/]+/, '');
       page.on('request', (r) => log.push(`${at()} → ${r.method()} ${path(r.url())}`));
-      page.on('requestfinished', async (r) => log.push(`${at()} ← ${(await r.response())?.status()} ${path(r.url())}`));
+      // A request can finish as the test closes its page; its response is then gone, which
+      // is no failure of the test (the log only explains failures).
+      page.on('requestfinished', (r) =>
+        r.response().then(
+          (response) => log.push(`${at()} ← ${response?.status()} ${path(r.url())}`),
+          () => log.push(`${at()} ← (page closed) ${path(r.url())}`),
+        ),
+      );
       page.on('requestfailed', (r) => log.push(`${at()} ✗ ${path(r.url())}: ${r.failure()?.errorText}`));
       page.on('console', (m) => log.push(`${at()} console.${m.type()}: ${m.text()}`));
       page.on('pageerror', (e) => log.push(`${at()} page error: ${e.message}`));
