@@ -89,8 +89,7 @@ pub async fn receive(
     let org = keys::authenticate(d, header_str(&headers, "x-tenant-id"), header_str(&headers, "x-api-key"), client).await?;
     d.inbound.limiter.check(org).map_err(|retry_after_secs| Error::RateLimited { retry_after_secs })?;
     if let Some(kind) = header_str(&headers, header::CONTENT_TYPE.as_str()) {
-        let media = kind.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        if media != "application/json" && !media.ends_with("+json") {
+        if !super::json::names_json(kind) {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "unsupported_media_type",

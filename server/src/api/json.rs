@@ -46,7 +46,7 @@ where
 }
 
 /// `application/json` or an `application/…+json`, with any parameters.
-fn names_json(content_type: &str) -> bool {
+pub(crate) fn names_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }

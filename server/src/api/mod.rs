@@ -20,8 +20,8 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::state::AppState;
 
-/// Every route of the API. Those registered with `routes!` bring their `#[utoipa::path]`
-/// documentation along, which makes `/api/openapi.json`.
+/// Every route of the API. Each is registered with `routes!`, which brings its
+/// `#[utoipa::path]` documentation along: together they make `/api/openapi.json`.
 pub fn router() -> Router<AppState> {
     let (router, _) = routes().split_for_parts();
     router.route("/api/openapi.json", get(|| std::future::ready(([(header::CONTENT_TYPE, "application/json")], document()))))
