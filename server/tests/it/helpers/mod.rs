@@ -99,7 +99,9 @@ impl TestApp {
         let server = tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
-        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        // A request the server never answers fails its test (named) instead of hanging the
+        // suite; twice the ceiling, so that a slow answer on a busy machine is not one.
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).timeout(2 * CEILING).build().unwrap();
         Self { env, addr, origin, client, domain, stop: Some(stop), server: Some(server) }
     }
 
