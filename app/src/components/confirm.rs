@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use super::focus_trap::FocusTrap;
+
 #[derive(Clone)]
 pub struct Confirmation {
     pub title: String,
@@ -35,15 +37,18 @@ pub fn ConfirmDialog() -> impl IntoView {
             view! {
                 <div class="modal-backdrop">
                     <div class="modal" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-message">
-                        <h2 id="confirm-title">{c.title}</h2>
-                        <p id="confirm-message">{c.message}</p>
-                        <div class="modal-actions">
-                            <button type="button" class="button secondary" on:click=move |_| open.set(None)>"Cancel"</button>
-                            <button type="button" class="button danger" on:click=move |_| {
-                                open.set(None);
-                                on_confirm.run(());
-                            }>{c.confirm_label}</button>
-                        </div>
+                        // Focus starts on Cancel: Enter alone never destroys anything.
+                        <FocusTrap on_escape=move |()| open.set(None)>
+                            <h2 id="confirm-title">{c.title}</h2>
+                            <p id="confirm-message">{c.message}</p>
+                            <div class="modal-actions">
+                                <button type="button" class="button secondary" autofocus on:click=move |_| open.set(None)>"Cancel"</button>
+                                <button type="button" class="button danger" on:click=move |_| {
+                                    open.set(None);
+                                    on_confirm.run(());
+                                }>{c.confirm_label}</button>
+                            </div>
+                        </FocusTrap>
                     </div>
                 </div>
             }

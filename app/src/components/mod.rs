@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod delivery_chart;
 pub mod endpoint_notices;
 pub mod error_page;
+pub mod focus_trap;
 pub mod form;
 pub mod form_data;
 pub mod layout;

@@ -4,10 +4,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::{
-    components::A,
-    hooks::{use_navigate, use_query_map},
-};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::{
     components::{
@@ -79,7 +76,9 @@ fn Console(tenants: Vec<TenantOption>) -> impl IntoView {
                 view! {
                     <nav class="admin-tabs" aria-label="Integrations">
                         {TABS.into_iter().map(|(id, label)| view! {
-                            <A href=format!("/admin?tenant={t}&tab={id}") attr:class="tab" attr:aria-selected=(current == id).to_string()>{label}</A>
+                            // A plain link (the router still takes the click): `<A>` would mark every
+                            // tab as the current page, since they differ only in the query.
+                            <a href=format!("/admin?tenant={t}&tab={id}") class="tab" aria-current=(current == id).then_some("page")>{label}</a>
                         }).collect_view()}
                     </nav>
                     {match current.as_str() {

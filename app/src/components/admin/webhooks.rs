@@ -11,6 +11,7 @@ use super::{
 use crate::{
     components::{
         confirm::{Confirm, Confirmation},
+        focus_trap::FocusTrap,
         form::{Field, FormAlert, Toggle},
         form_data::{clear_secrets, form_input, form_json, form_text},
         toast::Toasts,
@@ -182,6 +183,7 @@ fn WebhookEditor(tenant: String, existing: Option<WebhookView>, dialog: RwSignal
     view! {
         <div class="modal-backdrop">
             <form class="modal form" role="dialog" aria-modal="true" aria-labelledby="webhook-editor-title" on:submit=on_submit>
+                <FocusTrap on_escape=move |()| dialog.set(None)>
                 <h2 id="webhook-editor-title">{if editing { format!("Edit {}", w.workflow_name) } else { "Add Webhook".to_owned() }}</h2>
                 <FormAlert error=general/>
                 <Field name="workflowName" label="Workflow Name" value=Some(w.workflow_name.clone()) required=true disabled=editing
@@ -226,6 +228,7 @@ fn WebhookEditor(tenant: String, existing: Option<WebhookView>, dialog: RwSignal
                     <button type="button" class="button secondary" on:click=move |_| dialog.set(None)>"Cancel"</button>
                     <button type="submit" class="button" disabled=move || save.pending().get()>"Save"</button>
                 </div>
+                </FocusTrap>
             </form>
         </div>
     }
@@ -273,6 +276,7 @@ fn CallDialog(tenant: String, webhook: WebhookView, dialog: RwSignal<Option<Dial
     view! {
         <div class="modal-backdrop">
             <form class="modal form wide" role="dialog" aria-modal="true" aria-labelledby="call-title" on:submit=on_submit>
+                <FocusTrap on_escape=move |()| dialog.set(None)>
                 <h2 id="call-title">{format!("Call {}", webhook.workflow_name)}</h2>
                 <p class="muted small mono">{webhook.webhook_url.clone()}</p>
                 <div class="field" class:has-error=move || payload_error().is_some()>
@@ -287,6 +291,7 @@ fn CallDialog(tenant: String, webhook: WebhookView, dialog: RwSignal<Option<Dial
                         {move || if call.pending().get() { "Calling…" } else { "Call webhook" }}
                     </button>
                 </div>
+                </FocusTrap>
             </form>
         </div>
     }
